@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Runs the project's tests with Node's own test runner (TypeScript through tsx).
+//
+//   node tools/test/run-tests.mjs [--kafka] [dir-or-file ...]
+//
+// With no paths it runs every *.test.ts in the workspace: that is `npm test`.
+// With --kafka (implied for the whole suite) it makes sure a Kafka broker is there:
+// KAFKA_BROKERS if set, otherwise a local broker started from tools/kafka and stopped
+// at the end. Test files run one at a time: they start executor processes of their own
+// and the machines this runs on have few cores.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const wantKafka = args.includes('--kafka') || args.every((a) => a.startsWith('--'));
+const paths = args.filter((a) => !a.startsWith('--'));
+const searchRoots = paths.length
+  ? paths.map((p) => resolve(p))
+  : ['packages', 'apps', 'tools', 'e2e'].map((d) => join(root, d));
+
+function findTests(path, out) {
+  if (!existsSync(path)) return out;
+  const st = statSync(path);
+  if (st.isFile()) {
+    if (path.endsWith('.test.ts')) out.push(path);
+    return out;
+  }
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+    findTests(join(path, entry), out);
+  }
+  return out;
+}
+
+const files = searchRoots.flatMap((p) => findTests(p, [])).sort();
+if (files.length === 0) {
+  console.log('no test files found under', searchRoots.map((p) => relative(root, p)).join(', '));
+  console.log('0 passed, 0 failed');
+  process.exit(0);
+}
+
+let broker;
+const env = { ...process.env };
+if (wantKafka && !env.KAFKA_BROKERS) {
+  const brokerModule = join(root, 'tools/kafka/src/broker.ts');
+  if (existsSync(brokerModule)) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    const { startLocalBroker } = await import(pathToFileURL(brokerModule).href);
+    broker = await startLocalBroker({ log: (line) => console.log(`[kafka] ${line}`) });
+    env.KAFKA_BROKERS = broker.brokers;
+  }
+}
+
+const nodeArgs = [
+  '--import', 'tsx',
+  '--test',
+  '--test-concurrency=1',
+  '--test-reporter=spec',
+  ...files,
+];
+const child = spawn(process.execPath, nodeArgs, { cwd: root, env, stdio: 'inherit' });
+const code = await new Promise((res) => child.on('exit', (c, s) => res(c ?? (s ? 1 : 0))));
+if (broker) await broker.stop();
+process.exit(code);
