@@ -1,0 +1,44 @@
+/**
+ * A small seeded generator (mulberry32): the device command's fault injection must be
+ * reproducible from --seed, which Math.random is not.
+ */
+export class SeededRandom {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A uniformly distributed uint32. */
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** A number in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return p > 0 && this.next() < p;
+  }
+
+  /** A whole number in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** `length` random bytes, four at a time. */
+  bytes(length: number): Buffer {
+    const out = Buffer.allocUnsafe(length);
+    let i = 0;
+    for (; i + 4 <= length; i += 4) out.writeUInt32LE(this.nextUint32(), i);
+    for (; i < length; i++) out[i] = this.nextUint32() & 0xff;
+    return out;
+  }
+}

@@ -1,0 +1,140 @@
+import { FrameAssembler } from './frame-assembler';
+import { DEFAULT_MAX_FRAME_BYTES, type FrameSink, type Framer, type FramerOptions } from './framer';
+
+/**
+ * The shared machinery of formats made of "fixed-size header, then a body whose length
+ * the header gives": length-prefixed frames and the image frame. Frames that lie wholly
+ * inside one chunk are delivered straight from the chunk (no copy here); frames that span
+ * chunks are assembled once.
+ *
+ * Such formats have no sync word, so after an impossible header the stream cannot be
+ * resynchronised: the framer reports the fault and asks the receiver to reset the
+ * connection (needsReset), as a corrupt length would otherwise swallow everything after it.
+ */
+export abstract class HeaderFramer implements Framer {
+  private readonly maxFrameBytes: number;
+  private readonly header: Buffer;
+  private headerFilled = 0;
+  private readonly body = new FrameAssembler();
+  private broken = false;
+  private streamOffset = 0;
+  private frameStartOffset = 0;
+
+  protected constructor(
+    private readonly headerBytes: number,
+    /** Whether the record handed to the sink includes the header (the image frame keeps its name). */
+    private readonly recordIncludesHeader: boolean,
+    options: FramerOptions,
+  ) {
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.header = Buffer.alloc(headerBytes);
+  }
+
+  /** Body length announced by a header, or a negative number for an impossible header. */
+  protected abstract bodyLength(header: Buffer, at: number): number;
+
+  get needsReset(): boolean {
+    return this.broken;
+  }
+
+  push(chunk: Buffer, sink: FrameSink): void {
+    if (this.broken) return;
+    let pos = 0;
+    const len = chunk.length;
+    while (pos < len) {
+      if (this.body.active) {
+        pos += this.body.fill(chunk, pos);
+        if (this.body.missing === 0) this.deliverAssembled(sink);
+        continue;
+      }
+      if (this.headerFilled === 0 && len - pos >= this.headerBytes) {
+        // Fast path: the whole header is in this chunk.
+        const bodyLen = this.checkedLength(chunk, pos, this.streamOffset + pos, sink);
+        if (bodyLen < 0) return;
+        const frameEnd = pos + this.headerBytes + bodyLen;
+        if (frameEnd <= len) {
+          sink.record(chunk, this.recordIncludesHeader ? pos : pos + this.headerBytes, frameEnd);
+          pos = frameEnd;
+          continue;
+        }
+        this.frameStartOffset = this.streamOffset + pos;
+        chunk.copy(this.header, 0, pos, pos + this.headerBytes);
+        this.beginBody(bodyLen);
+        pos += this.headerBytes;
+        continue;
+      }
+      // Slow path: the header itself is split across chunks.
+      if (this.headerFilled === 0) this.frameStartOffset = this.streamOffset + pos;
+      const take = Math.min(this.headerBytes - this.headerFilled, len - pos);
+      chunk.copy(this.header, this.headerFilled, pos, pos + take);
+      this.headerFilled += take;
+      pos += take;
+      if (this.headerFilled === this.headerBytes) {
+        this.headerFilled = 0;
+        const bodyLen = this.checkedLength(this.header, 0, this.frameStartOffset, sink);
+        if (bodyLen < 0) return;
+        if (bodyLen === 0) {
+          this.deliverEmpty(sink);
+        } else {
+          this.beginBody(bodyLen);
+        }
+      }
+    }
+    this.streamOffset += len;
+  }
+
+  end(sink: FrameSink): void {
+    const partial = this.headerFilled + (this.body.active ? this.headerBytes + this.body.received : 0);
+    if (partial > 0 && !this.broken) {
+      sink.fault({
+        kind: 'truncated',
+        message: `stream ended inside a frame (${partial} bytes of it received)`,
+        offset: this.frameStartOffset,
+      });
+    }
+    this.headerFilled = 0;
+    this.body.reset();
+    this.broken = false;
+    this.streamOffset = 0;
+  }
+
+  private checkedLength(buf: Buffer, at: number, offset: number, sink: FrameSink): number {
+    const bodyLen = this.bodyLength(buf, at);
+    if (bodyLen < 0) {
+      this.fail(sink, 'malformed', `impossible frame header (length ${bodyLen})`, offset);
+      return -1;
+    }
+    if (bodyLen > this.maxFrameBytes) {
+      this.fail(
+        sink,
+        'oversized',
+        `frame of ${bodyLen} bytes exceeds maxFrameBytes (${this.maxFrameBytes}); the connection is reset`,
+        offset,
+      );
+      return -1;
+    }
+    return bodyLen;
+  }
+
+  private fail(sink: FrameSink, kind: 'malformed' | 'oversized', message: string, offset: number): void {
+    this.broken = true;
+    this.headerFilled = 0;
+    this.body.reset();
+    sink.fault({ kind, message, offset });
+  }
+
+  private beginBody(bodyLen: number): void {
+    this.body.begin(this.recordIncludesHeader ? this.headerBytes + bodyLen : bodyLen);
+    if (this.recordIncludesHeader) this.body.fill(this.header, 0);
+  }
+
+  private deliverAssembled(sink: FrameSink): void {
+    const record = this.body.take();
+    sink.record(record, 0, record.length);
+  }
+
+  private deliverEmpty(sink: FrameSink): void {
+    if (this.recordIncludesHeader) sink.record(this.header, 0, this.headerBytes);
+    else sink.record(this.header, 0, 0);
+  }
+}

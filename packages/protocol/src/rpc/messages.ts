@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/**
+ * TypeScript views of the messages in sluice.proto. The .proto file is the source of
+ * truth; protobufjs compiles it at load time into encoders and decoders.
+ */
+export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number }
+export interface ExecutorRegistered { executorId: string; jobModule: string; jobArgs: string[]; confJson: string }
+export interface RegisterRejected { reason: string }
+export interface BlockMessage { blockId: string; encoding: string; count: number; data: Uint8Array; offsets: Uint8Array }
+export interface InputPartitionMessage { rddId: string; partition: number; blocks: BlockMessage[] }
+export interface ShuffleInputMessage { shuffleId: string; buckets: Uint8Array[] }
+export interface LaunchTask {
+  taskId: number;
+  attempt: number;
+  batchTime: number;
+  outputOp: number;
+  actionIndex: number;
+  actionKind: string;
+  stageRdd: string;
+  partition: number;
+  shuffleId: string;
+  inputsJson: string;
+  inputPartitions: InputPartitionMessage[];
+  shuffleInputs: ShuffleInputMessage[];
+  priorActionResults: Uint8Array;
+}
+export interface TaskFinished {
+  taskId: number;
+  ok: boolean;
+  result: Uint8Array;
+  shuffleBuckets: Uint8Array[];
+  errorMessage: string;
+  errorStack: string;
+  runMs: number;
+  recordsRead: number;
+}
+export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: number }
+export interface KillTask { taskId: number }
+export interface BatchDone { batchTime: number }
+export interface Shutdown { reason: string }
+
+export interface Envelope {
+  registerExecutor?: RegisterExecutor;
+  executorRegistered?: ExecutorRegistered;
+  launchTask?: LaunchTask;
+  taskFinished?: TaskFinished;
+  heartbeat?: Heartbeat;
+  killTask?: KillTask;
+  shutdown?: Shutdown;
+  batchDone?: BatchDone;
+  registerRejected?: RegisterRejected;
+}
+
+const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));
+const root = protobuf.parse(readFileSync(protoPath, 'utf8'), { keepCase: false }).root;
+const EnvelopeType = root.lookupType('sluice.rpc.Envelope');
+
+export function encodeEnvelope(message: Envelope): Uint8Array {
+  return EnvelopeType.encode(EnvelopeType.fromObject(message)).finish();
+}
+
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  const decoded = EnvelopeType.decode(bytes);
+  // longs as numbers, defaults filled in, so callers never see protobufjs Long objects.
+  return EnvelopeType.toObject(decoded, { longs: Number, defaults: true, arrays: true }) as Envelope;
+}

@@ -1,0 +1,91 @@
+import { cpus } from 'node:os';
+import { parseDuration } from '../util/duration';
+import { DEFAULT_MAX_FRAME_BYTES } from '@sluice/protocol';
+
+/**
+ * The configuration of a streaming application. Names follow Spark's
+ * spark.streaming.* keys in camelCase; defaults are Spark's where Spark has one.
+ */
+export interface StreamingConf {
+  appName: string;
+  /** Length of one micro-batch. */
+  batchDurationMs: number;
+  /** Receivers cut a block every blockInterval; one block becomes one partition. */
+  blockIntervalMs: number;
+  /** Local executor processes to start (0: wait for executors started by hand). */
+  executors: number;
+  /** Tasks one executor runs at the same time. */
+  executorCores: number;
+  /** Partitions of shuffles when an operator is not given a number. */
+  defaultParallelism: number;
+  /** Records per second per receiver; 0 means unlimited. */
+  receiverMaxRate: number;
+  receiverRestartDelayMs: number;
+  /** Blocks a receiver may have cut but not yet handed to the tracker. */
+  blockQueueSize: number;
+  /** Largest frame a receiver accepts before rejecting it. */
+  maxFrameBytes: number;
+  /** Attempts of a task lost with its executor before the job fails. */
+  taskMaxFailures: number;
+  /** Address the driver listens on for executors; bind to loopback unless told. */
+  driverHost: string;
+  driverPort: number;
+  /** An executor silent for this long is declared lost. */
+  executorTimeoutMs: number;
+  /** Local executors that die are started again, up to this many times in all. */
+  maxExecutorRestarts: number;
+  /** Batches whose results are kept for listeners and the UI. */
+  retainedBatches: number;
+}
+
+export type StreamingConfInput = Partial<Omit<StreamingConf, 'batchDurationMs' | 'blockIntervalMs' | 'receiverRestartDelayMs' | 'executorTimeoutMs'>> & {
+  batchDuration?: string | number;
+  blockInterval?: string | number;
+  receiverRestartDelay?: string | number;
+  executorTimeout?: string | number;
+};
+
+export function defaultExecutors(): number {
+  return Math.max(1, Math.min(2, cpus().length));
+}
+
+export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
+  const executors = input.executors ?? defaultExecutors();
+  const executorCores = input.executorCores ?? 1;
+  const conf: StreamingConf = {
+    appName: input.appName ?? 'sluice-app',
+    batchDurationMs: parseDuration(input.batchDuration ?? '1s', 'batch duration'),
+    blockIntervalMs: parseDuration(input.blockInterval ?? '200ms', 'block interval'),
+    executors,
+    executorCores,
+    defaultParallelism: input.defaultParallelism ?? Math.max(1, executors * executorCores),
+    receiverMaxRate: input.receiverMaxRate ?? 0,
+    receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
+    blockQueueSize: input.blockQueueSize ?? 10,
+    maxFrameBytes: input.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    taskMaxFailures: input.taskMaxFailures ?? 4,
+    driverHost: input.driverHost ?? '127.0.0.1',
+    driverPort: input.driverPort ?? 0,
+    executorTimeoutMs: parseDuration(input.executorTimeout ?? 30_000, 'executor timeout'),
+    maxExecutorRestarts: input.maxExecutorRestarts ?? 10,
+    retainedBatches: input.retainedBatches ?? 1000,
+  };
+  validateConf(conf);
+  return conf;
+}
+
+function validateConf(conf: StreamingConf): void {
+  if (conf.batchDurationMs <= 0) throw new Error('batch duration must be positive');
+  if (conf.blockIntervalMs <= 0) throw new Error('block interval must be positive');
+  if (conf.blockIntervalMs > conf.batchDurationMs) {
+    throw new Error(
+      `block interval (${conf.blockIntervalMs} ms) is longer than the batch duration (${conf.batchDurationMs} ms)`,
+    );
+  }
+  if (!Number.isInteger(conf.executors) || conf.executors < 0) throw new Error('executors must be an integer >= 0');
+  if (!Number.isInteger(conf.executorCores) || conf.executorCores < 1) throw new Error('executor cores must be an integer >= 1');
+  if (!Number.isInteger(conf.defaultParallelism) || conf.defaultParallelism < 1) {
+    throw new Error('default parallelism must be an integer >= 1');
+  }
+  if (conf.receiverMaxRate < 0) throw new Error('receiver max rate must be >= 0');
+}

@@ -1,0 +1,248 @@
+import type { Observable } from 'rxjs';
+import type { Converter } from '../converters/converter';
+import { lines } from '../converters/converter';
+import type { DStream } from '../dstream/dstream';
+import { DStreamGraph } from '../dstream/dstream-graph';
+import { QueueInputDStream, type QueueStreamOptions } from '../dstream/queue-input-dstream';
+import { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
+import { ListenerBus } from '../listener/listener-bus';
+import type { StreamingEvent, StreamingListener } from '../listener/streaming-listener';
+import { setDefaultParallelism } from '../rdd/rdd-operations';
+import type { Receiver } from '../receiver/receiver';
+import { SocketReceiver } from '../receiver/socket-receiver';
+import { JobGenerator } from '../scheduler/job-generator';
+import { JobScheduler } from '../scheduler/job-scheduler';
+import { ReceivedBlockTracker } from '../scheduler/received-block-tracker';
+import { ReceiverTracker } from '../scheduler/receiver-tracker';
+import type { TaskBackend } from '../scheduler/task-backend';
+import { resolveConf, type StreamingConf, type StreamingConfInput } from './conf';
+
+export type ContextState = 'initialized' | 'active' | 'stopped';
+
+export interface ContextOptions {
+  /** 'executor': an inert context that only records the graph (no source opens). */
+  mode?: 'driver' | 'executor';
+  /** Where tasks run; `sluice submit` passes executor processes. */
+  backend?: TaskBackend;
+  /** The job module executors load to rebuild the graph, and its arguments. */
+  jobModule?: string;
+  jobArgs?: string[];
+  log?: (line: string) => void;
+}
+
+let activeContext: StreamingContext | null = null;
+
+/**
+ * The entry point of a streaming application, as in Spark: create input streams, apply
+ * operators, register output operations, then start(). Only one context is active per
+ * process. start() and stop() return promises (executors have to connect first).
+ */
+export class StreamingContext {
+  readonly conf: StreamingConf;
+  readonly graph: DStreamGraph;
+  private stateValue: ContextState = 'initialized';
+  private readonly bus = new ListenerBus();
+  private readonly blocks = new ReceivedBlockTracker();
+  private receiverTracker: ReceiverTracker | null = null;
+  private jobScheduler: JobScheduler | null = null;
+  private jobGenerator: JobGenerator | null = null;
+  private readonly log: (line: string) => void;
+  private terminated!: () => void;
+  private terminationError: Error | null = null;
+  private readonly termination = new Promise<void>((resolve) => (this.terminated = resolve));
+
+  constructor(
+    conf: StreamingConfInput = {},
+    private readonly options: ContextOptions = {},
+  ) {
+    this.conf = resolveConf(conf);
+    this.graph = new DStreamGraph(options.mode ?? 'driver', this.conf.batchDurationMs);
+    this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
+    setDefaultParallelism(this.conf.defaultParallelism);
+  }
+
+  get state(): ContextState {
+    return this.stateValue;
+  }
+
+  get mode(): 'driver' | 'executor' {
+    return this.graph.mode;
+  }
+
+  /** Engine events as an observable (see addStreamingListener for the Spark style). */
+  get events$(): Observable<StreamingEvent> {
+    return this.bus.events$;
+  }
+
+  addStreamingListener(listener: StreamingListener): () => void {
+    return this.bus.addListener(listener);
+  }
+
+  // ---- sources -------------------------------------------------------------------
+
+  /** UTF-8 lines from a TCP server at host:port. */
+  socketTextStream(host: string, port: number): DStream<string> {
+    return this.socketStream(host, port, lines);
+  }
+
+  /** Records from a TCP server at host:port, framed and decoded by `converter`. */
+  socketStream<T>(host: string, port: number, converter: Converter<T>): DStream<T> {
+    validatePort(port);
+    return this.receiverStream(new SocketReceiver(host, port, converter, this.conf.maxFrameBytes));
+  }
+
+  /** Any custom receiver. */
+  receiverStream<T>(receiver: Receiver<T>): DStream<T> {
+    return new ReceiverInputDStream<T>(this.graph, receiver, this.mode === 'driver' ? this.blocks : null);
+  }
+
+  /** Batches taken from a queue of arrays (for tests and demos). */
+  queueStream<T>(queue: T[][], options: QueueStreamOptions<T> = {}): DStream<T> {
+    return new QueueInputDStream<T>(this.graph, queue, options, this.conf.defaultParallelism);
+  }
+
+  union<T>(...streams: DStream<T>[]): DStream<T> {
+    if (streams.length === 0) throw new Error('union() needs at least one stream');
+    return streams[0]!.union(...streams.slice(1));
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    if (this.stateValue === 'active') {
+      this.log('StreamingContext has already been started');
+      return;
+    }
+    if (this.stateValue === 'stopped') throw new Error('a stopped StreamingContext cannot be started again');
+    this.graph.freeze();
+    if (this.mode === 'executor') {
+      this.stateValue = 'active';
+      return;
+    }
+    if (activeContext) throw new Error('only one StreamingContext may be active in a process; stop the other one first');
+    const backend = this.options.backend;
+    if (!backend || !this.options.jobModule) {
+      throw new Error(
+        'this StreamingContext has no executors: run the job with `sluice submit <job file>`, ' +
+          'or create it through submit() from @sluice/cli',
+      );
+    }
+    activeContext = this;
+    backend.events$.subscribe((e) => {
+      if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
+      else this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+    });
+    try {
+      await backend.start({
+        jobModule: this.options.jobModule,
+        jobArgs: this.options.jobArgs ?? [],
+        confJson: JSON.stringify(this.conf),
+      });
+    } catch (err) {
+      activeContext = null;
+      this.stateValue = 'stopped';
+      throw err;
+    }
+    const receiverStreams = this.graph.inputs.filter(
+      (s): s is ReceiverInputDStream<unknown> => s instanceof ReceiverInputDStream,
+    );
+    this.receiverTracker = new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log);
+    this.jobScheduler = new JobScheduler(
+      this.bus,
+      this.blocks,
+      {
+        batchFinished: (time) => {
+          this.blocks.cleanup(time);
+          this.graph.forget(time);
+          backend.batchDone(time);
+        },
+        log: this.log,
+      },
+      this.conf.retainedBatches,
+    );
+    this.jobGenerator = new JobGenerator(
+      this.graph,
+      this.blocks,
+      () => this.receiverTracker!.streamIds,
+      this.jobScheduler,
+      backend,
+      this.log,
+    );
+    await Promise.all(this.graph.inputs.map((s) => s.start()));
+    await this.receiverTracker.start();
+    this.jobGenerator.start();
+    this.stateValue = 'active';
+    this.bus.post({ type: 'onStreamingStarted', payload: { time: Date.now() } });
+  }
+
+  /**
+   * Stops the stream. Graceful: receivers stop first, everything they received is
+   * processed, then the executors stop. Otherwise batches in flight are abandoned.
+   */
+  async stop(options: { graceful?: boolean } = {}): Promise<void> {
+    if (this.stateValue !== 'active') {
+      this.stateValue = 'stopped';
+      this.terminated();
+      return;
+    }
+    this.stateValue = 'stopped';
+    if (this.mode === 'executor') {
+      this.terminated();
+      return;
+    }
+    try {
+      if (options.graceful) {
+        await this.receiverTracker?.stop();
+        await Promise.all(this.graph.inputs.map((s) => s.stop()));
+        this.jobGenerator?.stop();
+        if (this.blocks.pendingBlocks > 0 && this.jobGenerator) {
+          this.jobGenerator.generateBatch(this.jobGenerator.lastBatchTime + this.conf.batchDurationMs);
+        }
+        await this.jobScheduler?.whenIdle();
+      } else {
+        this.jobGenerator?.stop();
+        await this.receiverTracker?.stop();
+        await Promise.all(this.graph.inputs.map((s) => s.stop()));
+      }
+      this.jobScheduler?.stop();
+      await this.options.backend?.stop();
+    } catch (err) {
+      this.terminationError = err as Error;
+    } finally {
+      activeContext = null;
+      this.bus.close();
+      this.terminated();
+    }
+  }
+
+  /** Resolves when the context stops (rejects if stopping failed). */
+  async awaitTermination(): Promise<void> {
+    if (this.mode === 'executor') return;
+    await this.termination;
+    if (this.terminationError) throw this.terminationError;
+  }
+
+  /** True if the context stopped within `ms`. */
+  async awaitTerminationOrTimeout(ms: number): Promise<boolean> {
+    if (this.mode === 'executor') return true;
+    let timeout: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), ms)));
+    const result = await Promise.race([this.termination.then(() => true as const), timedOut]);
+    clearTimeout(timeout);
+    return result;
+  }
+
+  /** Batches finished so far (the newest retainedBatches), for the UI and tests. */
+  get completedBatches() {
+    return this.jobScheduler?.completedBatches ?? [];
+  }
+
+  /** Supervisors of the running receivers, for metrics (error counts, rates). */
+  get receivers() {
+    return this.receiverTracker?.supervisors ?? [];
+  }
+}
+
+function validatePort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${port}: use 1-65535`);
+}

@@ -1,0 +1,61 @@
+import {
+  decodeImageFrame,
+  ImageFrameFramer,
+  LengthPrefixedFramer,
+  NewlineFramer,
+  VarintDelimitedFramer,
+  type Framer,
+  type FramerOptions,
+  type ImageRecord,
+} from '@sluice/protocol';
+import type { RecordDecoder } from '../rdd/block-rdd';
+
+/**
+ * socketStream's converter: Spark's is one function from an InputStream to an iterator of
+ * records. Sluice splits it in two so the driver only frames and the executors decode:
+ * `createFramer` finds record boundaries in the byte stream (driver, per connection), and
+ * `decode` turns one record's bytes into a value (executor, per record).
+ */
+export interface Converter<T> {
+  readonly name: string;
+  createFramer(options: FramerOptions): Framer;
+  decode: RecordDecoder<T>;
+}
+
+/** UTF-8 text, one record per line ("\n" or "\r\n"). */
+export const lines: Converter<string> = {
+  name: 'lines',
+  createFramer: (o) => new NewlineFramer(o),
+  decode: (bytes) => bytes.toString('utf8'),
+};
+
+/** A 4-byte big-endian length, then that many bytes; the record is the bytes. */
+export const lengthPrefixed: Converter<Buffer> = {
+  name: 'length-prefixed',
+  createFramer: (o) => new LengthPrefixedFramer(o),
+  decode: (bytes) => bytes,
+};
+
+/** The image frame: a 28-byte name, a 4-byte big-endian length, the image bytes. */
+export const imageFrames: Converter<ImageRecord> = {
+  name: 'image-frames',
+  createFramer: (o) => new ImageFrameFramer(o),
+  decode: decodeImageFrame,
+};
+
+/**
+ * Protobuf's length-delimited messages (varint length, message). Without a decoder the
+ * record is the message's bytes; with one (for example a protobufjs Type's
+ * `(b) => Type.toObject(Type.decode(b))`) it is the decoded message.
+ */
+export function protobufDelimited(): Converter<Buffer>;
+export function protobufDelimited<T>(decode: RecordDecoder<T>): Converter<T>;
+export function protobufDelimited<T>(decode?: RecordDecoder<T>): Converter<T | Buffer> {
+  return {
+    name: 'protobuf-delimited',
+    createFramer: (o) => new VarintDelimitedFramer(o),
+    decode: decode ?? ((bytes) => bytes),
+  };
+}
+
+export const Converters = { lines, lengthPrefixed, imageFrames, protobufDelimited };

@@ -1,0 +1,153 @@
+import { EmptyRDD } from '../rdd/empty-rdd';
+import type { Partitioner } from '../rdd/partitioner';
+import type { RDD } from '../rdd/rdd';
+import { formatRecord } from '../util/format-record';
+import { DStream } from './dstream';
+import { OutputDStream, callSiteOf, type ForeachRDDFunction } from './output-dstream';
+import { TransformedDStream } from './transformed-dstream';
+
+/**
+ * The DStream API, as Spark users know it. Every transformation is "apply this RDD
+ * transformation to every batch"; every output operation is a foreachRDD.
+ */
+declare module './dstream' {
+  interface DStream<T> {
+    map<U>(f: (value: T) => U): DStream<U>;
+    flatMap<U>(f: (value: T) => Iterable<U>): DStream<U>;
+    filter(f: (value: T) => boolean): DStream<T>;
+    mapPartitions<U>(f: (items: T[], partition: number) => Iterable<U> | Promise<Iterable<U>>): DStream<U>;
+    glom(): DStream<T[]>;
+    repartition(numPartitions: number): DStream<T>;
+    union(...others: DStream<T>[]): DStream<T>;
+    transform<U>(f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U>;
+    transformWith<U, R>(other: DStream<U>, f: (a: RDD<T>, b: RDD<U>, time: number) => RDD<R>): DStream<R>;
+    count(): DStream<number>;
+    reduce(f: (a: T, b: T) => T): DStream<T>;
+    countByValue(numPartitions?: number): DStream<[T, number]>;
+
+    reduceByKey<K, V>(this: DStream<[K, V]>, f: (a: V, b: V) => V, numPartitions?: number | Partitioner): DStream<[K, V]>;
+    groupByKey<K, V>(this: DStream<[K, V]>, numPartitions?: number | Partitioner): DStream<[K, V[]]>;
+    combineByKey<K, V, C>(
+      this: DStream<[K, V]>,
+      createCombiner: (v: V) => C,
+      mergeValue: (c: C, v: V) => C,
+      mergeCombiners: (a: C, b: C) => C,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, C]>;
+    mapValues<K, V, U>(this: DStream<[K, V]>, f: (v: V) => U): DStream<[K, U]>;
+    flatMapValues<K, V, U>(this: DStream<[K, V]>, f: (v: V) => Iterable<U>): DStream<[K, U]>;
+
+    foreachRDD(f: ForeachRDDFunction<T>): void;
+    print(num?: number): void;
+    saveAsTextFiles(prefix: string, suffix?: string): void;
+  }
+}
+
+type AnyStream = DStream<any>;
+const proto = DStream.prototype as AnyStream;
+
+function derive<U>(parent: AnyStream, name: string, f: (rdd: RDD<any>, time: number) => RDD<U>): DStream<U> {
+  return new TransformedDStream<U>([parent], ([rdd], time) => f(rdd!, time), name);
+}
+
+proto.map = function (this: AnyStream, f) {
+  return derive(this, 'MappedDStream', (rdd) => rdd.map(f));
+};
+proto.flatMap = function (this: AnyStream, f) {
+  return derive(this, 'FlatMappedDStream', (rdd) => rdd.flatMap(f));
+};
+proto.filter = function (this: AnyStream, f) {
+  return derive(this, 'FilteredDStream', (rdd) => rdd.filter(f));
+};
+proto.mapPartitions = function (this: AnyStream, f) {
+  return derive(this, 'MapPartitionedDStream', (rdd) => rdd.mapPartitions(f));
+};
+proto.glom = function (this: AnyStream) {
+  return derive(this, 'GlommedDStream', (rdd) => rdd.glom());
+};
+proto.repartition = function (this: AnyStream, n: number) {
+  return derive(this, 'RepartitionedDStream', (rdd) => rdd.repartition(n));
+};
+proto.union = function (this: AnyStream, ...others: AnyStream[]) {
+  return new TransformedDStream<any>([this, ...others], (rdds) => (rdds[0] as RDD<any>).union(...rdds.slice(1)), 'UnionDStream');
+};
+proto.transform = function (this: AnyStream, f) {
+  return derive(this, 'TransformedDStream', (rdd, time) => f(rdd, time));
+};
+proto.transformWith = function (this: AnyStream, other: AnyStream, f) {
+  return new TransformedDStream<any>([this, other], ([a, b], time) => f(a as RDD<any>, b as RDD<any>, time), 'TransformedDStream');
+};
+
+/**
+ * count: one record per batch, 0 for an empty batch (Spark unions in a zero to get this).
+ * Each partition counts itself; the counts meet in one reduce partition.
+ */
+proto.count = function (this: AnyStream) {
+  return derive(this, 'CountedDStream', (rdd) =>
+    rdd
+      .mapPartitions((items) => [['count', items.length] as [string, number]])
+      .reduceByKey((a: number, b: number) => a + b, 1)
+      .mapPartitions((pairs) => [pairs.length === 0 ? 0 : pairs[0]![1]]),
+  );
+};
+
+/** reduce: one record per non-empty batch. Partitions reduce locally first. */
+proto.reduce = function (this: AnyStream, f) {
+  return derive(this, 'ReducedDStream', (rdd) =>
+    rdd
+      .mapPartitions((items) => (items.length === 0 ? [] : [['r', items.reduce(f)] as [string, unknown]]))
+      .reduceByKey(f, 1)
+      .map((pair) => pair[1]),
+  );
+};
+
+proto.countByValue = function (this: AnyStream, numPartitions?: number) {
+  return derive(this, 'CountByValueDStream', (rdd) => rdd.countByValueRDD(numPartitions));
+};
+proto.reduceByKey = function (this: AnyStream, f, p) {
+  return derive(this, 'ShuffledDStream(reduceByKey)', (rdd) => rdd.reduceByKey(f, p));
+};
+proto.groupByKey = function (this: AnyStream, p) {
+  return derive(this, 'ShuffledDStream(groupByKey)', (rdd) => rdd.groupByKey(p));
+};
+proto.combineByKey = function (this: AnyStream, c, mv, mc, p) {
+  return derive(this, 'ShuffledDStream(combineByKey)', (rdd) => rdd.combineByKey(c, mv, mc, p));
+};
+proto.mapValues = function (this: AnyStream, f) {
+  return derive(this, 'MapValuedDStream', (rdd) => rdd.mapValues(f));
+};
+proto.flatMapValues = function (this: AnyStream, f) {
+  return derive(this, 'FlatMapValuedDStream', (rdd) => rdd.flatMapValues(f));
+};
+
+proto.foreachRDD = function (this: AnyStream, f) {
+  new OutputDStream(this, f, 'ForEachDStream', callSiteOf());
+};
+
+/** Spark's print(): a header with the batch time, the first `num` records, "..." if more. */
+proto.print = function (this: AnyStream, num = 10) {
+  new OutputDStream(
+    this,
+    async (rdd, time) => {
+      const first = await rdd.take(num + 1);
+      const lines = ['-------------------------------------------', `Time: ${time} ms`, '-------------------------------------------'];
+      for (const r of first.slice(0, num)) lines.push(formatRecord(r));
+      if (first.length > num) lines.push('...');
+      process.stdout.write(lines.join('\n') + '\n\n');
+    },
+    'print',
+    callSiteOf(),
+  );
+};
+
+/** One directory per batch, prefix-TIME_IN_MS[.suffix], as Spark names them. */
+proto.saveAsTextFiles = function (this: AnyStream, prefix: string, suffix?: string) {
+  new OutputDStream(
+    this,
+    (rdd, time) => rdd.saveAsTextFile(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`),
+    'saveAsTextFiles',
+    callSiteOf(),
+  );
+};
+
+export { EmptyRDD };

@@ -1,0 +1,45 @@
+import type { InputRDD } from '../rdd/input-rdd';
+import { currentScope } from '../rdd/rdd-scope';
+import { DStream } from './dstream';
+import type { DStreamGraph } from './dstream-graph';
+
+/**
+ * A stream at the edge of the graph. On the driver it turns what arrived for a batch into
+ * an InputRDD; on an executor it rebuilds that RDD from the driver's descriptor.
+ */
+export abstract class InputDStream<T> extends DStream<T> {
+  readonly dependencies: DStream<unknown>[] = [];
+
+  protected constructor(graph: DStreamGraph) {
+    super(graph);
+    graph.addInput(this as InputDStream<unknown>);
+  }
+
+  /** The id its RDD gets: the first RDD created in this stream's scope. */
+  get rddIdFor(): string {
+    return `d${this.id}.0`;
+  }
+
+  protected compute(time: number): InputRDD<T> {
+    if (this.graph.mode === 'driver') return this.computeOnDriver(time);
+    const descriptor = currentScope().inputs?.get(this.rddIdFor);
+    if (descriptor === undefined) {
+      throw new Error(`no input metadata for ${this} at ${time}: the driver did not send it with the task`);
+    }
+    return this.restore(time, descriptor);
+  }
+
+  /** Driver: the RDD of what arrived for batch `time`. */
+  protected abstract computeOnDriver(time: number): InputRDD<T>;
+  /** Executor: the same RDD, from its descriptor. */
+  protected abstract restore(time: number, descriptor: unknown): InputRDD<T>;
+
+  /** Driver: opens the source (receivers are started by the receiver tracker instead). */
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+}

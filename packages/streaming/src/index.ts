@@ -1,0 +1,43 @@
+// Installs the RDD and DStream operators on their prototypes (see those files).
+import './rdd/rdd-operations';
+import './dstream/dstream-operators';
+
+export * from './context/conf';
+export * from './context/streaming-context';
+export * from './converters/converter';
+export * from './dstream/dstream';
+export * from './dstream/dstream-graph';
+export * from './dstream/input-dstream';
+export * from './dstream/output-dstream';
+export * from './dstream/receiver-input-dstream';
+export * from './dstream/queue-input-dstream';
+export * from './listener/batch-info';
+export * from './listener/listener-bus';
+export * from './listener/streaming-listener';
+export * from './rdd/action';
+export * from './rdd/aggregator';
+export * from './rdd/block-rdd';
+export * from './rdd/input-rdd';
+export * from './rdd/key-hash';
+export * from './rdd/partitioner';
+export * from './rdd/rdd';
+export * from './rdd/rdd-scope';
+export * from './rdd/shuffled-rdd';
+export * from './rdd/task-env';
+export * from './receiver/receiver';
+export * from './receiver/receiver-supervisor';
+export * from './receiver/socket-receiver';
+export * from './receiver/block-builder';
+export * from './receiver/rate-limiter';
+export * from './scheduler/lineage-replay';
+export * from './scheduler/task-backend';
+export * from './scheduler/task-failed-error';
+export * from './scheduler/task-runner';
+export * from './util/duration';
+export * from './util/format-record';
+
+/** The signature of a job module's default export. */
+export type StreamingJob = (
+  ssc: import('./context/streaming-context').StreamingContext,
+  args: string[],
+) => void | Promise<void>;

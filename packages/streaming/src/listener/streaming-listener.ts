@@ -1,0 +1,21 @@
+import type { BatchInfo, OutputOperationInfo, ReceiverInfo } from './batch-info';
+
+/** Spark's StreamingListener: implement the events you care about. */
+export interface StreamingListener {
+  onStreamingStarted?(event: { time: number }): void;
+  onReceiverStarted?(event: { receiverInfo: ReceiverInfo }): void;
+  onReceiverError?(event: { receiverInfo: ReceiverInfo }): void;
+  onReceiverStopped?(event: { receiverInfo: ReceiverInfo }): void;
+  onBatchSubmitted?(event: { batchInfo: BatchInfo }): void;
+  onBatchStarted?(event: { batchInfo: BatchInfo }): void;
+  onBatchCompleted?(event: { batchInfo: BatchInfo }): void;
+  onOutputOperationStarted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+  onOutputOperationCompleted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+  /** Sluice's own: an executor joined or was lost. */
+  onExecutorAdded?(event: { executorId: string; host: string; cores: number }): void;
+  onExecutorRemoved?(event: { executorId: string; reason: string }): void;
+}
+
+export type StreamingEvent = {
+  [K in keyof StreamingListener]-?: { type: K; payload: Parameters<NonNullable<StreamingListener[K]>>[0] };
+}[keyof StreamingListener];

@@ -1,0 +1,59 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { JobRunner } from './job-runner';
+
+/**
+ * Where RDDs are being created, and who runs their actions.
+ *
+ * RDD ids must come out the same on the driver and on every executor, because a task
+ * names the RDD it computes by id and the executor finds it by rebuilding the lineage
+ * from the job module. So ids are not taken from a global counter (whose value depends
+ * on what else ran before) but from the scope that creates them: "d7.0" is the first RDD
+ * DStream 7 created for a batch, "o2.3" the fourth RDD that output operation 2's
+ * foreachRDD function created. AsyncLocalStorage keeps the scope across awaits inside
+ * an async foreachRDD function.
+ */
+export interface RddScope {
+  readonly prefix: string;
+  counter: number;
+  readonly batchTime: number;
+  readonly runner: JobRunner;
+  /** Executors: metadata of the input RDDs of the batch, by RDD id. */
+  readonly inputs: Map<string, unknown> | null;
+  /** Output operation this scope belongs to, -1 while generating DStream RDDs. */
+  readonly outputOp: number;
+  /** Actions started so far in this output operation's call (foreachRDD). */
+  actionCounter: number;
+}
+
+const storage = new AsyncLocalStorage<RddScope>();
+
+export function currentScope(): RddScope {
+  const scope = storage.getStore();
+  if (!scope) {
+    throw new Error(
+      'RDDs can only be created while a batch is generated: inside transform(), foreachRDD() or a DStream operator',
+    );
+  }
+  return scope;
+}
+
+export function nextRddId(): string {
+  const scope = currentScope();
+  return `${scope.prefix}.${scope.counter++}`;
+}
+
+export function runInScope<R>(
+  fields: Omit<RddScope, 'counter' | 'actionCounter'>,
+  fn: () => R,
+): R {
+  return storage.run({ ...fields, counter: 0, actionCounter: 0 }, fn);
+}
+
+/** A nested scope sharing the runner, batch and inputs of the current one. */
+export function runInChildScope<R>(prefix: string, fn: () => R): R {
+  const parent = currentScope();
+  return runInScope(
+    { prefix, batchTime: parent.batchTime, runner: parent.runner, inputs: parent.inputs, outputOp: parent.outputOp },
+    fn,
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * What a task's computation can read besides the lineage itself: the bulk input the
+ * driver shipped with the task and the shuffle data it reads. Implemented by the executor.
+ */
+export interface ShippedBlock {
+  blockId: string;
+  encoding: 'frames' | 'v8';
+  count: number;
+  data: Uint8Array;
+  /** count + 1 record boundaries into data ('frames' only). */
+  offsets: Uint32Array | null;
+}
+
+export interface TaskEnv {
+  readonly batchTime: number;
+  readonly partition: number;
+  readonly attempt: number;
+  readonly executorId: string;
+  /** Blocks of partition `partition` of input RDD `rddId`, shipped with the task. */
+  inputBlocks(rddId: string, partition: number): ShippedBlock[];
+  /** Serialized map outputs (one bucket per map task) this reduce task reads. */
+  shuffleBuckets(shuffleId: string): Uint8Array[];
+  /** Counts records read from inputs, for metrics. */
+  recordsRead: number;
+}

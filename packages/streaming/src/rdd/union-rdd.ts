@@ -1,0 +1,31 @@
+import { rangeDependency, type Dependency } from './dependency';
+import { RDD } from './rdd';
+import type { TaskEnv } from './task-env';
+
+/** The partitions of its parents, one after another; no data moves. */
+export class UnionRDD<T> extends RDD<T> {
+  readonly name = 'UnionRDD';
+  readonly dependencies: Dependency[];
+  readonly numPartitions: number;
+  private readonly starts: number[];
+
+  constructor(readonly parents: RDD<T>[]) {
+    super();
+    let start = 0;
+    this.starts = [];
+    this.dependencies = parents.map((p) => {
+      this.starts.push(start);
+      const dep = rangeDependency(p as RDD<unknown>, start);
+      start += p.numPartitions;
+      return dep;
+    });
+    this.numPartitions = start;
+  }
+
+  compute(partition: number, env: TaskEnv): Promise<T[]> {
+    for (let i = this.parents.length - 1; i >= 0; i--) {
+      if (partition >= this.starts[i]!) return this.parents[i]!.compute(partition - this.starts[i]!, env);
+    }
+    throw new Error(`partition ${partition} out of range for ${this.id}`);
+  }
+}

@@ -1,0 +1,175 @@
+import { interval, type Subscription } from 'rxjs';
+import type { ListenerBus } from '../listener/listener-bus';
+import type { ReceiverInfo } from '../listener/batch-info';
+import type { ShippedBlock } from '../rdd/task-env';
+import { BlockBuilder } from './block-builder';
+import { RateLimiter } from './rate-limiter';
+import type { Receiver } from './receiver';
+
+export interface SupervisorOptions {
+  blockIntervalMs: number;
+  restartDelayMs: number;
+  maxRate: number;
+  bus: ListenerBus;
+  /** Where cut blocks go: the ReceivedBlockTracker. */
+  onBlock: (streamId: number, block: ShippedBlock) => void;
+  log: (line: string) => void;
+}
+
+/**
+ * Owns one receiver's life: starts it, cuts what it stores into a block every block
+ * interval (an RxJS interval), restarts it after errors, and tells the listeners.
+ */
+export class ReceiverSupervisor {
+  private readonly builder: BlockBuilder;
+  private readonly limiter: RateLimiter;
+  private ticker: Subscription | null = null;
+  private started = false;
+  private stopped = false;
+  private restarting = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private lastError = { message: '', stack: '', time: -1 };
+  /** Faults by kind (bad CRC, garbage...), for tests and the UI. */
+  readonly errorCounts = new Map<string, number>();
+  recordsStored = 0;
+
+  constructor(
+    readonly receiver: Receiver<unknown>,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.builder = new BlockBuilder(receiver.streamId);
+    this.limiter = new RateLimiter(options.maxRate);
+    receiver.supervisor = this;
+  }
+
+  get isReceiverStarted(): boolean {
+    return this.started;
+  }
+
+  get isReceiverStopped(): boolean {
+    return this.stopped || !this.started;
+  }
+
+  get rateLimit(): number {
+    return this.limiter.limit;
+  }
+
+  setRateLimit(rate: number): void {
+    this.limiter.setRate(rate);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.ticker = interval(this.options.blockIntervalMs).subscribe(() => this.cutBlock());
+    await this.startReceiver();
+  }
+
+  storeValue(value: unknown): void {
+    this.builder.addValue(value);
+    this.recordsStored++;
+  }
+
+  storeValues(values: unknown[]): void {
+    for (const v of values) this.builder.addValue(v);
+    this.recordsStored += values.length;
+  }
+
+  storeFrame(buf: Buffer, start: number, end: number): void {
+    this.builder.addFrame(buf, start, end);
+    this.recordsStored++;
+  }
+
+  storeBlock(data: Buffer, offsets: Uint32Array): void {
+    const count = offsets.length - 1;
+    if (count < 0 || offsets[count]! > data.length) {
+      throw new RangeError(`storeBytes: offsets describe ${offsets[count]} bytes but the block has ${data.length}`);
+    }
+    this.cutBlock();
+    this.options.onBlock(this.receiver.streamId, {
+      blockId: `input-${this.receiver.streamId}-raw-${Date.now()}-${this.recordsStored}`,
+      encoding: 'frames',
+      count,
+      data,
+      offsets,
+    });
+    this.recordsStored += count;
+  }
+
+  rateDelay(records: number): number {
+    return this.limiter.take(records);
+  }
+
+  reportError(message: string, error?: unknown, kind = 'error'): void {
+    this.errorCounts.set(kind, (this.errorCounts.get(kind) ?? 0) + 1);
+    const stack = error instanceof Error ? (error.stack ?? error.message) : error === undefined ? '' : String(error);
+    this.lastError = { message, stack, time: Date.now() };
+    this.options.log(`receiver ${this.receiver.name} (stream ${this.receiver.streamId}): ${message}`);
+    this.options.bus.post({ type: 'onReceiverError', payload: { receiverInfo: this.info() } });
+  }
+
+  restartReceiver(message: string, error?: unknown, delayMs = this.options.restartDelayMs): void {
+    if (this.stopped || this.restarting) return;
+    this.restarting = true;
+    this.reportError(`restarting receiver in ${delayMs} ms: ${message}`, error, 'restart');
+    void (async () => {
+      await this.stopReceiver();
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.restarting = false;
+        if (!this.stopped) void this.startReceiver();
+      }, delayMs);
+    })();
+  }
+
+  /** Stops the receiver and cuts the last block, so nothing stored is lost. */
+  async stop(message = 'stopped by the context', error?: unknown): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (error !== undefined) this.reportError(message, error);
+    await this.stopReceiver();
+    this.ticker?.unsubscribe();
+    this.ticker = null;
+    this.cutBlock();
+    this.options.bus.post({ type: 'onReceiverStopped', payload: { receiverInfo: this.info() } });
+  }
+
+  /** Cuts the current block now (block-interval tick, stop). */
+  cutBlock(): void {
+    for (const block of this.builder.cut()) this.options.onBlock(this.receiver.streamId, block);
+  }
+
+  info(): ReceiverInfo {
+    return {
+      streamId: this.receiver.streamId,
+      name: this.receiver.name,
+      active: this.started && !this.stopped,
+      location: 'driver',
+      executorId: 'driver',
+      lastErrorMessage: this.lastError.message,
+      lastError: this.lastError.stack,
+      lastErrorTime: this.lastError.time,
+    };
+  }
+
+  private async startReceiver(): Promise<void> {
+    try {
+      await this.receiver.onStart();
+      this.started = true;
+      this.options.bus.post({ type: 'onReceiverStarted', payload: { receiverInfo: this.info() } });
+    } catch (err) {
+      this.started = false;
+      this.restartReceiver(`onStart failed: ${(err as Error)?.message ?? err}`, err);
+    }
+  }
+
+  private async stopReceiver(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    try {
+      await this.receiver.onStop();
+    } catch (err) {
+      this.options.log(`receiver ${this.receiver.name}: onStop failed: ${(err as Error)?.message ?? err}`);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { RecordDecoder } from '../rdd/block-rdd';
+import type { ReceiverSupervisor } from './receiver-supervisor';
+
+/**
+ * A custom source: subclass Receiver, implement onStart() and onStop(), and hand what
+ * arrives to store(). The engine owns the lifecycle: it starts the receiver, cuts what
+ * it stores into blocks every block interval, restarts it after errors, stops it.
+ *
+ *   class MyReceiver extends Receiver<string> {
+ *     onStart() { this.source = open(...); this.source.on('line', (l) => this.store(l)); }
+ *     onStop() { this.source.close(); }
+ *   }
+ *   const lines = ssc.receiverStream(new MyReceiver());
+ *
+ * onStart must not block: start the receiving (a socket, a timer, a thread of I/O) and
+ * return. Receivers that read bytes can store whole frames with storeFrame(), which copies
+ * them once into the current block; `decodeFrame` then turns each frame into a record on
+ * the executor that processes it.
+ */
+export abstract class Receiver<T> {
+  /** Set when the stream is created; the id of the input DStream. */
+  streamId = -1;
+  /** A name for the UI and logs. */
+  name: string = this.constructor.name;
+  /** Where the receiver should run ("driver" is where Sluice runs receivers today). */
+  preferredLocation: string | undefined = undefined;
+  /** @internal */
+  supervisor: ReceiverSupervisor | null = null;
+
+  abstract onStart(): void | Promise<void>;
+  abstract onStop(): void | Promise<void>;
+
+  /** Turns a stored frame's bytes into the record the job sees; runs on executors. */
+  decodeFrame: RecordDecoder<T> = (bytes) => bytes as unknown as T;
+
+  /** Stores one record (or an array of records) into the current block. */
+  store(record: T | T[]): void {
+    const s = this.requireSupervisor();
+    if (Array.isArray(record)) s.storeValues(record);
+    else s.storeValue(record);
+  }
+
+  /** Stores bytes [start, end) of buf as one record, decoded later by decodeFrame. */
+  storeFrame(buf: Buffer, start = 0, end = buf.length): void {
+    this.requireSupervisor().storeFrame(buf, start, end);
+  }
+
+  /**
+   * Stores a whole block at once: bytes holding many frames, with `offsets` giving the
+   * count + 1 record boundaries. The block becomes a partition of the next batch as it is.
+   */
+  storeBytes(data: Buffer, offsets: ArrayLike<number>): void {
+    this.requireSupervisor().storeBlock(data, Uint32Array.from(offsets));
+  }
+
+  /** Reports a problem without stopping: listeners and the log see it. */
+  reportError(message: string, error?: unknown): void {
+    this.requireSupervisor().reportError(message, error);
+  }
+
+  /** Stops the receiver, waits (default: receiverRestartDelay), and starts it again. */
+  restart(message: string, error?: unknown, delayMs?: number): void {
+    this.requireSupervisor().restartReceiver(message, error, delayMs);
+  }
+
+  /** Stops receiving for good. */
+  stop(message: string, error?: unknown): void {
+    void this.requireSupervisor().stop(message, error);
+  }
+
+  isStarted(): boolean {
+    return this.supervisor?.isReceiverStarted ?? false;
+  }
+
+  isStopped(): boolean {
+    return this.supervisor?.isReceiverStopped ?? true;
+  }
+
+  /**
+   * How long to hold the source back after storing `records`, to honour maxRate. Push
+   * sources (sockets) pause for this long; the engine does it for the built-in ones.
+   */
+  protected rateDelay(records: number): number {
+    return this.supervisor?.rateDelay(records) ?? 0;
+  }
+
+  private requireSupervisor(): ReceiverSupervisor {
+    if (!this.supervisor) throw new Error(`receiver ${this.name} is not running: store() was called before onStart()`);
+    return this.supervisor;
+  }
+}

@@ -1,0 +1,94 @@
+import { connect, type Socket } from 'node:net';
+import type { FrameSink } from '@sluice/protocol';
+import type { Converter } from '../converters/converter';
+import { Receiver } from './receiver';
+
+/**
+ * Connects to host:port and stores the records a converter's framer finds in the byte
+ * stream (Spark's SocketReceiver; the other side listens, as `nc -lk` does).
+ *
+ * Each frame is copied once, into the current block; decoding waits for the executor.
+ * Bad input never stops the stream: faults are reported with their offset; a frame over
+ * maxFrameBytes resets the connection (the length prefix cannot be trusted after it); the
+ * connection is re-established after the restart delay when it fails or ends.
+ */
+export class SocketReceiver<T> extends Receiver<T> {
+  private socket: Socket | null = null;
+  private pausedUntil = 0;
+  private faults = 0;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly converter: Converter<T>,
+    private readonly maxFrameBytes: number,
+  ) {
+    super();
+    this.name = `SocketReceiver(${converter.name} ${host}:${port})`;
+    this.decodeFrame = converter.decode;
+  }
+
+  get faultCount(): number {
+    return this.faults;
+  }
+
+  onStart(): void {
+    const framer = this.converter.createFramer({ maxFrameBytes: this.maxFrameBytes });
+    const sink: FrameSink = {
+      record: (buf, start, end) => this.storeFrame(buf, start, end),
+      fault: (fault) => {
+        this.faults++;
+        this.supervisor?.reportError(
+          `${fault.kind} at byte ${fault.offset} from ${this.host}:${this.port}: ${fault.message}`,
+          undefined,
+          fault.kind,
+        );
+      },
+    };
+    const socket = connect({ host: this.host, port: this.port });
+    this.socket = socket;
+    let connected = false;
+    socket.on('connect', () => {
+      connected = true;
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const before = this.supervisor?.recordsStored ?? 0;
+      framer.push(chunk, sink);
+      if (framer.needsReset) {
+        socket.destroy();
+        this.restart(`connection to ${this.host}:${this.port} reset after a corrupt frame`, undefined, 0);
+        return;
+      }
+      this.throttle(socket, (this.supervisor?.recordsStored ?? 0) - before);
+    });
+    socket.on('end', () => framer.end(sink));
+    socket.on('error', (err) => {
+      if (this.socket !== socket) return;
+      const what = connected ? 'connection lost' : 'could not connect';
+      this.restart(`${what} to ${this.host}:${this.port}: ${err.message}`, err);
+    });
+    socket.on('close', (hadError) => {
+      if (this.socket !== socket || hadError) return;
+      this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
+    });
+  }
+
+  onStop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.destroy();
+  }
+
+  /** receiver.maxRate: pause the socket long enough to stay under the limit. */
+  private throttle(socket: Socket, records: number): void {
+    const delay = this.rateDelay(records);
+    if (delay <= 0) return;
+    const until = performance.now() + delay;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    socket.pause();
+    setTimeout(() => {
+      if (this.socket === socket) socket.resume();
+    }, delay);
+  }
+}

@@ -1,0 +1,74 @@
+import { timer, type Subscription } from 'rxjs';
+import type { DStreamGraph } from '../dstream/dstream-graph';
+import type { JobRunner } from '../rdd/job-runner';
+import { runInScope } from '../rdd/rdd-scope';
+import { DAGScheduler } from './dag-scheduler';
+import type { Job } from './job';
+import type { JobScheduler } from './job-scheduler';
+import type { ReceivedBlockTracker } from './received-block-tracker';
+import type { TaskBackend } from './task-backend';
+
+const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
+  runJob: () =>
+    Promise.reject(new Error('actions (collect, count, ...) cannot run inside transform(); use foreachRDD() for them')),
+};
+
+/**
+ * The batch clock. An RxJS timer ticks every batch duration, aligned to multiples of it
+ * (batch times are round numbers, as in Spark); each tick allocates the received blocks
+ * to the batch, generates one job per output operation, and hands them to the scheduler.
+ */
+export class JobGenerator {
+  private subscription: Subscription | null = null;
+  private lastTime = -1;
+
+  constructor(
+    private readonly graph: DStreamGraph,
+    private readonly blocks: ReceivedBlockTracker,
+    private readonly receiverStreamIds: () => number[],
+    private readonly scheduler: JobScheduler,
+    private readonly backend: TaskBackend,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get lastBatchTime(): number {
+    return this.lastTime;
+  }
+
+  start(): void {
+    const period = this.graph.batchDurationMs;
+    const first = (Math.floor(Date.now() / period) + 1) * period;
+    this.subscription = timer(Math.max(0, first - Date.now()), period).subscribe((i) => this.generateBatch(first + i * period));
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+  }
+
+  /** Generates the jobs of batch `time` (also used to flush on a graceful stop). */
+  generateBatch(time: number): void {
+    if (time <= this.lastTime) return;
+    this.lastTime = time;
+    this.blocks.allocateBlocksToBatch(time, this.receiverStreamIds());
+    const jobs: Job[] = [];
+    for (const output of this.graph.outputs) {
+      try {
+        const rdd = runInScope(
+          { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, outputOp: -1 },
+          () => output.getOrCompute(time),
+        );
+        jobs.push({
+          batchTime: time,
+          outputOp: output.outputOp,
+          name: output.name,
+          callSite: output.callSite,
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp)),
+        });
+      } catch (err) {
+        this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
+      }
+    }
+    this.scheduler.submitJobSet({ batchTime: time, jobs, submissionTime: Date.now() });
+  }
+}

@@ -1,0 +1,14 @@
+/** One output operation's work for one batch. */
+export interface Job {
+  batchTime: number;
+  outputOp: number;
+  name: string;
+  callSite: string;
+  run(): Promise<void>;
+}
+
+export interface JobSet {
+  batchTime: number;
+  jobs: Job[];
+  submissionTime: number;
+}

@@ -1,0 +1,47 @@
+import type { Observable } from 'rxjs';
+import type { ShippedBlock } from '../rdd/task-env';
+
+/** One task, as the driver describes it to an executor (see LaunchTask in sluice.proto). */
+export interface TaskSpec {
+  batchTime: number;
+  outputOp: number;
+  actionIndex: number;
+  actionKind: string;
+  stageRdd: string;
+  partition: number;
+  shuffleId: string;
+  inputsJson: string;
+  inputPartitions: { rddId: string; partition: number; blocks: ShippedBlock[] }[];
+  shuffleInputs: { shuffleId: string; buckets: Uint8Array[] }[];
+  priorActionResults: Uint8Array;
+}
+
+export type TaskOutcome =
+  | { ok: true; result: Uint8Array; shuffleBuckets: Uint8Array[]; runMs: number; recordsRead: number; executorId: string }
+  | { ok: false; message: string; stack: string; executorId: string; lostExecutor: boolean };
+
+export interface ApplicationInfo {
+  /** The job module executors load, as a file path or URL. */
+  jobModule: string;
+  jobArgs: string[];
+  confJson: string;
+}
+
+export type ExecutorEvent =
+  | { type: 'added'; executorId: string; host: string; cores: number }
+  | { type: 'removed'; executorId: string; reason: string };
+
+/**
+ * Where tasks run. The engine only needs "run this task somewhere and tell me how it
+ * went"; @sluice/executor implements it with executor processes over TCP.
+ */
+export interface TaskBackend {
+  start(app: ApplicationInfo): Promise<void>;
+  /** Runs a task; a task lost with its executor is retried elsewhere by the backend. */
+  submit(task: TaskSpec): Promise<TaskOutcome>;
+  /** The batch is finished everywhere: executors can drop what they kept for it. */
+  batchDone(batchTime: number): void;
+  stop(): Promise<void>;
+  readonly events$: Observable<ExecutorEvent>;
+  readonly totalCores: number;
+}

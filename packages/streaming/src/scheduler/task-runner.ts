@@ -1,0 +1,35 @@
+import { serialize } from 'node:v8';
+import { lineage } from '../rdd/rdd';
+import { ShuffledRDD } from '../rdd/shuffled-rdd';
+import type { TaskEnv } from '../rdd/task-env';
+import type { LineageReplayer } from './lineage-replay';
+import type { TaskSpec } from './task-backend';
+
+export interface TaskResult {
+  result: Uint8Array;
+  shuffleBuckets: Uint8Array[];
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Runs one task on an executor: finds its RDD by replay, computes the partition, acts. */
+export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: TaskEnv): Promise<TaskResult> {
+  const job = await replayer.find(task);
+  if (job.action.kind !== task.actionKind) {
+    throw new Error(
+      `the job module built a different job here (action ${task.actionIndex} is ${job.action.kind}, the driver ran ${task.actionKind}); ` +
+        'output functions must build the same RDDs on every run',
+    );
+  }
+  const target = lineage(job.rdd).find((r) => r.id === task.stageRdd);
+  if (!target) throw new Error(`RDD ${task.stageRdd} is not in the lineage rebuilt here: the job module built a different graph`);
+
+  if (task.shuffleId) {
+    if (!(target instanceof ShuffledRDD)) throw new Error(`RDD ${task.stageRdd} is not a shuffle`);
+    const items = await target.parent.compute(task.partition, env);
+    return { result: EMPTY, shuffleBuckets: target.writeMapOutput(items, task.partition) };
+  }
+  const items = await target.compute(task.partition, env);
+  const partial = await job.action.perPartition(items, task.partition);
+  return { result: serialize(partial), shuffleBuckets: [] };
+}

@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+const require = createRequire('/work/main/packages/vision/package.json');
+const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
+console.log('dir', dir, typeof wasm.setWasmPaths, Object.keys(tf).length);
+wasm.setWasmPaths(dir);
+wasm.setThreadsCount(1);
+console.log('backends', tf.engine().backendNames());
+const t0 = performance.now();
+const ok = await tf.setBackend('wasm');
+await tf.ready();
+console.log('ok', ok, tf.getBackend(), performance.now()-t0, 'simd', await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), 'mt', await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'), 'threads', wasm.getThreadsCount());
+console.log(tf.tensor([1,2,3]).mul(2).dataSync());
