@@ -27,4 +27,9 @@ export class Pacer {
       await sleep(Math.max(1, (this.released * 1000) / this.perSecond - elapsed));
     }
   }
+
+  /** Hands back items taken but not sent, so they are due again at once. */
+  giveBack(count: number): void {
+    if (this.perSecond !== undefined) this.released -= count;
+  }
 }

@@ -1,3 +1,5 @@
+import { ReaderGoneError } from './stream-writer';
+
 /**
  * Progress on stderr: a line a second while sending, then a summary. stdout stays free
  * for anything a caller might pipe.
@@ -29,6 +31,24 @@ export class Progress {
 
   get sent(): number {
     return this.items;
+  }
+
+  /**
+   * Runs the sending loop and prints the summary however it ends. A reader that goes away
+   * ends the sending, not the sender: a server goes on serving the next client.
+   */
+  async track(send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+      this.finish();
+    } catch (error) {
+      if (error instanceof ReaderGoneError) {
+        this.finish(`stopped, ${error.message}`);
+        return;
+      }
+      this.finish('failed');
+      throw error;
+    }
   }
 
   /** Stops the periodic lines and prints the summary; `outcome` says how sending ended. */

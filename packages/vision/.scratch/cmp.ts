@@ -11,7 +11,7 @@ const ref = await nsfwjs.load(which as any, which === 'InceptionV3' ? { size: 29
 const model = await loadModel(ours[which]!, { log: () => {} });
 const clf = await createClassifier({ model, batchSize: 10 });
 const { width, height } = model.inputSize;
-let agreeOurs = 0, agreeSame = 0, maxDiffOurs = 0, maxDiffSame = 0, sumDiff = 0;
+let neutralRef = 0, neutralOurs = 0, agreeOurs = 0, agreeSame = 0, maxDiffOurs = 0, maxDiffSame = 0, sumDiff = 0;
 for (const f of files) {
   const bytes = readFileSync('/work/shared/images/' + f);
   const { data, info } = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -25,8 +25,10 @@ for (const f of files) {
   const [b] = await clf.classify([bytes]);
   if (!b?.ok) throw new Error('fail');
   if (cTop === a[0]!.className) agreeSame++;
+  if (a[0]!.className === "Neutral") neutralRef++;
+  if (b.top[0]!.label === "Neutral") neutralOurs++;
   if (b.top[0]!.label === a[0]!.className) agreeOurs++;
   model.labels.forEach((l, i) => { maxDiffSame = Math.max(maxDiffSame, Math.abs(cv[i]! - aMap[l]!)); });
   for (const p of b.top) { const d = Math.abs(p.score - aMap[p.label]!); maxDiffOurs = Math.max(maxDiffOurs, d); sumDiff += d; }
 }
-console.log(which, { n: files.length, agreeSame, maxDiffSame, agreeOurs, maxDiffOurs, meanDiffOurs: sumDiff / files.length / 5 });
+console.log(which, { neutralRef, neutralOurs, n: files.length, agreeSame, maxDiffSame, agreeOurs, maxDiffOurs, meanDiffOurs: sumDiff / files.length / 5 });

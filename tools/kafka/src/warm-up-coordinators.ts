@@ -3,7 +3,7 @@
 // "coordinator not available / loading" errors: kafkajs retries them, but it logs each one
 // at ERROR level and backs off. Touching both coordinators once during start-up means the
 // broker handed to tests is ready for groups and exactly-once output from the first request.
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 
 export async function warmUpCoordinators(brokers: string): Promise<void> {
   const kafka = new Kafka({
@@ -22,7 +22,14 @@ export async function warmUpCoordinators(brokers: string): Promise<void> {
     await admin.disconnect();
   }
 
-  const producer = kafka.producer({ transactionalId: 'sluice-kafka-warm-up', idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    transactionalId: 'sluice-kafka-warm-up',
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // Naming a partitioner keeps kafkajs' once-per-process partitioner warning for the
+    // caller's own producers instead of spending it, silenced, here.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     // Starting a transaction initialises a producer id at the transaction coordinator,

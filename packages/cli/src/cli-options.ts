@@ -1,0 +1,103 @@
+import { parseDuration, type StreamingConfInput } from '@sluice/streaming';
+
+export const SUBMIT_USAGE = `Usage: sluice submit <job file> [options] [job args...]
+
+Runs a streaming job: the driver runs in this process, the executors as child processes
+(or on other hosts, started with \`sluice executor\`). Options go before the job file;
+everything after it is passed to the job.
+
+Options:
+  --executors N            executor processes to start locally (default: 2, or the
+                           number of cores if fewer; 0 waits for remote executors)
+  --executor-cores C       tasks each executor runs at once (default: 1)
+  --batch-duration D       length of a micro-batch, e.g. 1s, 500ms (default: 1s)
+  --block-interval D       receivers cut a block (= a partition) every D (default: 200ms)
+  --default-parallelism N  partitions of shuffles (default: executors x cores)
+  --max-rate N             records per second per receiver (default: unlimited)
+  --max-frame-bytes N      largest frame a receiver accepts (default: 67108864)
+  --driver-host H          address executors connect to (default: 127.0.0.1)
+  --driver-port P          port executors connect to (default: any free port)
+  --run-for D              stop gracefully after D (default: run until Ctrl-C)
+  --conf key=value         any other setting of the configuration (repeatable)
+  -h, --help               show this help
+
+Example:
+  sluice submit apps/examples/src/network-wordcount.ts localhost 9999
+`;
+
+export const MAIN_USAGE = `Usage: sluice <command> [options]
+
+Commands:
+  submit <job file> [options] [args]   run a streaming job (see sluice submit --help)
+  executor --driver <host:port>        start an executor for a running driver
+  help                                 show this help
+
+A job file exports the function that builds its graph:
+
+  import type { StreamingContext } from '@sluice/streaming';
+  export default function job(ssc: StreamingContext, args: string[]) {
+    ssc.socketTextStream(args[0] ?? 'localhost', Number(args[1] ?? 9999))
+      .flatMap((line) => line.split(' '))
+      .map((word) => [word, 1] as [string, number])
+      .reduceByKey((a, b) => a + b)
+      .print();
+  }
+`;
+
+export interface SubmitCommand {
+  job: string;
+  jobArgs: string[];
+  conf: StreamingConfInput;
+  runForMs: number | null;
+  help: boolean;
+}
+
+const NUMERIC: Record<string, keyof StreamingConfInput> = {
+  '--executors': 'executors',
+  '--executor-cores': 'executorCores',
+  '--default-parallelism': 'defaultParallelism',
+  '--max-rate': 'receiverMaxRate',
+  '--max-frame-bytes': 'maxFrameBytes',
+  '--driver-port': 'driverPort',
+};
+
+/** Options up to the job file are sluice's; the rest belongs to the job (like spark-submit). */
+export function parseSubmitArgs(argv: string[]): SubmitCommand {
+  const conf: StreamingConfInput = {};
+  const cmd: SubmitCommand = { job: '', jobArgs: [], conf, runForMs: null, help: false };
+  let i = 0;
+  const value = (name: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) {
+      cmd.job = arg;
+      cmd.jobArgs = argv.slice(i + 1);
+      return cmd;
+    }
+    const [name, inline] = arg.includes('=') && arg.startsWith('--') && !arg.startsWith('--conf')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const get = () => inline ?? value(name);
+    if (name === '-h' || name === '--help') cmd.help = true;
+    else if (name in NUMERIC) {
+      const n = Number(get());
+      if (!Number.isFinite(n)) throw new Error(`${name} needs a number`);
+      (conf as Record<string, unknown>)[NUMERIC[name]!] = n;
+    } else if (name === '--batch-duration') conf.batchDuration = get();
+    else if (name === '--block-interval') conf.blockInterval = get();
+    else if (name === '--driver-host') conf.driverHost = get();
+    else if (name === '--run-for') cmd.runForMs = parseDuration(get(), '--run-for');
+    else if (name === '--conf') {
+      const kv = get();
+      const eq = kv.indexOf('=');
+      if (eq < 1) throw new Error(`--conf expects key=value, got "${kv}"`);
+      const raw = kv.slice(eq + 1);
+      (conf as Record<string, unknown>)[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    } else throw new Error(`unknown option ${arg} (see sluice submit --help)`);
+  }
+  return cmd;
+}

@@ -1,0 +1,3 @@
+export * from './submit';
+export * from './cli-options';
+export { main } from './main';

@@ -1,0 +1,70 @@
+import { executorMain } from '@sluice/executor';
+import { MAIN_USAGE, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
+import { submit } from './submit';
+
+function fail(message: string, usage: string): number {
+  process.stderr.write(`sluice: ${message}\n\n${usage}`);
+  return 2;
+}
+
+async function submitCommand(argv: string[]): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseSubmitArgs(argv);
+  } catch (err) {
+    return fail((err as Error).message, SUBMIT_USAGE);
+  }
+  if (cmd.help) {
+    process.stdout.write(SUBMIT_USAGE);
+    return 0;
+  }
+  if (!cmd.job) return fail('no job file given', SUBMIT_USAGE);
+  let app;
+  try {
+    app = await submit({ job: cmd.job, args: cmd.jobArgs, conf: cmd.conf });
+  } catch (err) {
+    process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
+    return 1;
+  }
+  const { ssc, pool } = app;
+  const { host, port } = pool.address;
+  process.stderr.write(
+    `sluice: started ${ssc.conf.appName}: ${pool.executorIds.length} executor(s), batch ${ssc.conf.batchDurationMs} ms, ` +
+      `block interval ${ssc.conf.blockIntervalMs} ms; executors connect to ${host}:${port}\n`,
+  );
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`sluice: ${why}; stopping gracefully (Ctrl-C again to stop at once)\n`);
+    void ssc.stop({ graceful: true });
+  };
+  process.on('SIGINT', () => (stopping ? process.exit(130) : stop('interrupted')));
+  process.on('SIGTERM', () => stop('terminated'));
+  if (cmd.runForMs !== null) setTimeout(() => stop(`--run-for ${cmd.runForMs} ms elapsed`), cmd.runForMs).unref();
+  try {
+    await ssc.awaitTermination();
+  } catch (err) {
+    process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'submit':
+      return submitCommand(rest);
+    case 'executor':
+      return executorMain(rest);
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      process.stdout.write(MAIN_USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      return fail(`unknown command "${command}"`, MAIN_USAGE);
+  }
+}

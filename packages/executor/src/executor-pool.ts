@@ -1,0 +1,332 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Subject } from 'rxjs';
+import { RpcConnection, type Envelope, type TaskFinished } from '@sluice/protocol';
+import type { ApplicationInfo, ExecutorEvent, StreamingConf, TaskBackend, TaskOutcome, TaskSpec } from '@sluice/streaming';
+import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
+import { toLaunchTask } from './task-codec';
+
+interface ExecutorHandle {
+  id: string;
+  host: string;
+  cores: number;
+  rpc: RpcConnection;
+  running: Set<number>;
+  lastSeen: number;
+  local: LocalExecutorProcess | null;
+}
+
+interface PendingTask {
+  taskId: number;
+  spec: TaskSpec;
+  attempt: number;
+  resolve: (outcome: TaskOutcome) => void;
+  executorId: string | null;
+}
+
+export interface ExecutorPoolOptions {
+  log?: (line: string) => void;
+  /** How long start() waits for the executors to register. */
+  registrationTimeoutMs?: number;
+}
+
+/**
+ * The driver's side of the executors: listens for them, starts the local ones as child
+ * processes, hands tasks to free cores, and deals with loss.
+ *
+ * A task lost with its executor (process died, connection dropped, heartbeats stopped)
+ * is run again elsewhere, up to taskMaxFailures attempts; a task whose user code threw is
+ * not retried (it would throw again) and fails its job at once. Local executors that die
+ * are started again. If no executor is left and none is coming, tasks fail with a clear
+ * error instead of waiting forever.
+ */
+export class ExecutorPool implements TaskBackend {
+  private server: Server | null = null;
+  private conf!: StreamingConf;
+  private app!: ApplicationInfo;
+  private readonly executors = new Map<string, ExecutorHandle>();
+  private readonly launching = new Map<string, LocalExecutorProcess>();
+  private readonly queue: PendingTask[] = [];
+  private readonly inFlight = new Map<number, PendingTask>();
+  private nextTaskId = 1;
+  private nextExecutorId = 0;
+  private restarts = 0;
+  private stopping = false;
+  private monitor: NodeJS.Timeout | null = null;
+  private readonly events = new Subject<ExecutorEvent>();
+  readonly events$ = this.events.asObservable();
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: ExecutorPoolOptions = {}) {
+    this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
+  }
+
+  get totalCores(): number {
+    let n = 0;
+    for (const e of this.executors.values()) n += e.cores;
+    return n;
+  }
+
+  get address(): { host: string; port: number } {
+    const a = this.server!.address() as AddressInfo;
+    return { host: this.conf.driverHost, port: a.port };
+  }
+
+  get executorIds(): string[] {
+    return [...this.executors.keys()];
+  }
+
+  /** Process ids of the local executors, for tools and tests that kill them. */
+  get localExecutorPids(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.executors.values()) if (e.local?.child.pid) out[e.id] = e.local.child.pid;
+    return out;
+  }
+
+  async start(app: ApplicationInfo): Promise<void> {
+    this.app = app;
+    this.conf = JSON.parse(app.confJson) as StreamingConf;
+    this.server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.conf.driverPort, this.conf.driverHost, () => resolve());
+    });
+    const { host, port } = this.address;
+    const wanted = this.conf.executors;
+    if (wanted === 0) {
+      this.log(`waiting for executors: start them with \`sluice executor --driver ${host}:${port}\``);
+    }
+    for (let i = 0; i < wanted; i++) this.launchLocal();
+    await this.waitForExecutors(Math.max(1, wanted));
+    this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
+  }
+
+  submit(spec: TaskSpec): Promise<TaskOutcome> {
+    return new Promise((resolve) => {
+      const task: PendingTask = { taskId: this.nextTaskId++, spec, attempt: 0, resolve, executorId: null };
+      if (this.stopping) {
+        resolve({ ok: false, message: 'the streaming context is stopping', stack: '', executorId: '', lostExecutor: true });
+        return;
+      }
+      this.queue.push(task);
+      this.schedule();
+    });
+  }
+
+  batchDone(batchTime: number): void {
+    for (const e of this.executors.values()) e.rpc.send({ batchDone: { batchTime } });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.monitor) clearInterval(this.monitor);
+    for (const task of [...this.queue, ...this.inFlight.values()]) {
+      task.resolve({ ok: false, message: 'the streaming context stopped', stack: '', executorId: task.executorId ?? '', lostExecutor: true });
+    }
+    this.queue.length = 0;
+    this.inFlight.clear();
+    const exits: Promise<unknown>[] = [];
+    for (const e of this.executors.values()) {
+      e.rpc.send({ shutdown: { reason: 'driver stopping' } });
+      if (e.local) exits.push(waitForExit(e.local, 3000));
+    }
+    for (const l of this.launching.values()) exits.push(waitForExit(l, 0));
+    await Promise.all(exits);
+    for (const e of this.executors.values()) e.rpc.socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.events.complete();
+  }
+
+  // ---- executors -----------------------------------------------------------------------
+
+  private launchLocal(): void {
+    const id = String(this.nextExecutorId++);
+    const { host, port } = this.address;
+    const proc = launchLocalExecutor(id, host, port, this.conf.executorCores, this.log);
+    this.launching.set(id, proc);
+    proc.child.on('exit', (code, signal) => {
+      this.launching.delete(id);
+      const handle = this.executors.get(id);
+      const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      if (handle) this.lose(handle, `executor process ${how}`);
+      else if (!this.stopping) this.log(`executor ${id} ${how} before registering${tailOf(proc)}`);
+      this.maybeRelaunch();
+    });
+  }
+
+  private maybeRelaunch(): void {
+    if (this.stopping || this.conf.executors === 0) return;
+    const alive = this.executors.size + this.launching.size;
+    if (alive >= this.conf.executors) return;
+    if (this.restarts >= this.conf.maxExecutorRestarts) {
+      if (alive === 0) this.failEverything('all executors are dead and the restart limit is reached');
+      return;
+    }
+    this.restarts++;
+    this.log(`starting a replacement executor (${this.restarts} of at most ${this.conf.maxExecutorRestarts})`);
+    this.launchLocal();
+  }
+
+  private accept(socket: Socket): void {
+    let handle: ExecutorHandle | null = null;
+    const rpc = new RpcConnection(
+      socket,
+      (msg) => {
+        if (msg.registerExecutor) handle = this.register(rpc, msg.registerExecutor);
+        else if (handle) this.onMessage(handle, msg);
+      },
+      (err) => {
+        if (handle) this.lose(handle, `connection lost${err ? `: ${err.message}` : ''}`);
+      },
+    );
+  }
+
+  private register(rpc: RpcConnection, reg: NonNullable<Envelope['registerExecutor']>): ExecutorHandle | null {
+    if (this.stopping) {
+      rpc.send({ registerRejected: { reason: 'the driver is stopping' } });
+      return null;
+    }
+    let id = reg.executorId;
+    if (!id || this.executors.has(id)) id = `remote-${this.nextExecutorId++}`;
+    const local = this.launching.get(id) ?? null;
+    this.launching.delete(id);
+    const handle: ExecutorHandle = {
+      id,
+      host: reg.host,
+      cores: Math.max(1, reg.cores),
+      rpc,
+      running: new Set(),
+      lastSeen: Date.now(),
+      local,
+    };
+    this.executors.set(id, handle);
+    rpc.send({
+      executorRegistered: { executorId: id, jobModule: this.app.jobModule, jobArgs: this.app.jobArgs, confJson: this.app.confJson },
+    });
+    this.events.next({ type: 'added', executorId: id, host: reg.host, cores: handle.cores });
+    this.schedule();
+    return handle;
+  }
+
+  private onMessage(e: ExecutorHandle, msg: Envelope): void {
+    e.lastSeen = Date.now();
+    if (msg.taskFinished) this.onTaskFinished(e, msg.taskFinished);
+  }
+
+  private onTaskFinished(e: ExecutorHandle, f: TaskFinished): void {
+    e.running.delete(f.taskId);
+    const task = this.inFlight.get(f.taskId);
+    if (!task) return;
+    this.inFlight.delete(f.taskId);
+    if (f.ok) {
+      task.resolve({ ok: true, result: f.result, shuffleBuckets: f.shuffleBuckets, runMs: f.runMs, recordsRead: f.recordsRead, executorId: e.id });
+    } else {
+      task.resolve({ ok: false, message: f.errorMessage, stack: f.errorStack, executorId: e.id, lostExecutor: false });
+    }
+    this.schedule();
+  }
+
+  private lose(e: ExecutorHandle, reason: string): void {
+    if (!this.executors.has(e.id)) return;
+    this.executors.delete(e.id);
+    e.rpc.socket.destroy();
+    if (e.local && e.local.child.exitCode === null) e.local.child.kill('SIGKILL');
+    if (!this.stopping) {
+      this.log(`lost executor ${e.id} (${reason}); ${e.running.size} running task(s) will be retried${tailOf(e.local)}`);
+    }
+    this.events.next({ type: 'removed', executorId: e.id, reason });
+    for (const taskId of e.running) {
+      const task = this.inFlight.get(taskId);
+      if (!task) continue;
+      this.inFlight.delete(taskId);
+      task.attempt++;
+      if (task.attempt >= this.conf.taskMaxFailures) {
+        task.resolve({
+          ok: false,
+          message: `task lost ${task.attempt} times (last: executor ${e.id}, ${reason}); giving up after taskMaxFailures=${this.conf.taskMaxFailures}`,
+          stack: '',
+          executorId: e.id,
+          lostExecutor: true,
+        });
+      } else {
+        this.queue.unshift(task);
+      }
+    }
+    if (this.executors.size === 0 && this.launching.size === 0 && (this.conf.executors === 0 || this.stopping)) {
+      if (!this.stopping) this.log('no executors left: waiting for one to connect');
+    }
+    this.schedule();
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const e of [...this.executors.values()]) {
+      if (now - e.lastSeen > this.conf.executorTimeoutMs) this.lose(e, `no heartbeat for ${now - e.lastSeen} ms`);
+    }
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------
+
+  /** Hands queued tasks to the executors with the most free cores, spreading the load. */
+  private schedule(): void {
+    while (this.queue.length > 0) {
+      let best: ExecutorHandle | null = null;
+      for (const e of this.executors.values()) {
+        const free = e.cores - e.running.size;
+        if (free > 0 && (!best || free > best.cores - best.running.size)) best = e;
+      }
+      if (!best) return;
+      const task = this.queue.shift()!;
+      task.executorId = best.id;
+      best.running.add(task.taskId);
+      this.inFlight.set(task.taskId, task);
+      best.rpc.send({ launchTask: toLaunchTask(task.taskId, task.attempt, task.spec) });
+    }
+  }
+
+  private failEverything(reason: string): void {
+    this.log(reason);
+    for (const task of this.queue.splice(0)) {
+      task.resolve({ ok: false, message: reason, stack: '', executorId: '', lostExecutor: true });
+    }
+  }
+
+  private waitForExecutors(count: number): Promise<void> {
+    const timeoutMs = this.options.registrationTimeoutMs ?? (this.conf.executors === 0 ? 0 : 60_000);
+    return new Promise((resolve, reject) => {
+      const check = setInterval(() => {
+        if (this.executors.size >= count) {
+          clearInterval(check);
+          clearTimeout(timer);
+          resolve();
+        } else if (this.conf.executors > 0 && this.restarts >= this.conf.maxExecutorRestarts && this.launching.size === 0) {
+          clearInterval(check);
+          clearTimeout(timer);
+          reject(new Error('executors failed to start; see their messages above'));
+        }
+      }, 20);
+      const timer = timeoutMs > 0
+        ? setTimeout(() => {
+            clearInterval(check);
+            reject(new Error(`only ${this.executors.size} of ${count} executors registered within ${timeoutMs} ms`));
+          }, timeoutMs)
+        : undefined;
+    });
+  }
+}
+
+function tailOf(proc: LocalExecutorProcess | null): string {
+  const tail = proc?.recentStderr().trim();
+  return tail ? `; its last output:\n${tail}` : '';
+}
+
+function waitForExit(proc: LocalExecutorProcess, graceMs: number): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
+    proc.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (graceMs === 0) proc.child.kill('SIGKILL');
+  });
+}

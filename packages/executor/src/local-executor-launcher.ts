@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const EXECUTOR_BIN = fileURLToPath(new URL('../bin/sluice-executor.mjs', import.meta.url));
+const STDERR_LINES_KEPT = 40;
+
+export interface LocalExecutorProcess {
+  executorId: string;
+  child: ChildProcess;
+  /** The executor's last stderr lines, quoted when it dies. */
+  recentStderr(): string;
+}
+
+/**
+ * Starts an executor as a child process of the driver. Its stdout is the driver's (so
+ * output printed by tasks shows, as in Spark's local mode); its stderr is prefixed with
+ * the executor id and its tail kept for error messages.
+ */
+export function launchLocalExecutor(
+  executorId: string,
+  driverHost: string,
+  driverPort: number,
+  cores: number,
+  log: (line: string) => void,
+): LocalExecutorProcess {
+  const child = spawn(
+    process.execPath,
+    [EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId],
+    { stdio: ['ignore', 'inherit', 'pipe'], env: process.env },
+  );
+  const tail: string[] = [];
+  let partial = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > STDERR_LINES_KEPT) tail.shift();
+      log(`[executor ${executorId}] ${line}`);
+    }
+  });
+  return { executorId, child, recentStderr: () => tail.join('\n') };
+}
