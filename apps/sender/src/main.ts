@@ -23,9 +23,13 @@ function overview(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    console.error(overview());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(overview());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {

@@ -196,7 +196,7 @@ export class StreamingContext {
         await Promise.all(this.graph.inputs.map((s) => s.stop()));
         this.jobGenerator?.stop();
         if (this.blocks.pendingBlocks > 0 && this.jobGenerator) {
-          this.jobGenerator.generateBatch(this.jobGenerator.lastBatchTime + this.conf.batchDurationMs);
+          await this.jobGenerator.generateBatch(this.jobGenerator.lastBatchTime + this.conf.batchDurationMs);
         }
         await this.jobScheduler?.whenIdle();
       } else {

@@ -34,6 +34,15 @@ export abstract class InputDStream<T> extends DStream<T> {
   /** Executor: the same RDD, from its descriptor. */
   protected abstract restore(time: number, descriptor: unknown): InputRDD<T>;
 
+  /**
+   * Driver: called before batch `time` is generated, for sources that must ask something
+   * asynchronously first (the Kafka direct stream fetches the latest offsets here).
+   * Generation itself is synchronous, so everything compute needs is fetched now.
+   */
+  prepareBatch(_time: number): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Driver: opens the source (receivers are started by the receiver tracker instead). */
   start(): Promise<void> {
     return Promise.resolve();

@@ -1,4 +1,4 @@
-import { timer, type Subscription } from 'rxjs';
+import { concatMap, timer, type Subscription } from 'rxjs';
 import type { DStreamGraph } from '../dstream/dstream-graph';
 import type { JobRunner } from '../rdd/job-runner';
 import { runInScope } from '../rdd/rdd-scope';
@@ -38,7 +38,11 @@ export class JobGenerator {
   start(): void {
     const period = this.graph.batchDurationMs;
     const first = (Math.floor(Date.now() / period) + 1) * period;
-    this.subscription = timer(Math.max(0, first - Date.now()), period).subscribe((i) => this.generateBatch(first + i * period));
+    // concatMap: a tick whose inputs are slow to prepare delays the next one rather than
+    // overlapping it, so batches are generated in time order.
+    this.subscription = timer(Math.max(0, first - Date.now()), period)
+      .pipe(concatMap((i) => this.generateBatch(first + i * period)))
+      .subscribe();
   }
 
   stop(): void {
@@ -47,9 +51,14 @@ export class JobGenerator {
   }
 
   /** Generates the jobs of batch `time` (also used to flush on a graceful stop). */
-  generateBatch(time: number): void {
+  async generateBatch(time: number): Promise<void> {
     if (time <= this.lastTime) return;
     this.lastTime = time;
+    try {
+      await Promise.all(this.graph.inputs.map((input) => input.prepareBatch(time)));
+    } catch (err) {
+      this.log(`batch ${time}: an input stream could not prepare the batch: ${(err as Error)?.message ?? err}`);
+    }
     this.blocks.allocateBlocksToBatch(time, this.receiverStreamIds());
     const jobs: Job[] = [];
     for (const output of this.graph.outputs) {
