@@ -1,4 +1,3 @@
-import type { PayloadSource } from './payloads';
 import { encodeDeviceFrame } from './protocol';
 import { SeededRandom } from './random';
 
@@ -55,7 +54,6 @@ export class DeviceStream {
 
   constructor(
     private readonly count: number,
-    private readonly payloads: PayloadSource,
     private readonly faults: DeviceFaults,
     seed: number,
   ) {
@@ -66,8 +64,13 @@ export class DeviceStream {
     return this.sent >= this.count;
   }
 
-  /** The bytes of the next frame, preceded by garbage if some is injected there. */
-  async next(): Promise<Buffer[]> {
+  /** Index of the frame the next call to next() makes (from 0): the one to fetch a payload for. */
+  get position(): number {
+    return this.sent;
+  }
+
+  /** The bytes of the next frame, carrying `payload`, preceded by garbage if some is injected there. */
+  next(payload: Uint8Array): Buffer[] {
     const n = this.sent++;
     const truncate = this.faults.truncateLast && n === this.count - 1;
     const lastWhole = this.faults.truncateLast ? this.count - 2 : this.count - 1;
@@ -81,7 +84,7 @@ export class DeviceStream {
     }
     const corrupt = n > 0 && n < lastWhole && this.random.chance(this.faults.badCrc);
 
-    const frame = encodeDeviceFrame(this.sequence, await this.payloads(n));
+    const frame = encodeDeviceFrame(this.sequence, payload);
     this.sequence = (this.sequence + 1) >>> 0;
     this.summary.frames_sent++;
     if (truncate) {

@@ -107,9 +107,9 @@ export const deviceCommand: Command = {
     log(`device: seed ${seed}`);
 
     const send = async (writer: StreamWriter, peer: string) => {
-      const stream = new DeviceStream(count, payloads, faults, seed);
+      const stream = new DeviceStream(count, faults, seed);
       const progress = new Progress(`device -> ${peer}`, 'frames');
-      await progress.track(() => sendDeviceStream(stream, writer, new Pacer(rate), progress));
+      await progress.track(() => sendDeviceStream(stream, payloads, writer, new Pacer(rate), progress));
       process.stderr.write(`${JSON.stringify(stream.summary)}\n`);
     };
 
@@ -123,7 +123,13 @@ export const deviceCommand: Command = {
   },
 };
 
-async function sendDeviceStream(stream: DeviceStream, writer: StreamWriter, pacer: Pacer, progress: Progress): Promise<void> {
+async function sendDeviceStream(
+  stream: DeviceStream,
+  payloads: PayloadSource,
+  writer: StreamWriter,
+  pacer: Pacer,
+  progress: Progress,
+): Promise<void> {
   let batch: Buffer[] = [];
   let batchBytes = 0;
   let batchFrames = 0;
@@ -138,7 +144,9 @@ async function sendDeviceStream(stream: DeviceStream, writer: StreamWriter, pace
   while (!stream.done) {
     const due = await pacer.take(MAX_FRAMES_PER_WRITE);
     for (let i = 0; i < due && !stream.done; i++) {
-      for (const piece of await stream.next()) {
+      // Random payloads come synchronously; awaiting them anyway would cost a turn of the event loop per frame.
+      const payload = payloads(stream.position);
+      for (const piece of stream.next(payload instanceof Promise ? await payload : payload)) {
         batch.push(piece);
         batchBytes += piece.length;
       }

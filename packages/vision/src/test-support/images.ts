@@ -22,6 +22,13 @@ export function scene(width = 320, height = 240): sharp.Sharp {
   return sharp(Buffer.from(SCENE_SVG(width, height)));
 }
 
+/** A red square on a fully transparent background (RGBA). */
+export function redSquareOnTransparent(width = 200, height = 200): sharp.Sharp {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect x="${width / 4}" y="${height / 4}" width="${width / 2}" height="${height / 2}" fill="#ff0000"/></svg>`;
+  return sharp(Buffer.from(svg)).ensureAlpha();
+}
+
 /** Stored image: left half red, right half blue. */
 export function leftRedRightBlue(width = 200, height = 100): sharp.Sharp {
   const pixels = Buffer.alloc(width * height * 3);
@@ -37,20 +44,23 @@ export function leftRedRightBlue(width = 200, height = 100): sharp.Sharp {
 
 /** Every container and pixel layout the decoder promises to handle, keyed by a label. */
 export async function imageVariants(): Promise<Record<string, Buffer>> {
-  const png = await scene().png().toBuffer();
+  // Opaque RGB master (SVG renders with an alpha channel; drop it).
+  const png = await scene().flatten({ background: '#ffffff' }).png().toBuffer();
   const from = () => sharp(png);
+  const withAlpha = await redSquareOnTransparent().png().toBuffer();
   return {
     'jpeg': await from().jpeg().toBuffer(),
     'progressive jpeg': await from().jpeg({ progressive: true }).toBuffer(),
     'png': png,
     'webp': await from().webp().toBuffer(),
-    'lossless webp with alpha': await from().ensureAlpha(0.5).webp({ lossless: true }).toBuffer(),
     'gif': await from().gif().toBuffer(),
     'tiff': await from().tiff().toBuffer(),
     'avif': await from().resize(64, 48).avif({ effort: 0 }).toBuffer(),
     'greyscale jpeg': await from().greyscale().jpeg().toBuffer(),
     'greyscale png': await from().toColourspace('b-w').png().toBuffer(),
-    'png with alpha': await from().ensureAlpha(0.3).png().toBuffer(),
+    'greyscale png with alpha': await sharp(withAlpha).toColourspace('b-w').png().toBuffer(),
+    'png with alpha': withAlpha,
+    'webp with alpha': await sharp(withAlpha).webp({ lossless: true }).toBuffer(),
     'cmyk jpeg': await from().toColourspace('cmyk').jpeg().toBuffer(),
     '16-bit png': await from().toColourspace('rgb16').png().toBuffer(),
     '16-bit tiff': await from().toColourspace('rgb16').tiff().toBuffer(),

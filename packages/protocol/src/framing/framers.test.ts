@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FrameFault, Framer } from './framer';
+import { decodeImageFrame, encodeImageFrame, ImageFrameFramer } from './image-frame';
+import { encodeLengthPrefixed, LengthPrefixedFramer } from './length-prefixed-framer';
+import { NewlineFramer } from './newline-framer';
+import { VarintDelimitedFramer } from './varint-delimited-framer';
+
+/** Feeds `stream` cut at pseudo-random points; returns the records and faults seen. */
+function run(framer: Framer, stream: Buffer, seed: number, maxChunk = 17) {
+  const records: Buffer[] = [];
+  const faults: FrameFault[] = [];
+  const sink = {
+    record: (b: Buffer, s: number, e: number) => records.push(Buffer.from(b.subarray(s, e))),
+    fault: (f: FrameFault) => faults.push(f),
+  };
+  let x = seed;
+  let pos = 0;
+  while (pos < stream.length) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    const n = 1 + (x % maxChunk);
+    // A fresh copy per chunk: framers must not keep views of memory the caller reuses.
+    framer.push(Buffer.from(stream.subarray(pos, pos + n)), sink);
+    pos += n;
+  }
+  framer.end(sink);
+  return { records, faults };
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+test('newline framer splits lines across any chunking, handles CRLF and a last line without newline', () => {
+  const text = 'alpha\nbeta\r\n\ngamma delta\nlast';
+  for (let seed = 1; seed < 50; seed++) {
+    const { records, faults } = run(new NewlineFramer(), Buffer.from(text), seed, 5);
+    assert.deepEqual(records.map(String), ['alpha', 'beta', '', 'gamma delta', 'last']);
+    assert.equal(faults.length, 0);
+  }
+});
+
+test('newline framer skips an over-long line, reports it, and keeps the lines around it', () => {
+  const text = `ok1\n${'x'.repeat(100)}\nok2\n`;
+  const { records, faults } = run(new NewlineFramer({ maxFrameBytes: 20 }), Buffer.from(text), 7, 9);
+  assert.deepEqual(records.map(String), ['ok1', 'ok2']);
+  assert.equal(faults.length, 1);
+  assert.equal(faults[0]!.kind, 'oversized');
+});
+
+test('length-prefixed framer delivers every payload exactly, including empty and large ones', () => {
+  const payloads = [Buffer.from('a'), Buffer.alloc(0), Buffer.alloc(70_000, 7), Buffer.from('tail')];
+  const stream = Buffer.concat(payloads.map(encodeLengthPrefixed));
+  for (const seed of [1, 2, 3, 99]) {
+    const { records, faults } = run(new LengthPrefixedFramer(), stream, seed, 40_000);
+    assert.deepEqual(records, payloads);
+    assert.equal(faults.length, 0);
+  }
+});
+
+test('length-prefixed framer reports a truncated final frame instead of storing it', () => {
+  const stream = Buffer.concat([encodeLengthPrefixed(Buffer.from('good')), encodeLengthPrefixed(Buffer.alloc(50)).subarray(0, 20)]);
+  const { records, faults } = run(new LengthPrefixedFramer(), stream, 3);
+  assert.deepEqual(records.map(String), ['good']);
+  assert.equal(faults.length, 1);
+  assert.equal(faults[0]!.kind, 'truncated');
+});
+
+test('length-prefixed framer rejects an oversized frame without buffering it and asks for a reset', () => {
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(2_000_000_000);
+  const framer = new LengthPrefixedFramer({ maxFrameBytes: 1024 });
+  const stream = Buffer.concat([encodeLengthPrefixed(Buffer.from('before')), header, Buffer.alloc(5000)]);
+  const before = process.memoryUsage().rss;
+  const { records, faults } = run(framer, stream, 5, 100);
+  assert.deepEqual(records.map(String), ['before']);
+  assert.equal(faults[0]!.kind, 'oversized');
+  assert.match(faults[0]!.message, /exceeds maxFrameBytes/);
+  assert.ok(process.memoryUsage().rss - before < 100 * 1024 * 1024);
+});
+
+test('image frame framer keeps names and bytes, across chunk boundaries', () => {
+  const images = [
+    { name: 'cat.jpg', bytes: Buffer.alloc(1000, 1) },
+    { name: 'a-very-long-file-name-beyond-28-bytes.png', bytes: Buffer.alloc(3, 2) },
+    { name: 'é'.repeat(20), bytes: Buffer.from([9]) },
+  ];
+  const stream = Buffer.concat(images.map((i) => encodeImageFrame(i.name, i.bytes)));
+  for (const seed of [11, 12, 13]) {
+    const { records } = run(new ImageFrameFramer(), stream, seed, 50);
+    const decoded = records.map(decodeImageFrame);
+    assert.equal(decoded[0]!.name, 'cat.jpg');
+    assert.equal(decoded[1]!.name, 'a-very-long-file-name-beyond');
+    assert.equal(Buffer.byteLength(decoded[2]!.name), 28);
+    assert.equal(decoded[2]!.name, 'é'.repeat(14));
+    assert.deepEqual(decoded.map((d) => d.bytes), images.map((i) => i.bytes));
+  }
+});
+
+test('varint-delimited framer reads protobuf length-delimited messages', () => {
+  const msgs = [Buffer.from('x'), Buffer.alloc(300, 3), Buffer.alloc(0), Buffer.alloc(20_000, 4)];
+  const stream = Buffer.concat(msgs.flatMap((m) => [varint(m.length), m]));
+  for (const seed of [1, 5, 8]) {
+    const { records, faults } = run(new VarintDelimitedFramer(), stream, seed, 700);
+    assert.deepEqual(records, msgs);
+    assert.equal(faults.length, 0);
+  }
+});
