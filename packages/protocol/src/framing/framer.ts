@@ -26,8 +26,10 @@ export interface FrameFault {
 
 export interface FrameSink {
   /**
-   * One complete record: bytes [start, end) of buf. The bytes are only valid during the
-   * call (the framer reuses its buffers), so the sink copies what it keeps.
+   * One complete record: bytes [start, end) of buf. buf is either a chunk given to push()
+   * or a buffer the framer allocated for this frame; a framer never overwrites a buffer it
+   * has handed to the sink. So a sink may keep a view of the bytes, provided whoever calls
+   * push() does not overwrite its chunks afterwards (socket chunks are never reused).
    */
   record(buf: Buffer, start: number, end: number): void;
   /** A fault in the stream. The framer has already skipped past it. */

@@ -134,7 +134,8 @@ export abstract class HeaderFramer implements Framer {
   }
 
   private deliverEmpty(sink: FrameSink): void {
-    if (this.recordIncludesHeader) sink.record(this.header, 0, this.headerBytes);
-    else sink.record(this.header, 0, 0);
+    // The header buffer is reused for the next frame, so hand out a copy.
+    const record = this.recordIncludesHeader ? Buffer.from(this.header) : Buffer.alloc(0);
+    sink.record(record, 0, record.length);
   }
 }

@@ -60,6 +60,6 @@ export function decodeBlockInto<T>(block: ShippedBlock, decode: RecordDecoder<T>
     ? block.data
     : Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
   for (let i = 0; i < block.count; i++) {
-    out.push(decode(data.subarray(offsets[i]!, offsets[i + 1]!)));
+    out.push(decode(data.subarray(offsets[2 * i]!, offsets[2 * i + 1]!)));
   }
 }

@@ -7,7 +7,7 @@ export interface ShippedBlock {
   encoding: 'frames' | 'v8';
   count: number;
   data: Uint8Array;
-  /** count + 1 record boundaries into data ('frames' only). */
+  /** 'frames' only: start and end of each record in data, 2 x count entries. */
   offsets: Uint32Array | null;
 }
 

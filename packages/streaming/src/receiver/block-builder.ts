@@ -1,24 +1,33 @@
 import { serialize } from 'node:v8';
 import type { ShippedBlock } from '../rdd/task-env';
 
-/** Records at least this large are kept as their own segment instead of being copied. */
-const LARGE_RECORD_BYTES = 64 * 1024;
-const SEGMENT_BYTES = 1024 * 1024;
+/** Bytes between two records of one chunk (framing headers) still kept in one run. */
+const MAX_GAP_BYTES = 256;
 
 /**
  * Accumulates the records a receiver stores between two block-interval ticks, and cuts
- * them into blocks. Byte records ("frames") are appended to one contiguous buffer with
- * an offsets table, so a block of a million 100-byte messages is one allocation and one
- * send, not a million objects. Records stored as JavaScript values are kept as an array
- * and serialized in bulk when the block is cut.
+ * them into blocks.
+ *
+ * Byte records ("frames") are not copied one by one. Records that follow each other in
+ * the same chunk of the stream form a run (the framing headers between them included),
+ * and a record only extends the current run and notes its start and end. When the block
+ * is cut, each run is copied once, in bulk, into the block's single buffer (or used as is
+ * when there is only one). This relies on the framer contract: buffers handed to the
+ * sink are never overwritten.
+ *
+ * Records stored as JavaScript values are kept as an array and serialized in bulk when the
+ * block is cut.
  */
 export class BlockBuilder {
-  private segments: Buffer[] = [];
-  private current: Buffer = Buffer.allocUnsafe(0);
-  private currentUsed = 0;
-  private totalBytes = 0;
-  private offsets = new Uint32Array(1024);
+  private runs: Buffer[] = [];
+  private runBuf: Buffer | null = null;
+  private runStart = 0;
+  private runEnd = 0;
+  /** Bytes of the sealed runs: where the current run starts in the block. */
+  private sealedBytes = 0;
+  private offsets = new Uint32Array(2048);
   private frameCount = 0;
+  private payloadBytes = 0;
   private values: unknown[] = [];
   private nextBlock = 0;
 
@@ -28,30 +37,26 @@ export class BlockBuilder {
     return this.frameCount + this.values.length;
   }
 
+  /** Payload bytes of the frames waiting for the next cut. */
   get pendingBytes(): number {
-    return this.totalBytes;
+    return this.payloadBytes;
   }
 
-  /** Appends bytes [start, end) of buf as one record. buf may be reused by the caller. */
+  /** Adds bytes [start, end) of buf as one record. */
   addFrame(buf: Buffer, start: number, end: number): void {
-    const len = end - start;
-    if (this.frameCount + 1 >= this.offsets.length) this.growOffsets();
-    if (len >= LARGE_RECORD_BYTES) {
-      this.sealCurrent();
-      // Large records were assembled into a buffer of their own (or lie in a socket chunk
-      // nobody reuses), so the block can point at them rather than copy them.
-      this.segments.push(buf.subarray(start, end));
-    } else {
-      if (this.currentUsed + len > this.current.length) {
-        this.sealCurrent();
-        this.current = Buffer.allocUnsafe(Math.max(SEGMENT_BYTES, len));
-      }
-      buf.copy(this.current, this.currentUsed, start, end);
-      this.currentUsed += len;
+    if (buf !== this.runBuf || start < this.runEnd || start - this.runEnd > MAX_GAP_BYTES) {
+      this.sealRun();
+      this.runBuf = buf;
+      this.runStart = start;
     }
-    this.totalBytes += len;
+    this.runEnd = end;
+    const i = 2 * this.frameCount;
+    if (i + 2 > this.offsets.length) this.growOffsets();
+    const base = this.sealedBytes - this.runStart;
+    this.offsets[i] = base + start;
+    this.offsets[i + 1] = base + end;
     this.frameCount++;
-    this.offsets[this.frameCount] = this.totalBytes;
+    this.payloadBytes += end - start;
   }
 
   addValue(value: unknown): void {
@@ -62,20 +67,19 @@ export class BlockBuilder {
   cut(): ShippedBlock[] {
     const blocks: ShippedBlock[] = [];
     if (this.frameCount > 0) {
-      this.sealCurrent();
-      const data = this.segments.length === 1 ? this.segments[0]! : Buffer.concat(this.segments, this.totalBytes);
+      this.sealRun();
+      const data = this.runs.length === 1 ? this.runs[0]! : Buffer.concat(this.runs, this.sealedBytes);
       blocks.push({
         blockId: this.newBlockId(),
         encoding: 'frames',
         count: this.frameCount,
         data,
-        offsets: this.offsets.slice(0, this.frameCount + 1),
+        offsets: this.offsets.slice(0, 2 * this.frameCount),
       });
-      this.segments = [];
-      this.current = Buffer.allocUnsafe(0);
-      this.currentUsed = 0;
-      this.totalBytes = 0;
+      this.runs = [];
+      this.sealedBytes = 0;
       this.frameCount = 0;
+      this.payloadBytes = 0;
     }
     if (this.values.length > 0) {
       blocks.push({
@@ -94,11 +98,11 @@ export class BlockBuilder {
     return `input-${this.streamId}-${this.nextBlock++}`;
   }
 
-  private sealCurrent(): void {
-    if (this.currentUsed > 0) {
-      this.segments.push(this.current.subarray(0, this.currentUsed));
-      this.current = this.current.subarray(this.currentUsed);
-      this.currentUsed = 0;
+  private sealRun(): void {
+    if (this.runBuf) {
+      this.runs.push(this.runBuf.subarray(this.runStart, this.runEnd));
+      this.sealedBytes += this.runEnd - this.runStart;
+      this.runBuf = null;
     }
   }
 

@@ -79,10 +79,15 @@ export class ReceiverSupervisor {
     this.recordsStored++;
   }
 
-  storeBlock(data: Buffer, offsets: Uint32Array): void {
-    const count = offsets.length - 1;
-    if (count < 0 || offsets[count]! > data.length) {
-      throw new RangeError(`storeBytes: offsets describe ${offsets[count]} bytes but the block has ${data.length}`);
+  storeBlock(data: Buffer, boundaries: Uint32Array): void {
+    const count = boundaries.length - 1;
+    if (count < 0 || boundaries[count]! > data.length) {
+      throw new RangeError(`storeBytes: offsets describe ${boundaries[count]} bytes but the block has ${data.length}`);
+    }
+    const offsets = new Uint32Array(2 * count);
+    for (let i = 0; i < count; i++) {
+      offsets[2 * i] = boundaries[i]!;
+      offsets[2 * i + 1] = boundaries[i + 1]!;
     }
     this.cutBlock();
     this.options.onBlock(this.receiver.streamId, {

@@ -1,0 +1,24 @@
+/**
+ * Benchmarks. Each prints figures measured against the bare limit in the same run:
+ *
+ *   npm run bench -- ingest --size 100 --seconds 5 --json
+ */
+import { ingestBench } from './ingest-bench';
+
+const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
+  ingest: ingestBench,
+};
+
+const [name, ...args] = process.argv.slice(2);
+const bench = name ? BENCHES[name] : undefined;
+if (!bench) {
+  process.stderr.write(`Usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [options] (--help for each)\n`);
+  process.exit(2);
+}
+try {
+  await bench(args);
+  process.exit(0);
+} catch (err) {
+  process.stderr.write(`bench ${name}: ${(err as Error)?.stack ?? err}\n`);
+  process.exit(1);
+}
