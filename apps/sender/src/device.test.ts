@@ -70,7 +70,7 @@ describe('device stream fault injection', () => {
       const stream = new DeviceStream(count, faults, seed);
       const payloads = randomPayloads(random.int(0, 600), seed);
       const parts: Buffer[] = [];
-      while (!stream.done) parts.push(...stream.next(payloads(stream.position)));
+      while (!stream.done) parts.push(...stream.next(payloads(stream.position) as Buffer));
       const summary = stream.summary;
       assert.equal(summary.frames_sent, count);
       assert.equal(summary.good_frames + summary.bad_crc + summary.truncated, count);

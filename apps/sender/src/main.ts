@@ -1,12 +1,5 @@
 import { UsageError } from './cli-args';
-import type { Command } from './command';
-import { deviceCommand } from './commands/device';
-import { imagesCommand } from './commands/images';
-import { kafkaCommand } from './commands/kafka';
-import { messagesCommand } from './commands/messages';
-import { textCommand } from './commands/text';
-
-const commands: Command[] = [imagesCommand, messagesCommand, textCommand, deviceCommand, kafkaCommand];
+import { commands } from './commands/all';
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -3,7 +3,7 @@ import type { RDD } from '../rdd/rdd';
 import { runInScope } from '../rdd/rdd-scope';
 import { DStream } from './dstream';
 
-export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: number) => void | Promise<void>;
+export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: number) => unknown;
 
 /**
  * An output operation (foreachRDD and everything built on it: print, saveAsTextFiles,
@@ -37,7 +37,9 @@ export class OutputDStream<T> extends DStream<T> {
   runOutput(time: number, rdd: RDD<T>, runner: JobRunner): Promise<void> {
     return runInScope(
       { prefix: `o${this.outputOp}`, batchTime: time, runner, inputs: null, outputOp: this.outputOp },
-      async () => this.fn(rdd, time),
+      async () => {
+        await this.fn(rdd, time);
+      },
     );
   }
 }

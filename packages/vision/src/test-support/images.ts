@@ -63,7 +63,6 @@ export async function imageVariants(): Promise<Record<string, Buffer>> {
     'webp with alpha': await sharp(withAlpha).webp({ lossless: true }).toBuffer(),
     'cmyk jpeg': await from().toColourspace('cmyk').jpeg().toBuffer(),
     '16-bit png': await from().toColourspace('rgb16').png().toBuffer(),
-    '16-bit tiff': await from().toColourspace('rgb16').tiff().toBuffer(),
     'tiny 1x1 png': await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer(),
     'tall 30x900 jpeg': await scene(30, 900).jpeg().toBuffer(),
   };
