@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { submit } from '@sluice/cli';
 import type { OutputOperationInfo } from '@sluice/streaming';
 import * as wordcount from '../fixtures/socket-wordcount-job';
 import * as queueJobs from '../fixtures/queue-jobs';
-import { listen, median, sleep, waitFor } from './helpers';
+import { listen, start, median, sleep, waitFor } from './helpers';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -33,7 +32,7 @@ test('word count over a socket with 2 executors is exact over at least 5 batches
     }, 20);
   });
   const logs: string[] = [];
-  const { ssc } = await submit({
+  const { ssc } = await start({
     job: fixture('socket-wordcount-job.ts'),
     args: ['127.0.0.1', String(port)],
     conf: { executors: 2, batchDuration: '400ms', blockInterval: '100ms', receiverRestartDelay: 60_000 },
@@ -65,7 +64,7 @@ for (const [batchMs, blockMs] of [
       socket.on('close', () => clearInterval(timer));
       socket.on('error', () => clearInterval(timer));
     });
-    const { ssc } = await submit({
+    const { ssc } = await start({
       job: fixture('socket-wordcount-job.ts'),
       args: ['127.0.0.1', String(port)],
       conf: { executors: 2, batchDuration: batchMs, blockInterval: blockMs },
@@ -86,7 +85,7 @@ test('a throwing user function fails its batch with message, stack and partition
   queueJobs.queue.push(['a', 'b'], ['c', 'boom', 'd'], ['e', 'f']);
   const completed: OutputOperationInfo[] = [];
   const logs: string[] = [];
-  const { ssc } = await submit({
+  const { ssc } = await start({
     job: fixture('queue-jobs.ts'),
     args: ['throwing'],
     conf: { executors: 2, batchDuration: '300ms' },
@@ -121,7 +120,7 @@ test('reduceByKey across 4 partitions on 2 executors equals the same reduction i
     pairs.push([`key-${x % 997}`, (x >> 8) % 100]);
   }
   queueJobs.queue.push(pairs);
-  const { ssc, pool } = await submit({
+  const { ssc, pool } = await start({
     job: fixture('queue-jobs.ts'),
     args: ['reduce'],
     conf: { executors: 2, batchDuration: '500ms' },
@@ -143,7 +142,7 @@ test('operators: count, glom, repartition, union, countByValue, transform and tw
   queueJobs.queue.length = 0;
   const batch = Array.from({ length: 30 }, (_, i) => i);
   queueJobs.queue.push(batch, []);
-  const { ssc } = await submit({
+  const { ssc } = await start({
     job: fixture('queue-jobs.ts'),
     args: ['operators'],
     conf: { executors: 2, batchDuration: '500ms' },
@@ -172,7 +171,7 @@ test('an executor killed mid-batch: its tasks run again elsewhere and the result
   const numbers = Array.from({ length: 1000 }, (_, i) => i + 1);
   queueJobs.queue.push(numbers);
   const removed: string[] = [];
-  const { ssc, pool } = await submit({
+  const { ssc, pool } = await start({
     job: fixture('queue-jobs.ts'),
     args: ['slow-sum'],
     conf: { executors: 2, batchDuration: '500ms' },

@@ -1,8 +1,29 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach } from 'node:test';
+import { submit, type SubmitOptions, type SubmittedApp } from '@sluice/cli';
+
+const running: SubmittedApp[] = [];
+
+/** submit(), remembering the app so that a failed test still stops it (see below). */
+export async function start(options: SubmitOptions): Promise<SubmittedApp> {
+  const app = await submit(options);
+  running.push(app);
+  return app;
+}
+
+// Only one StreamingContext may be active per process: whatever a test left running is
+// stopped before the next test, so one failure does not cascade.
+afterEach(async () => {
+  for (const app of running.splice(0)) if (app.ssc.state !== 'stopped') await app.ssc.stop();
+});
 
 /** A TCP server that plays the data source (like `nc -lk`): returns its port. */
 export async function listen(onConnection: (socket: Socket) => void): Promise<{ server: Server; port: number }> {
-  const server = createServer(onConnection);
+  const server = createServer((socket) => {
+    // The engine may drop a connection on purpose (reset after a corrupt frame, stop).
+    socket.on('error', () => {});
+    onConnection(socket);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }

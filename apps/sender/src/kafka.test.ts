@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { rm } from 'node:fs/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { runSender } from './sender-process';
+import { makeImageDirectory } from './test-images';
 
 const brokers = process.env.KAFKA_BROKERS;
 
@@ -25,6 +27,41 @@ describe('sluice-sender kafka', { timeout: 60_000 }, () => {
     } finally {
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.disconnect();
+    }
+  });
+
+  test('produces images keyed by file name', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
+    const { dir, images } = await makeImageDirectory();
+    const topic = `sluice-sender-images-${Date.now()}`;
+    const kafka = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const consumer = kafka.consumer({ groupId: `${topic}-reader` });
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--dir', dir]);
+      assert.equal(exit.code, 0, exit.stderr);
+      const received: { key: string; value: Buffer }[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            received.push({ key: message.key!.toString(), value: message.value! });
+            if (received.length === images.length) resolve();
+          },
+        });
+      });
+      assert.deepEqual(
+        received.map((m) => m.key),
+        images.map((i) => i.name),
+      );
+      received.forEach((m, i) => assert.ok(m.value.equals(images[i]!.bytes), m.key));
+    } finally {
+      await consumer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,3 +6,4 @@ export * from './framing/varint-delimited-framer';
 export * from './framing/image-frame';
 export * from './rpc/messages';
 export * from './rpc/connection';
+export * from './framing/raw-block';

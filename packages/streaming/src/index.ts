@@ -27,6 +27,7 @@ export * from './rdd/task-env';
 export * from './receiver/receiver';
 export * from './receiver/receiver-supervisor';
 export * from './receiver/socket-receiver';
+export * from './receiver/raw-socket-receiver';
 export * from './receiver/block-builder';
 export * from './receiver/rate-limiter';
 export * from './scheduler/lineage-replay';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { clearClassifierCache, getClassifier } from './classifier-cache.js';
 import { createClassifier, type ClassificationResult, type ClassificationSuccess, type ClassifierInput } from './classifier.js';
@@ -100,6 +101,14 @@ describe('classifier on nsfwjs MobileNetV2', () => {
     const mixedGood = successes([results[0]!, results[2]!, results[5]!, results[7]!]);
     assertSameClassification(alone, mixedGood, 1e-4);
     for (const result of mixedGood) assert.equal(result.top.length, 2);
+  });
+
+  it('releases every tensor it creates', async () => {
+    const classifier = await createClassifier({ batchSize: 3, ...quiet });
+    await classifier.classify(inputs.slice(0, 1));
+    const before = tf.memory().numTensors;
+    await classifier.classify([...inputs, { name: 'bad', bytes: noise(100) }]);
+    assert.equal(tf.memory().numTensors, before);
   });
 
   it('handles an empty list', async () => {

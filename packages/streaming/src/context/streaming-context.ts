@@ -9,6 +9,7 @@ import { ListenerBus } from '../listener/listener-bus';
 import type { StreamingEvent, StreamingListener } from '../listener/streaming-listener';
 import { setDefaultParallelism } from '../rdd/rdd-operations';
 import type { Receiver } from '../receiver/receiver';
+import { RawSocketReceiver } from '../receiver/raw-socket-receiver';
 import { SocketReceiver } from '../receiver/socket-receiver';
 import { JobGenerator } from '../scheduler/job-generator';
 import { JobScheduler } from '../scheduler/job-scheduler';
@@ -89,6 +90,15 @@ export class StreamingContext {
   socketStream<T>(host: string, port: number, converter: Converter<T>): DStream<T> {
     validatePort(port);
     return this.receiverStream(new SocketReceiver(host, port, converter, this.conf.maxFrameBytes));
+  }
+
+  /**
+   * Blocks of records already grouped by the sender (the raw block format of
+   * @sluice/protocol), each stored as it arrives. Records are Buffers.
+   */
+  rawSocketStream(host: string, port: number): DStream<Buffer> {
+    validatePort(port);
+    return this.receiverStream(new RawSocketReceiver(host, port, this.conf.maxFrameBytes));
   }
 
   /** Any custom receiver. */

@@ -8,7 +8,8 @@ export class RateLimiter {
   private last = performance.now();
 
   constructor(private rate: number) {
-    this.tokens = rate;
+    // Start empty, like a smoothed limiter: no burst of a whole second at start-up.
+    this.tokens = 0;
   }
 
   get limit(): number {

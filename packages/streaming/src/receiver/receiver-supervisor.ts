@@ -89,6 +89,13 @@ export class ReceiverSupervisor {
       offsets[2 * i] = boundaries[i]!;
       offsets[2 * i + 1] = boundaries[i + 1]!;
     }
+    this.storeFramedBlock(data, offsets);
+  }
+
+  /** Stores a block as it is; offsets are start/end pairs of its records. */
+  storeFramedBlock(data: Buffer, offsets: Uint32Array): void {
+    const count = offsets.length / 2;
+    // Blocks stored whole keep their place in the order of what the receiver stored.
     this.cutBlock();
     this.options.onBlock(this.receiver.streamId, {
       blockId: `input-${this.receiver.streamId}-raw-${Date.now()}-${this.recordsStored}`,
