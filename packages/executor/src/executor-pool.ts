@@ -279,7 +279,8 @@ export class ExecutorPool implements TaskBackend {
       task.executorId = best.id;
       best.running.add(task.taskId);
       this.inFlight.set(task.taskId, task);
-      best.rpc.send({ launchTask: toLaunchTask(task.taskId, task.attempt, task.spec) });
+      const { message, trailer } = toLaunchTask(task.taskId, task.attempt, task.spec);
+      best.rpc.send({ launchTask: message }, trailer);
     }
   }
 

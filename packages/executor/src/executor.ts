@@ -28,7 +28,7 @@ export class Executor {
   private replayer: LineageReplayer | null = null;
   private executorId = '';
   private running = 0;
-  private readonly queued: LaunchTask[] = [];
+  private readonly queued: { message: LaunchTask; trailer: Buffer }[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly log: (line: string) => void;
   private done!: (code: number) => void;
@@ -52,7 +52,7 @@ export class Executor {
     });
     this.rpc = new RpcConnection(
       socket,
-      (msg) => void this.onMessage(msg),
+      (msg, trailer) => void this.onMessage(msg, trailer),
       (err) => {
         this.log(`executor ${this.executorId || '(unregistered)'}: lost the driver at ${this.options.driverHost}:${this.options.driverPort}${err ? `: ${err.message}` : ''}`);
         this.finish(err ? 1 : 0);
@@ -61,14 +61,14 @@ export class Executor {
     return this.exited;
   }
 
-  private async onMessage(msg: Envelope): Promise<void> {
+  private async onMessage(msg: Envelope, trailer: Buffer): Promise<void> {
     if (msg.executorRegistered) return this.onRegistered(msg.executorRegistered);
     if (msg.registerRejected) {
       this.log(`executor rejected by the driver: ${msg.registerRejected.reason}`);
       return this.finish(1);
     }
     if (msg.launchTask) {
-      this.queued.push(msg.launchTask);
+      this.queued.push({ message: msg.launchTask, trailer });
       return this.drain();
     }
     if (msg.batchDone) return this.replayer?.forgetBatch(msg.batchDone.batchTime);
@@ -113,9 +113,9 @@ export class Executor {
     }
   }
 
-  private async run(msg: LaunchTask): Promise<void> {
+  private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }): Promise<void> {
     const started = performance.now();
-    const spec = fromLaunchTask(msg);
+    const spec = fromLaunchTask(msg, trailer);
     const env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId);
     try {
       const out = await runTask(this.replayer!, spec, env);

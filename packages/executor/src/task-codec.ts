@@ -2,11 +2,14 @@ import type { BlockMessage, LaunchTask } from '@sluice/protocol';
 import type { ShippedBlock, TaskSpec } from '@sluice/streaming';
 
 /**
- * TaskSpec <-> LaunchTask. Block data stays the same bytes on both sides; offsets travel
- * as the raw bytes of a little-endian Uint32Array (every platform Node runs on today).
+ * TaskSpec <-> LaunchTask + trailer. Block bytes go in the frame's trailer, in the order
+ * the blocks appear in the message: the driver passes the blocks' segments to the socket
+ * untouched, the executor slices views out of the received frame. Offsets travel as the
+ * raw bytes of a little-endian Uint32Array (every platform Node runs on today).
  */
-export function toLaunchTask(taskId: number, attempt: number, spec: TaskSpec): LaunchTask {
-  return {
+export function toLaunchTask(taskId: number, attempt: number, spec: TaskSpec): { message: LaunchTask; trailer: Uint8Array[] } {
+  const trailer: Uint8Array[] = [];
+  const message: LaunchTask = {
     taskId,
     attempt,
     batchTime: spec.batchTime,
@@ -20,14 +23,26 @@ export function toLaunchTask(taskId: number, attempt: number, spec: TaskSpec): L
     inputPartitions: spec.inputPartitions.map((ip) => ({
       rddId: ip.rddId,
       partition: ip.partition,
-      blocks: ip.blocks.map(toBlockMessage),
+      blocks: ip.blocks.map((b) => {
+        trailer.push(...b.segments);
+        return toBlockMessage(b);
+      }),
     })),
     shuffleInputs: spec.shuffleInputs,
     priorActionResults: spec.priorActionResults,
   };
+  return { message, trailer };
 }
 
-export function fromLaunchTask(msg: LaunchTask): TaskSpec {
+export function fromLaunchTask(msg: LaunchTask, trailer: Buffer): TaskSpec {
+  let pos = 0;
+  const take = (m: BlockMessage): ShippedBlock => {
+    const length = Number(m.payloadLength);
+    if (pos + length > trailer.length) throw new Error(`task frame too short for block ${m.blockId}`);
+    const block = fromBlockMessage(m, trailer.subarray(pos, pos + length));
+    pos += length;
+    return block;
+  };
   return {
     batchTime: msg.batchTime,
     outputOp: msg.outputOp,
@@ -40,7 +55,7 @@ export function fromLaunchTask(msg: LaunchTask): TaskSpec {
     inputPartitions: msg.inputPartitions.map((ip) => ({
       rddId: ip.rddId,
       partition: ip.partition,
-      blocks: ip.blocks.map(fromBlockMessage),
+      blocks: ip.blocks.map(take),
     })),
     shuffleInputs: msg.shuffleInputs,
     priorActionResults: msg.priorActionResults,
@@ -52,12 +67,12 @@ function toBlockMessage(b: ShippedBlock): BlockMessage {
     blockId: b.blockId,
     encoding: b.encoding,
     count: b.count,
-    data: b.data,
+    payloadLength: b.byteLength,
     offsets: b.offsets ? new Uint8Array(b.offsets.buffer, b.offsets.byteOffset, b.offsets.byteLength) : new Uint8Array(0),
   };
 }
 
-function fromBlockMessage(m: BlockMessage): ShippedBlock {
+function fromBlockMessage(m: BlockMessage, data: Buffer): ShippedBlock {
   let offsets: Uint32Array | null = null;
   if (m.encoding === 'frames') {
     // The bytes sit at an arbitrary offset inside the received frame; a Uint32Array needs
@@ -69,7 +84,8 @@ function fromBlockMessage(m: BlockMessage): ShippedBlock {
     blockId: m.blockId,
     encoding: m.encoding === 'v8' ? 'v8' : 'frames',
     count: m.count,
-    data: m.data,
+    segments: [data],
+    byteLength: data.length,
     offsets,
   };
 }

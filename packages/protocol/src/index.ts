@@ -7,3 +7,5 @@ export * from './framing/image-frame';
 export * from './rpc/messages';
 export * from './rpc/connection';
 export * from './framing/raw-block';
+export * from './framing/crc32';
+export * from './framing/device-frame';

@@ -59,6 +59,12 @@ describe('decodeImage: formats and pixel layouts', () => {
     }
   });
 
+  it('accepts a plain Uint8Array as well as a Buffer', async () => {
+    const bytes = variants['png']!;
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    assert.deepEqual((await decodeImage(view, SIZE)).data, (await decodeImage(bytes, SIZE)).data);
+  });
+
   it('reports the container it decoded', async () => {
     const expected: Record<string, string> = {
       'jpeg': 'jpeg', 'png': 'png', 'webp': 'webp', 'gif': 'gif', 'tiff': 'tiff', 'avif': 'avif', 'cmyk jpeg': 'jpeg',

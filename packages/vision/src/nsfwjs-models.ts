@@ -89,9 +89,10 @@ function nsfwjsModelsDirectory(): string {
  */
 function requireOnce(path: string): unknown {
   const require = createRequire(import.meta.url);
+  const cacheKey = require.resolve(path); // the real path, should node_modules be symlinked
   try {
-    return require(path) as unknown;
+    return require(cacheKey) as unknown;
   } finally {
-    delete require.cache[path];
+    delete require.cache[cacheKey];
   }
 }

@@ -4,11 +4,15 @@ import type { FrameSink } from '../framing/framer';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from './messages';
 
 /** Tasks carry whole blocks, so frames can be large; this only bounds a corrupt length. */
-const MAX_RPC_FRAME_BYTES = 1024 * 1024 * 1024;
+const MAX_RPC_FRAME_BYTES = 2 ** 32 - 1;
+
+const EMPTY = Buffer.alloc(0);
 
 /**
- * One end of a driver/executor connection: Envelopes in, Envelopes out, each framed with
- * a 4-byte length. Block payloads inside an Envelope stay raw bytes end to end.
+ * One end of a driver/executor connection (frame layout in sluice.proto): an Envelope
+ * plus a trailer of raw payload bytes. Sending writes the trailer's segments straight
+ * to the socket (corked into one writev); receiving hands out the trailer as a view of
+ * the frame.
  */
 export class RpcConnection {
   private readonly framer = new LengthPrefixedFramer({ maxFrameBytes: MAX_RPC_FRAME_BYTES });
@@ -16,15 +20,15 @@ export class RpcConnection {
 
   constructor(
     readonly socket: Socket,
-    onMessage: (message: Envelope) => void,
+    onMessage: (message: Envelope, trailer: Buffer) => void,
     onClose: (error?: Error) => void,
   ) {
     socket.setNoDelay(true);
     const sink: FrameSink = {
       record: (buf, start, end) => {
-        // The decoded message may keep views into the frame, so give it bytes it owns
-        // when the frame is a view into a reusable chunk.
-        onMessage(decodeEnvelope(buf.subarray(start, end)));
+        const envelopeLength = buf.readUInt32BE(start);
+        const envelopeEnd = start + 4 + envelopeLength;
+        onMessage(decodeEnvelope(buf.subarray(start + 4, envelopeEnd)), envelopeEnd < end ? buf.subarray(envelopeEnd, end) : EMPTY);
       },
       fault: (fault) => {
         socket.destroy(new Error(`corrupt driver/executor frame: ${fault.message}`));
@@ -47,13 +51,20 @@ export class RpcConnection {
   }
 
   /** Sends one message; returns false when the socket's buffer is full (backpressure). */
-  send(message: Envelope): boolean {
+  send(message: Envelope, trailer: readonly Uint8Array[] = []): boolean {
     if (!this.isOpen) return false;
     const body = encodeEnvelope(message);
-    const header = Buffer.allocUnsafe(4);
-    header.writeUInt32BE(body.length, 0);
+    let trailerBytes = 0;
+    for (const segment of trailer) trailerBytes += segment.byteLength;
+    const header = Buffer.allocUnsafe(8);
+    header.writeUInt32BE(4 + body.length + trailerBytes, 0);
+    header.writeUInt32BE(body.length, 4);
+    this.socket.cork();
     this.socket.write(header);
-    return this.socket.write(body);
+    let ok = this.socket.write(body);
+    for (const segment of trailer) if (segment.byteLength > 0) ok = this.socket.write(segment);
+    this.socket.uncork();
+    return ok;
   }
 
   close(): void {

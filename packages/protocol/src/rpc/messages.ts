@@ -9,7 +9,7 @@ import protobuf from 'protobufjs';
 export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number }
 export interface ExecutorRegistered { executorId: string; jobModule: string; jobArgs: string[]; confJson: string }
 export interface RegisterRejected { reason: string }
-export interface BlockMessage { blockId: string; encoding: string; count: number; data: Uint8Array; offsets: Uint8Array }
+export interface BlockMessage { blockId: string; encoding: string; count: number; payloadLength: number; offsets: Uint8Array }
 export interface InputPartitionMessage { rddId: string; partition: number; blocks: BlockMessage[] }
 export interface ShuffleInputMessage { shuffleId: string; buckets: Uint8Array[] }
 export interface LaunchTask {

@@ -28,7 +28,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T> {
 
   protected computeOnDriver(time: number): InputRDD<T> {
     const blocks = this.tracker!.blocksOfBatch(time, this.id);
-    const descriptors: BlockDescriptor[] = blocks.map((b) => ({ blockId: b.blockId, count: b.count, bytes: b.data.byteLength }));
+    const descriptors: BlockDescriptor[] = blocks.map((b) => ({ blockId: b.blockId, count: b.count, bytes: b.byteLength }));
     return new BlockRDD(descriptors, this.receiver.decodeFrame, blocks);
   }
 

@@ -48,17 +48,24 @@ export class BlockRDD<T> extends InputRDD<T> {
   }
 }
 
+/** A block's bytes as one Buffer (executors get one segment; joined only if needed). */
+export function blockData(block: ShippedBlock): Buffer {
+  const [first] = block.segments;
+  if (block.segments.length === 1 && first) {
+    return Buffer.isBuffer(first) ? first : Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  }
+  return Buffer.concat(block.segments, block.byteLength);
+}
+
 /** Appends the records of a shipped block to `out`. The hot loop of every receiver-fed job. */
 export function decodeBlockInto<T>(block: ShippedBlock, decode: RecordDecoder<T>, out: T[]): void {
+  const data = blockData(block);
   if (block.encoding === 'v8') {
-    const records = deserialize(block.data) as T[];
+    const records = deserialize(data) as T[];
     for (const r of records) out.push(r);
     return;
   }
   const offsets = block.offsets!;
-  const data = Buffer.isBuffer(block.data)
-    ? block.data
-    : Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
   for (let i = 0; i < block.count; i++) {
     out.push(decode(data.subarray(offsets[2 * i]!, offsets[2 * i + 1]!)));
   }

@@ -25,7 +25,8 @@ export class ParallelCollectionRDD<T> extends InputRDD<T> {
   override shippedInput(partition: number): ShippedBlock[] {
     if (!this.slices) return [];
     const slice = this.slices[partition]!;
-    return [{ blockId: `${this.id}-${partition}`, encoding: 'v8', count: slice.length, data: serialize(slice), offsets: null }];
+    const data = serialize(slice);
+    return [{ blockId: `${this.id}-${partition}`, encoding: 'v8', count: slice.length, segments: [data], byteLength: data.length, offsets: null }];
   }
 
   compute(partition: number, env: TaskEnv): Promise<T[]> {

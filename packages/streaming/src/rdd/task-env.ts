@@ -6,7 +6,13 @@ export interface ShippedBlock {
   blockId: string;
   encoding: 'frames' | 'v8';
   count: number;
-  data: Uint8Array;
+  /**
+   * The block's bytes: the concatenation of these segments. On the driver a block is
+   * whatever runs of the stream the receiver kept (never concatenated); on an executor it
+   * is always a single view of the task's frame.
+   */
+  segments: Uint8Array[];
+  byteLength: number;
   /** 'frames' only: start and end of each record in data, 2 x count entries. */
   offsets: Uint32Array | null;
 }

@@ -8,12 +8,12 @@ const MAX_GAP_BYTES = 256;
  * Accumulates the records a receiver stores between two block-interval ticks, and cuts
  * them into blocks.
  *
- * Byte records ("frames") are not copied one by one. Records that follow each other in
- * the same chunk of the stream form a run (the framing headers between them included),
- * and a record only extends the current run and notes its start and end. When the block
- * is cut, each run is copied once, in bulk, into the block's single buffer (or used as is
- * when there is only one). This relies on the framer contract: buffers handed to the
- * sink are never overwritten.
+ * Byte records ("frames") are never copied here. Records that follow each other in the
+ * same chunk of the stream form a run (the framing headers between them included); a
+ * record only extends the current run and notes its start and end. A block is the list
+ * of its runs: the driver writes them to the executor's socket as they are, and the
+ * executor receives them as one contiguous buffer. This relies on the framer contract:
+ * buffers handed to the sink are never overwritten.
  *
  * Records stored as JavaScript values are kept as an array and serialized in bulk when the
  * block is cut.
@@ -68,12 +68,12 @@ export class BlockBuilder {
     const blocks: ShippedBlock[] = [];
     if (this.frameCount > 0) {
       this.sealRun();
-      const data = this.runs.length === 1 ? this.runs[0]! : Buffer.concat(this.runs, this.sealedBytes);
       blocks.push({
         blockId: this.newBlockId(),
         encoding: 'frames',
         count: this.frameCount,
-        data,
+        segments: this.runs,
+        byteLength: this.sealedBytes,
         offsets: this.offsets.slice(0, 2 * this.frameCount),
       });
       this.runs = [];
@@ -82,11 +82,13 @@ export class BlockBuilder {
       this.payloadBytes = 0;
     }
     if (this.values.length > 0) {
+      const data = serialize(this.values);
       blocks.push({
         blockId: this.newBlockId(),
         encoding: 'v8',
         count: this.values.length,
-        data: serialize(this.values),
+        segments: [data],
+        byteLength: data.length,
         offsets: null,
       });
       this.values = [];

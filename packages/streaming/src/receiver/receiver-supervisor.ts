@@ -101,7 +101,8 @@ export class ReceiverSupervisor {
       blockId: `input-${this.receiver.streamId}-raw-${Date.now()}-${this.recordsStored}`,
       encoding: 'frames',
       count,
-      data,
+      segments: [data],
+      byteLength: data.length,
       offsets,
     });
     this.recordsStored += count;

@@ -35,7 +35,7 @@ export class ReceivedBlockTracker {
       let bytes = 0;
       for (const b of blocks) {
         numRecords += b.count;
-        bytes += b.data.byteLength;
+        bytes += b.byteLength;
       }
       out[streamId] = { streamId, numRecords, bytes };
     }

@@ -1,0 +1,98 @@
+import { currentScope, InputDStream, type StreamingContext } from '@sluice/streaming';
+import { DirectStreamDriver, type CommitCallback, type TransactionalOffsetsOwner } from './direct-stream-driver';
+import { resolveDirectStreamOptions, type DirectStreamOptions, type DirectStreamSettings } from './direct-stream-options';
+import { ExecutorRangeReader } from './executor-range-reader';
+import { KafkaRDD } from './kafka-rdd';
+import type { KafkaRecord } from './kafka-record';
+import type { OffsetRange } from './offset-range';
+import { describeSubscription } from './subscription';
+
+/**
+ * Spark's direct Kafka stream: no receiver. Before each batch the driver asks Kafka for
+ * the latest offsets and fixes one offset range per topic-partition; the batch's RDD
+ * has one partition per range, and each executor reads its range straight from Kafka.
+ * Records are delivered once per successful batch; offsets are committed to the group
+ * by commitAsync (at-least-once) or by an exactly-once Kafka output (see writeToKafka).
+ */
+export class KafkaDirectStream extends InputDStream<KafkaRecord> {
+  readonly name: string;
+  private readonly settings: DirectStreamSettings;
+  private readonly reader: ExecutorRangeReader;
+  /** Driver only: null in executors, which only rebuild batches from their ranges. */
+  private readonly driver: DirectStreamDriver | null = null;
+
+  constructor(ssc: StreamingContext, options: DirectStreamOptions) {
+    super(ssc.graph);
+    this.settings = resolveDirectStreamOptions(options);
+    this.name = `KafkaDirectStream(${describeSubscription(this.settings.subscription)})`;
+    this.reader = new ExecutorRangeReader(this.settings.executorConfig, {
+      isolationLevel: this.settings.isolationLevel,
+      fetchMaxBytes: this.settings.fetchMaxBytes,
+      brokers: this.settings.brokers,
+    });
+    if (ssc.mode === 'driver') {
+      const driver = new DirectStreamDriver(this.settings, ssc.conf.batchDurationMs, this.toString());
+      ssc.addStreamingListener({ onBatchCompleted: (e) => driver.onBatchCompleted(e.batchInfo) });
+      this.driver = driver;
+    }
+  }
+
+  /** The consumer group that stores this stream's offsets. */
+  get groupId(): string {
+    return this.settings.groupId;
+  }
+
+  /**
+   * Queues `ranges` (from offsetRanges(rdd)) to be committed for the group once the
+   * current batch's output operations have all succeeded; the driver commits them right
+   * after the batch. Call it in foreachRDD after the output action (as in Spark). The
+   * callback says when the commit is stored or failed; do not wait for it inside
+   * foreachRDD, since the commit waits for the batch.
+   *
+   * Does nothing on executors (the replay of a foreachRDD function stops at its action,
+   * so it normally does not get here anyway).
+   */
+  commitAsync(ranges: readonly OffsetRange[], callback?: CommitCallback): void {
+    if (!this.driver) return;
+    this.driver.commitAsync(ranges, currentBatchTime(), callback);
+  }
+
+  /** @internal The driver-side state, for the exactly-once output. */
+  get driverSide(): DirectStreamDriver | null {
+    return this.driver;
+  }
+
+  /** @internal Hands the stream's offsets to an exactly-once output (see TransactionalOffsetsOwner). */
+  attachOffsetsOwner(owner: TransactionalOffsetsOwner): void {
+    this.driver?.attachOffsetsOwner(owner);
+  }
+
+  override prepareBatch(time: number): Promise<void> {
+    return this.driver ? this.driver.prepareBatch(time) : Promise.resolve();
+  }
+
+  protected computeOnDriver(time: number): KafkaRDD {
+    return new KafkaRDD(this.driver!.rangesOf(time), this.reader);
+  }
+
+  protected restore(_time: number, descriptor: unknown): KafkaRDD {
+    return new KafkaRDD(KafkaRDD.rangesOf(descriptor), this.reader);
+  }
+
+  override async stop(): Promise<void> {
+    await this.driver?.stop();
+  }
+}
+
+/** Creates a direct stream of Kafka records (see KafkaDirectStream and DirectStreamOptions). */
+export function createDirectStream(ssc: StreamingContext, options: DirectStreamOptions): KafkaDirectStream {
+  return new KafkaDirectStream(ssc, options);
+}
+
+function currentBatchTime(): number | null {
+  try {
+    return currentScope().batchTime;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,40 @@
+import type { KafkaConfig } from 'kafkajs';
+import { explainKafkaError } from './kafka-errors';
+import type { KafkaRecord } from './kafka-record';
+import type { RangeReader } from './kafka-rdd';
+import { createCluster, type KafkaCluster } from './kafkajs-cluster';
+import type { OffsetRange } from './offset-range';
+import { readOffsetRange, type ReadOptions } from './partition-reader';
+
+/**
+ * An executor's reader for one stream: one kafkajs Cluster (a connection per broker and
+ * a metadata cache), opened by the first task and kept for the life of the process, as
+ * Spark caches its Kafka consumers per executor. Concurrent tasks share it.
+ */
+export class ExecutorRangeReader implements RangeReader {
+  private cluster: Promise<KafkaCluster> | null = null;
+
+  constructor(
+    private readonly config: KafkaConfig,
+    private readonly options: ReadOptions,
+  ) {}
+
+  async read(range: OffsetRange): Promise<KafkaRecord[]> {
+    return readOffsetRange(await this.connected(), range, this.options);
+  }
+
+  private connected(): Promise<KafkaCluster> {
+    if (!this.cluster) {
+      const cluster = createCluster(this.config, { isolationLevel: this.options.isolationLevel });
+      this.cluster = cluster.connect().then(
+        () => cluster,
+        (err: unknown) => {
+          // Let the next task try again rather than keep a failed connection forever.
+          this.cluster = null;
+          throw new Error(`executor: ${explainKafkaError(err, this.options.brokers)}`, { cause: err });
+        },
+      );
+    }
+    return this.cluster;
+  }
+}
