@@ -32,6 +32,12 @@ export interface FrameSink {
    * push() does not overwrite its chunks afterwards (socket chunks are never reused).
    */
   record(buf: Buffer, start: number, end: number): void;
+  /**
+   * Optional: one complete record made of several pieces (views of consecutive chunks),
+   * in order. Framers call it instead of assembling a large frame that spans chunks, when
+   * the sink has it; a sink that keeps blocks as lists of segments then never copies.
+   */
+  recordPieces?(pieces: Buffer[], length: number): void;
   /** A fault in the stream. The framer has already skipped past it. */
   fault(fault: FrameFault): void;
 }

@@ -112,3 +112,36 @@ test('varint-delimited framer reads protobuf length-delimited messages', () => {
     assert.equal(faults.length, 0);
   }
 });
+
+test('large frames spanning chunks can be delivered as pieces, whole and in order, for sinks that take them', () => {
+  const payloads = [Buffer.alloc(100_000, 1), Buffer.from('small'), Buffer.alloc(0), Buffer.alloc(250_000, 2), Buffer.from('end')];
+  for (const [framer, stream, expected] of [
+    [new LengthPrefixedFramer(), Buffer.concat(payloads.map(encodeLengthPrefixed)), payloads],
+    [new ImageFrameFramer(), Buffer.concat(payloads.map((p, i) => encodeImageFrame(`img${i}`, p))), payloads.map((p, i) => encodeImageFrame(`img${i}`, p))],
+  ] as const) {
+    for (const seed of [3, 4, 5]) {
+      const records: Buffer[] = [];
+      let viaPieces = 0;
+      const sink = {
+        record: (b: Buffer, s: number, e: number) => records.push(Buffer.from(b.subarray(s, e))),
+        recordPieces: (pieces: Buffer[], length: number) => {
+          viaPieces++;
+          const whole = Buffer.concat(pieces);
+          assert.equal(whole.length, length);
+          records.push(whole);
+        },
+        fault: (f: FrameFault) => assert.fail(f.message),
+      };
+      let x = seed;
+      for (let pos = 0; pos < stream.length; ) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        const n = 1 + (x % 70_000);
+        framer.push(Buffer.from(stream.subarray(pos, pos + n)), sink);
+        pos += n;
+      }
+      framer.end(sink);
+      assert.deepEqual(records, expected);
+      assert.ok(viaPieces >= 2, 'the large frames came as pieces');
+    }
+  }
+});

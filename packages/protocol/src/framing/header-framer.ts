@@ -16,6 +16,10 @@ export abstract class HeaderFramer implements Framer {
   private readonly header: Buffer;
   private headerFilled = 0;
   private readonly body = new FrameAssembler();
+  /** A frame being collected as views of chunks, for sinks with recordPieces. */
+  private pieces: Buffer[] | null = null;
+  private piecesMissing = 0;
+  private piecesLength = 0;
   private broken = false;
   private streamOffset = 0;
   private frameStartOffset = 0;
@@ -42,6 +46,14 @@ export abstract class HeaderFramer implements Framer {
     let pos = 0;
     const len = chunk.length;
     while (pos < len) {
+      if (this.pieces) {
+        const take = Math.min(this.piecesMissing, len - pos);
+        this.pieces.push(chunk.subarray(pos, pos + take));
+        this.piecesMissing -= take;
+        pos += take;
+        if (this.piecesMissing === 0) this.deliverPieces(sink);
+        continue;
+      }
       if (this.body.active) {
         pos += this.body.fill(chunk, pos);
         if (this.body.missing === 0) this.deliverAssembled(sink);
@@ -58,6 +70,13 @@ export abstract class HeaderFramer implements Framer {
           continue;
         }
         this.frameStartOffset = this.streamOffset + pos;
+        if (sink.recordPieces) {
+          // The header is in this chunk: the record starts as a view of it.
+          const start = this.recordIncludesHeader ? pos : pos + this.headerBytes;
+          this.beginPieces([chunk.subarray(start, len)], frameEnd - start - (len - start));
+          pos = len;
+          continue;
+        }
         chunk.copy(this.header, 0, pos, pos + this.headerBytes);
         this.beginBody(bodyLen);
         pos += this.headerBytes;
@@ -75,6 +94,8 @@ export abstract class HeaderFramer implements Framer {
         if (bodyLen < 0) return;
         if (bodyLen === 0) {
           this.deliverEmpty(sink);
+        } else if (sink.recordPieces) {
+          this.beginPieces(this.recordIncludesHeader ? [Buffer.from(this.header)] : [], bodyLen);
         } else {
           this.beginBody(bodyLen);
         }
@@ -84,7 +105,8 @@ export abstract class HeaderFramer implements Framer {
   }
 
   end(sink: FrameSink): void {
-    const partial = this.headerFilled + (this.body.active ? this.headerBytes + this.body.received : 0);
+    const pieceBytes = this.pieces ? this.piecesLength - this.piecesMissing : 0;
+    const partial = this.headerFilled + (this.body.active ? this.headerBytes + this.body.received : 0) + pieceBytes;
     if (partial > 0 && !this.broken) {
       sink.fault({
         kind: 'truncated',
@@ -94,6 +116,7 @@ export abstract class HeaderFramer implements Framer {
     }
     this.headerFilled = 0;
     this.body.reset();
+    this.pieces = null;
     this.broken = false;
     this.streamOffset = 0;
   }
@@ -121,6 +144,20 @@ export abstract class HeaderFramer implements Framer {
     this.headerFilled = 0;
     this.body.reset();
     sink.fault({ kind, message, offset });
+  }
+
+  private beginPieces(first: Buffer[], missing: number): void {
+    this.pieces = first;
+    this.piecesMissing = missing;
+    let have = 0;
+    for (const p of first) have += p.length;
+    this.piecesLength = have + missing;
+  }
+
+  private deliverPieces(sink: FrameSink): void {
+    const pieces = this.pieces!;
+    this.pieces = null;
+    sink.recordPieces!(pieces, this.piecesLength);
   }
 
   private beginBody(bodyLen: number): void {

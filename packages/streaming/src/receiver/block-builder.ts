@@ -59,6 +59,21 @@ export class BlockBuilder {
     this.payloadBytes += end - start;
   }
 
+  /** Adds one record made of pieces (views of consecutive chunks), without copying. */
+  addFramePieces(pieces: Buffer[], length: number): void {
+    this.sealRun();
+    const i = 2 * this.frameCount;
+    if (i + 2 > this.offsets.length) this.growOffsets();
+    this.offsets[i] = this.sealedBytes;
+    for (const piece of pieces) {
+      this.runs.push(piece);
+      this.sealedBytes += piece.length;
+    }
+    this.offsets[i + 1] = this.sealedBytes;
+    this.frameCount++;
+    this.payloadBytes += length;
+  }
+
   addValue(value: unknown): void {
     this.values.push(value);
   }

@@ -79,6 +79,11 @@ export class ReceiverSupervisor {
     this.recordsStored++;
   }
 
+  storeFramePieces(pieces: Buffer[], length: number): void {
+    this.builder.addFramePieces(pieces, length);
+    this.recordsStored++;
+  }
+
   storeBlock(data: Buffer, boundaries: Uint32Array): void {
     const count = boundaries.length - 1;
     if (count < 0 || boundaries[count]! > data.length) {

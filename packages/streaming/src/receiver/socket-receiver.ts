@@ -36,6 +36,8 @@ export class SocketReceiver<T> extends Receiver<T> {
     const framer = this.converter.createFramer({ maxFrameBytes: this.maxFrameBytes });
     const sink: FrameSink = {
       record: (buf, start, end) => this.storeFrame(buf, start, end),
+      // Large frames arrive as views of the socket's chunks and stay that way.
+      recordPieces: (pieces, length) => this.supervisor?.storeFramePieces(pieces, length),
       fault: (fault) => {
         this.faults++;
         this.supervisor?.reportError(
