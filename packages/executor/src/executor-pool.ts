@@ -266,13 +266,17 @@ export class ExecutorPool implements TaskBackend {
 
   // ---- scheduling ----------------------------------------------------------------------
 
-  /** Hands queued tasks to the executors with the most free cores, spreading the load. */
+  /**
+   * Hands queued tasks to the executors with the most free slots, spreading the load. A
+   * slot is a core, plus `taskPrefetch` places in the executor's own queue.
+   */
   private schedule(): void {
+    const prefetch = this.conf.taskPrefetch ?? 0;
     while (this.queue.length > 0) {
       let best: ExecutorHandle | null = null;
       for (const e of this.executors.values()) {
-        const free = e.cores - e.running.size;
-        if (free > 0 && (!best || free > best.cores - best.running.size)) best = e;
+        const free = e.cores + prefetch - e.running.size;
+        if (free > 0 && (!best || free > best.cores + prefetch - best.running.size)) best = e;
       }
       if (!best) return;
       const task = this.queue.shift()!;

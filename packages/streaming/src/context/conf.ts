@@ -25,6 +25,11 @@ export interface StreamingConf {
   blockQueueSize: number;
   /** Largest frame a receiver accepts before rejecting it. */
   maxFrameBytes: number;
+  /**
+   * Tasks sent to an executor beyond its free cores, queued there. Tasks carry their
+   * blocks, so the next block travels while the current one is processed.
+   */
+  taskPrefetch: number;
   /** Attempts of a task lost with its executor before the job fails. */
   taskMaxFailures: number;
   /** Address the driver listens on for executors; bind to loopback unless told. */
@@ -63,6 +68,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
     blockQueueSize: input.blockQueueSize ?? 10,
     maxFrameBytes: input.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    taskPrefetch: input.taskPrefetch ?? 1,
     taskMaxFailures: input.taskMaxFailures ?? 4,
     driverHost: input.driverHost ?? '127.0.0.1',
     driverPort: input.driverPort ?? 0,
