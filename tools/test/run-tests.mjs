@@ -51,6 +51,7 @@ if (wantKafka && !env.KAFKA_BROKERS) {
     register();
     const { startLocalBroker } = await import(pathToFileURL(brokerModule).href);
     broker = await startLocalBroker({ log: (line) => console.log(`[kafka] ${line}`) });
+    console.log(`[kafka] test broker at ${broker.brokers}`);
     env.KAFKA_BROKERS = broker.brokers;
   }
 }
@@ -62,7 +63,21 @@ const nodeArgs = [
   '--test-reporter=spec',
   ...files,
 ];
-const child = spawn(process.execPath, nodeArgs, { cwd: root, env, stdio: 'inherit' });
+// The runner's output is passed through as it comes, and its totals are kept so that the
+// very last line, after the broker has stopped, is the plain "N passed, N failed".
+const child = spawn(process.execPath, nodeArgs, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const totals = { pass: 0, fail: 0, skipped: 0 };
+let partial = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  const lines = (partial + chunk.toString('utf8')).split('\n');
+  partial = lines.pop();
+  for (const line of lines) {
+    const m = /^ℹ (pass|fail|skipped) (\d+)/.exec(line);
+    if (m) totals[m[1]] = Number(m[2]);
+  }
+});
 const code = await new Promise((res) => child.on('exit', (c, s) => res(c ?? (s ? 1 : 0))));
 if (broker) await broker.stop();
+process.stdout.write(`\n${totals.pass} passed, ${totals.fail} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
 process.exit(code);
