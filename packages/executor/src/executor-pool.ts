@@ -11,6 +11,8 @@ interface ExecutorHandle {
   cores: number;
   rpc: RpcConnection;
   running: Set<number>;
+  /** Job module loaded; only ready executors get tasks. */
+  ready: boolean;
   lastSeen: number;
   local: LocalExecutorProcess | null;
 }
@@ -51,6 +53,9 @@ export class ExecutorPool implements TaskBackend {
   private nextExecutorId = 0;
   private restarts = 0;
   private stopping = false;
+  /** Set when the job module cannot load on an executor: restarting would not help. */
+  private fatalError: string | null = null;
+  private driverSignature = '';
   private monitor: NodeJS.Timeout | null = null;
   private readonly events = new Subject<ExecutorEvent>();
   readonly events$ = this.events.asObservable();
@@ -85,6 +90,7 @@ export class ExecutorPool implements TaskBackend {
   async start(app: ApplicationInfo): Promise<void> {
     this.app = app;
     this.conf = JSON.parse(app.confJson) as StreamingConf;
+    this.driverSignature = app.graphSignature ?? '';
     this.server = createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -154,7 +160,7 @@ export class ExecutorPool implements TaskBackend {
   }
 
   private maybeRelaunch(): void {
-    if (this.stopping || this.conf.executors === 0) return;
+    if (this.stopping || this.fatalError || this.conf.executors === 0) return;
     const alive = this.executors.size + this.launching.size;
     if (alive >= this.conf.executors) return;
     if (this.restarts >= this.conf.maxExecutorRestarts) {
@@ -195,6 +201,7 @@ export class ExecutorPool implements TaskBackend {
       cores: Math.max(1, reg.cores),
       rpc,
       running: new Set(),
+      ready: false,
       lastSeen: Date.now(),
       local,
     };
@@ -202,14 +209,33 @@ export class ExecutorPool implements TaskBackend {
     rpc.send({
       executorRegistered: { executorId: id, jobModule: this.app.jobModule, jobArgs: this.app.jobArgs, confJson: this.app.confJson },
     });
-    this.events.next({ type: 'added', executorId: id, host: reg.host, cores: handle.cores });
-    this.schedule();
     return handle;
   }
 
   private onMessage(e: ExecutorHandle, msg: Envelope): void {
     e.lastSeen = Date.now();
     if (msg.taskFinished) this.onTaskFinished(e, msg.taskFinished);
+    else if (msg.executorReady) this.onReady(e, msg.executorReady);
+  }
+
+  private onReady(e: ExecutorHandle, ready: NonNullable<Envelope['executorReady']>): void {
+    if (!ready.ok) {
+      if (!this.fatalError) {
+        this.fatalError = `executor ${e.id} ${ready.error}`;
+        this.log(this.fatalError);
+        this.failEverything('the job module could not be loaded on an executor');
+      }
+      return;
+    }
+    if (this.driverSignature && ready.graphSignature !== this.driverSignature) {
+      this.log(
+        `executor ${e.id} built a different DStream graph than the driver: the job function must build the same graph ` +
+          `every time it runs (driver: ${this.driverSignature}; executor: ${ready.graphSignature})`,
+      );
+    }
+    e.ready = true;
+    this.events.next({ type: 'added', executorId: e.id, host: e.host, cores: e.cores });
+    this.schedule();
   }
 
   private onTaskFinished(e: ExecutorHandle, f: TaskFinished): void {
@@ -275,6 +301,7 @@ export class ExecutorPool implements TaskBackend {
     while (this.queue.length > 0) {
       let best: ExecutorHandle | null = null;
       for (const e of this.executors.values()) {
+        if (!e.ready) continue;
         const free = e.cores + prefetch - e.running.size;
         if (free > 0 && (!best || free > best.cores + prefetch - best.running.size)) best = e;
       }
@@ -299,7 +326,12 @@ export class ExecutorPool implements TaskBackend {
     const timeoutMs = this.options.registrationTimeoutMs ?? (this.conf.executors === 0 ? 0 : 60_000);
     return new Promise((resolve, reject) => {
       const check = setInterval(() => {
-        if (this.executors.size >= count) {
+        const ready = [...this.executors.values()].filter((e) => e.ready).length;
+        if (this.fatalError) {
+          clearInterval(check);
+          clearTimeout(timer);
+          reject(new Error(this.fatalError));
+        } else if (ready >= count) {
           clearInterval(check);
           clearTimeout(timer);
           resolve();
@@ -312,7 +344,7 @@ export class ExecutorPool implements TaskBackend {
       const timer = timeoutMs > 0
         ? setTimeout(() => {
             clearInterval(check);
-            reject(new Error(`only ${this.executors.size} of ${count} executors registered within ${timeoutMs} ms`));
+            reject(new Error(`only ${[...this.executors.values()].filter((e) => e.ready).length} of ${count} executors were ready within ${timeoutMs} ms`));
           }, timeoutMs)
         : undefined;
     });

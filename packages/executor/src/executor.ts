@@ -90,9 +90,13 @@ export class Executor {
       await job(ssc, reg.jobArgs);
       if (ssc.state === 'initialized') await ssc.start();
       this.replayer = new LineageReplayer(ssc.graph);
+      this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: ssc.graph.signature() } });
     } catch (err) {
-      this.log(`executor ${this.executorId}: could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? err}`);
-      return this.finish(1);
+      const reason = `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? err}`;
+      this.rpc?.send({ executorReady: { ok: false, error: reason, graphSignature: '' } });
+      // Let the message reach the driver before the connection closes.
+      setTimeout(() => this.finish(1), 200);
+      return;
     }
     this.heartbeat = setInterval(() => {
       this.rpc?.send({

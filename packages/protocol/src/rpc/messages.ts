@@ -9,6 +9,7 @@ import protobuf from 'protobufjs';
 export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number }
 export interface ExecutorRegistered { executorId: string; jobModule: string; jobArgs: string[]; confJson: string }
 export interface RegisterRejected { reason: string }
+export interface ExecutorReady { ok: boolean; error: string; graphSignature: string }
 export interface BlockMessage { blockId: string; encoding: string; count: number; payloadLength: number; offsets: Uint8Array }
 export interface InputPartitionMessage { rddId: string; partition: number; blocks: BlockMessage[] }
 export interface ShuffleInputMessage { shuffleId: string; buckets: Uint8Array[] }
@@ -52,6 +53,7 @@ export interface Envelope {
   shutdown?: Shutdown;
   batchDone?: BatchDone;
   registerRejected?: RegisterRejected;
+  executorReady?: ExecutorReady;
 }
 
 const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));

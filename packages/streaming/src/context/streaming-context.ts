@@ -147,10 +147,14 @@ export class StreamingContext {
         jobModule: this.options.jobModule,
         jobArgs: this.options.jobArgs ?? [],
         confJson: JSON.stringify(this.conf),
+        graphSignature: this.graph.signature(),
       });
     } catch (err) {
+      // Whatever did start (a listening port, executor processes) must not outlive this.
+      await backend.stop().catch(() => {});
       activeContext = null;
       this.stateValue = 'stopped';
+      this.terminated();
       throw err;
     }
     const receiverStreams = this.graph.inputs.filter(

@@ -25,6 +25,8 @@ export interface ApplicationInfo {
   jobModule: string;
   jobArgs: string[];
   confJson: string;
+  /** The driver's DStream graph fingerprint; executors report theirs. */
+  graphSignature?: string;
 }
 
 export type ExecutorEvent =

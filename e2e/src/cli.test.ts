@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { start } from './helpers';
+
+const sluice = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [sluice, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+test('sluice submit --help documents the options and exits 0', () => {
+  const r = run(['submit', '--help']);
+  assert.equal(r.status, 0);
+  for (const option of ['--executors', '--executor-cores', '--batch-duration', '--block-interval', '--run-for']) {
+    assert.match(r.stdout, new RegExp(option));
+  }
+});
+
+test('sluice submit reports a missing job file and an unknown option clearly', () => {
+  const missing = run(['submit', 'no/such/job.ts']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /job file not found: no\/such\/job\.ts/);
+  const unknown = run(['submit', '--exectors', '2', 'job.ts']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown option --exectors/);
+});
+
+test('sluice submit runs a job on executors and stops by itself with --run-for', () => {
+  const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', fixture('broken-on-executors-job.ts').replace('broken-on-executors-job', 'print-queue-job')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /-------------------------------------------\nTime: \d+ ms\n-------------------------------------------\n1\n2\n3\n/);
+});
+
+test('a job module that cannot load on executors fails the application once, with the reason', async () => {
+  const lines: string[] = [];
+  await assert.rejects(
+    start({ job: fixture('broken-on-executors-job.ts'), conf: { executors: 2 }, log: (l) => lines.push(l) }),
+    /could not load the job module .*settings file \/nonexistent\/settings\.json is missing/s,
+  );
+  const reports = lines.filter((l) => l.includes('settings file /nonexistent/settings.json is missing'));
+  assert.ok(reports.length <= 2, `reported ${reports.length} times`);
+  assert.ok(!lines.some((l) => l.includes('replacement executor')), 'no executor is restarted into the same error');
+});
