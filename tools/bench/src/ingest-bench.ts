@@ -2,61 +2,85 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
 import { spawnJsonChild } from './child';
-import { totals } from './jobs/ingest-job';
+import { defaultBlockRecords, INGEST_SOURCES, startSender, type IngestSource, type SenderOptions } from './ingest-sources';
+import { totals } from './jobs/ingest-source-job';
 
-const USAGE = `Usage: npm run bench -- ingest [--size BYTES] [--seconds S] [--executors N] [--batch-duration D] [--block-interval D] [--json]
+const MAX_SIZE = 10_000_000;
 
-Streams length-prefixed messages of --size bytes over TCP for --seconds into
-socketStream(...).map(m => m.length).reduce(+) on the executors, checks the sum, and
-compares with a bare Node reader parsing the same frames from the same sender.
+const USAGE = `Usage: npm run bench -- ingest [--source socket|raw|device] [--transport unix|fifo] [--block-records N]
+                             [--size BYTES] [--seconds S] [--executors N] [--batch-duration D] [--block-interval D] [--json]
+
+Streams messages of --size bytes (1 to ${MAX_SIZE}) for --seconds into a stream whose
+records are mapped to their lengths and summed on the executors, checks the sum, and
+compares with a bare Node reader parsing the same bytes from the same kind of sender:
+
+  socket  length-prefixed messages over TCP into socketStream (default)
+  raw     raw blocks over TCP into rawSocketStream: --block-records per block (default
+          1000, fewer when a block would pass 4 MiB); each block becomes a partition
+  device  device frames (sync word, sequence, length, CRC-32) over a Unix socket
+          (--transport unix, default) or a FIFO (--transport fifo) into the device receiver
 `;
 
-async function measureRaw(size: number, seconds: number) {
-  const sender = spawnJsonChild('./frame-sender.ts', [String(size), String(seconds)]);
-  const { port } = await sender.next();
-  const reader = spawnJsonChild('./raw-reader.ts', [String(port)]);
-  const [sent, read] = await Promise.all([sender.next(), reader.next()]);
-  if (read.messages !== sent.messages) throw new Error(`raw reader read ${read.messages} of ${sent.messages} messages`);
-  return { messages: read.messages!, seconds: read.seconds! };
+async function measureBare(source: IngestSource, options: SenderOptions) {
+  const started = await startSender(source, options);
+  try {
+    const reader = spawnJsonChild(started.reader.file, started.reader.args);
+    const [sent, read] = await Promise.all([started.sender.next(), reader.next()]);
+    if (read.messages !== sent.messages) throw new Error(`bare reader read ${read.messages} of ${sent.messages} messages`);
+    const expectedBytes = sent.messages! * options.size;
+    if (read.bytes !== expectedBytes) throw new Error(`bare reader read ${read.bytes} bytes, expected ${expectedBytes}`);
+    return { messages: read.messages!, seconds: read.seconds! };
+  } finally {
+    started.cleanup();
+  }
 }
 
-async function measureEngine(size: number, seconds: number, conf: Record<string, unknown>) {
-  const sender = spawnJsonChild('./frame-sender.ts', [String(size), String(seconds)]);
-  const { port } = await sender.next();
-  let receiverStart = 0;
-  totals.onReceiverStart = () => (receiverStart = performance.now());
-  const { ssc } = await submit({
-    job: fileURLToPath(new URL('./jobs/ingest-job.ts', import.meta.url)),
-    args: [String(port)],
-    // The sender closes when done; no reconnect attempts during the measurement.
-    conf: { receiverRestartDelay: 600_000, ...conf },
-    log: (line: string) => {
-      if (!line.includes('closed the connection') && !line.includes('restarting receiver')) process.stderr.write(`sluice: ${line}\n`);
-    },
-  });
-  // The clock starts when the receiver starts, not when the executors are launched.
-  const started = receiverStart;
-  const sent = await sender.next();
-  const receivedAll = () => (performance.now() - started) / 1000;
-  // The sender is done when its bytes are in the kernel; the receiver may still be reading.
-  // A graceful stop stops receiving at once, so first wait until everything sent is stored.
-  const receiver = ssc.receivers[0]!;
-  const deadline = Date.now() + 60_000;
-  while (receiver.recordsStored < sent.messages! && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const receiveSeconds = receivedAll();
-  await ssc.stop({ graceful: true });
-  const secondsTaken = (totals.lastBatchDone - started) / 1000;
-  const expectedSum = sent.messages! * size;
-  if (totals.sum !== expectedSum) {
-    throw new Error(`engine sum ${totals.sum} != expected ${expectedSum} (${sent.messages} messages of ${size} bytes)`);
+async function measureEngine(source: IngestSource, options: SenderOptions, conf: Record<string, unknown>) {
+  const started = await startSender(source, options);
+  try {
+    let receiverStart = 0;
+    totals.onReceiverStart = () => (receiverStart = performance.now());
+    const { ssc } = await submit({
+      job: fileURLToPath(new URL('./jobs/ingest-source-job.ts', import.meta.url)),
+      args: started.jobArgs,
+      // The sender closes when done; no reconnect attempts during the measurement.
+      conf: { receiverRestartDelay: 600_000, ...conf },
+      log: (line: string) => {
+        if (!line.includes('closed the connection') && !line.includes('restarting receiver')) process.stderr.write(`sluice: ${line}\n`);
+      },
+    });
+    // The clock starts when the receiver starts, not when the executors are launched.
+    const clockStart = receiverStart;
+    const sent = await started.sender.next();
+    const receivedAll = () => (performance.now() - clockStart) / 1000;
+    // The sender is done when its bytes are in the kernel; the receiver may still be reading.
+    // A graceful stop stops receiving at once, so first wait until everything sent is stored.
+    const receiver = ssc.receivers[0]!;
+    const deadline = Date.now() + 60_000;
+    while (receiver.recordsStored < sent.messages! && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (receiver.recordsStored < sent.messages!) {
+      throw new Error(`the receiver stored ${receiver.recordsStored} of ${sent.messages} messages within 60 s of the sender finishing`);
+    }
+    const receiveSeconds = receivedAll();
+    await ssc.stop({ graceful: true });
+    const secondsTaken = (totals.lastBatchDone - clockStart) / 1000;
+    const expectedSum = sent.messages! * options.size;
+    if (totals.sum !== expectedSum) {
+      throw new Error(`engine sum ${totals.sum} != expected ${expectedSum} (${sent.messages} messages of ${options.size} bytes)`);
+    }
+    return { messages: sent.messages!, seconds: secondsTaken, receiveSeconds, batches: totals.batches };
+  } finally {
+    started.cleanup();
   }
-  return { messages: sent.messages!, seconds: secondsTaken, receiveSeconds, batches: totals.batches };
 }
 
 export async function ingestBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      source: { type: 'string', default: 'socket' },
+      transport: { type: 'string', default: 'unix' },
+      'block-records': { type: 'string' },
       size: { type: 'string', default: '100' },
       seconds: { type: 'string', default: '5' },
       executors: { type: 'string', default: '2' },
@@ -70,11 +94,21 @@ export async function ingestBench(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const source = values.source as IngestSource;
+  if (!INGEST_SOURCES.includes(source)) throw new Error(`--source must be one of ${INGEST_SOURCES.join(', ')}, got ${values.source}`);
+  const transport = values.transport;
+  if (transport !== 'unix' && transport !== 'fifo') throw new Error(`--transport must be unix or fifo, got ${values.transport}`);
   const size = Number(values.size);
   const seconds = Number(values.seconds);
-  if (!(size > 0) || !(seconds > 0)) throw new Error('--size and --seconds must be positive numbers');
-  const raw = await measureRaw(size, seconds);
-  const engine = await measureEngine(size, seconds, {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) throw new Error(`--size must be an integer from 1 to ${MAX_SIZE}, got ${values.size}`);
+  if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
+  const blockRecords = values['block-records'] === undefined ? defaultBlockRecords(size) : Number(values['block-records']);
+  if (!(Number.isInteger(blockRecords) && blockRecords >= 1)) {
+    throw new Error(`--block-records must be a positive integer, got ${values['block-records']}`);
+  }
+  const options: SenderOptions = { size, seconds, transport, blockRecords };
+  const raw = await measureBare(source, options);
+  const engine = await measureEngine(source, options, {
     executors: Number(values.executors),
     batchDuration: values['batch-duration'],
     blockInterval: values['block-interval'],
@@ -83,6 +117,9 @@ export async function ingestBench(argv: string[]): Promise<void> {
   const engineRate = engine.messages / engine.seconds;
   const result = {
     bench: 'ingest',
+    source,
+    ...(source === 'device' ? { transport } : {}),
+    ...(source === 'raw' ? { block_records: blockRecords } : {}),
     size,
     seconds,
     executors: Number(values.executors),
@@ -98,7 +135,8 @@ export async function ingestBench(argv: string[]): Promise<void> {
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     process.stdout.write(
-      `ingest ${size} B messages, ${seconds} s: engine ${result.engine_msgs_per_s} msg/s (${result.engine_mb_per_s} MB/s), ` +
+      `ingest ${source}${source === 'device' ? ` (${transport})` : ''}, ${size} B messages, ${seconds} s: ` +
+        `engine ${result.engine_msgs_per_s} msg/s (${result.engine_mb_per_s} MB/s), ` +
         `bare reader ${result.raw_msgs_per_s} msg/s (${result.raw_mb_per_s} MB/s), ratio ${result.ratio}\n`,
     );
   }

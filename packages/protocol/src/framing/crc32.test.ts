@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { crc32, crc32Update } from './crc32';
+import { crc32, crc32Portable, crc32Update } from './crc32';
 
 /** The textbook bit-at-a-time CRC-32, as a reference the fast version must agree with. */
 function referenceCrc32(bytes: Uint8Array): number {
@@ -42,4 +42,14 @@ test('crc32Update continues a checksum across pieces', () => {
 test('crc32 rejects a range outside the buffer', () => {
   assert.throws(() => crc32(Buffer.alloc(4), 2, 5), RangeError);
   assert.throws(() => crc32(Buffer.alloc(4), 3, 2), RangeError);
+});
+
+test('the portable CRC-32 agrees with the one in use on random data and ranges', () => {
+  for (let i = 0; i < 200; i++) {
+    const buf = randomBytes(1 + ((i * 7919) % 3000));
+    const start = i % Math.max(1, buf.length >> 2);
+    assert.equal(crc32Portable(0, buf, start) >>> 0, crc32(buf, start));
+    assert.equal(crc32Portable(0x1234, buf, start, buf.length) >>> 0, crc32Update(0x1234, buf, start));
+  }
+  assert.equal(crc32Portable(0, Buffer.from('123456789')) >>> 0, 0xcbf43926);
 });

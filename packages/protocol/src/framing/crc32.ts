@@ -1,10 +1,14 @@
 /**
  * CRC-32 as zlib, Ethernet and PNG compute it (IEEE 802.3: reflected polynomial
- * 0xEDB88320, initial value and final xor 0xFFFFFFFF). Node 20 has no zlib.crc32, and a
- * byte-at-a-time loop would dominate the device framer's cost, so this uses
- * slicing-by-8: eight 256-entry tables let each step fold in eight bytes with eight
- * independent lookups.
+ * 0xEDB88320, initial value and final xor 0xFFFFFFFF). Node's native zlib.crc32 (from
+ * Node 20.15 and 22.2) is used when present: it runs several times faster. Older Nodes
+ * get slicing-by-8, where eight 256-entry tables let each step fold in eight bytes with
+ * eight independent lookups; a byte-at-a-time loop would dominate the device framer.
  */
+import * as zlib from 'node:zlib';
+
+type NativeCrc32 = (data: Uint8Array, value?: number) => number;
+const nativeCrc32 = (zlib as unknown as { crc32?: NativeCrc32 }).crc32;
 
 const POLYNOMIAL = 0xedb88320;
 
@@ -41,6 +45,12 @@ export function crc32Update(crc: number, buf: Uint8Array, start = 0, end = buf.l
   if (start < 0 || end > buf.length || start > end) {
     throw new RangeError(`crc32: range [${start}, ${end}) is outside a buffer of ${buf.length} bytes`);
   }
+  if (nativeCrc32) return nativeCrc32(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc >>> 0);
+  return crc32Portable(crc, buf, start, end);
+}
+
+/** The slicing-by-8 implementation, for Nodes without zlib.crc32 (exported for tests). */
+export function crc32Portable(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
   const t = TABLES;
   let c = ~crc;
   let i = start;

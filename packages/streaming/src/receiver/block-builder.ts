@@ -74,6 +74,24 @@ export class BlockBuilder {
     this.payloadBytes += length;
   }
 
+  /**
+   * Adds a block of records stored whole (storeBytes, rawSocketStream): its data becomes
+   * one more run and its offsets are shifted into place, so many small stored blocks still
+   * make one partition per block interval instead of one each.
+   */
+  addBlock(data: Buffer, offsets: Uint32Array): void {
+    this.sealRun();
+    const count = offsets.length / 2;
+    while (2 * (this.frameCount + count) > this.offsets.length) this.growOffsets();
+    const base = this.sealedBytes;
+    const at = 2 * this.frameCount;
+    for (let i = 0; i < offsets.length; i++) this.offsets[at + i] = base + offsets[i]!;
+    this.runs.push(data);
+    this.sealedBytes += data.length;
+    this.frameCount += count;
+    for (let i = 0; i < count; i++) this.payloadBytes += offsets[2 * i + 1]! - offsets[2 * i]!;
+  }
+
   addValue(value: unknown): void {
     this.values.push(value);
   }

@@ -97,20 +97,13 @@ export class ReceiverSupervisor {
     this.storeFramedBlock(data, offsets);
   }
 
-  /** Stores a block as it is; offsets are start/end pairs of its records. */
+  /**
+   * Stores a block of records as it is (no record is copied); offsets are start/end
+   * pairs. It joins the block being built, so it lands in the next cut in order.
+   */
   storeFramedBlock(data: Buffer, offsets: Uint32Array): void {
-    const count = offsets.length / 2;
-    // Blocks stored whole keep their place in the order of what the receiver stored.
-    this.cutBlock();
-    this.options.onBlock(this.receiver.streamId, {
-      blockId: `input-${this.receiver.streamId}-raw-${Date.now()}-${this.recordsStored}`,
-      encoding: 'frames',
-      count,
-      segments: [data],
-      byteLength: data.length,
-      offsets,
-    });
-    this.recordsStored += count;
+    this.builder.addBlock(data, offsets);
+    this.recordsStored += offsets.length / 2;
   }
 
   rateDelay(records: number): number {

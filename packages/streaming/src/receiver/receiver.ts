@@ -13,8 +13,8 @@ import type { ReceiverSupervisor } from './receiver-supervisor';
  *   const lines = ssc.receiverStream(new MyReceiver());
  *
  * onStart must not block: start the receiving (a socket, a timer, a thread of I/O) and
- * return. Receivers that read bytes can store whole frames with storeFrame(), which copies
- * them once into the current block; `decodeFrame` then turns each frame into a record on
+ * return. Receivers that read bytes can store whole frames with storeFrame(), which keeps
+ * a view of the bytes in the current block (no copy on the driver); `decodeFrame` then turns each frame into a record on
  * the executor that processes it.
  */
 export abstract class Receiver<T> {
@@ -53,9 +53,12 @@ export abstract class Receiver<T> {
     this.requireSupervisor().storeBlock(data, Uint32Array.from(offsets));
   }
 
-  /** Reports a problem without stopping: listeners and the log see it. */
-  reportError(message: string, error?: unknown): void {
-    this.requireSupervisor().reportError(message, error);
+  /**
+   * Reports a problem without stopping: listeners and the log see it. `kind` groups
+   * reports for the counts in the UI and metrics (for example 'bad-crc', 'garbage').
+   */
+  reportError(message: string, error?: unknown, kind?: string): void {
+    this.requireSupervisor().reportError(message, error, kind);
   }
 
   /** Stops the receiver, waits (default: receiverRestartDelay), and starts it again. */

@@ -188,7 +188,7 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
    * reportError takes the kind, so that its errorCounts are counted by fault kind.
    */
   private reportKind(kind: FrameFaultKind, message: string): void {
-    this.supervisor?.reportError(message, undefined, kind);
+    this.reportError(message, undefined, kind);
   }
 
   /** receiver.maxRate: pauses the stream long enough to stay under the limit. */
