@@ -21,8 +21,8 @@ export interface DirectStreamOptions extends KafkaConnectionOptions, Subscriptio
   /**
    * What happens when a batch's output operation fails. 'reread' (default): the next
    * batch starts again at the failed batch's offsets, so nothing is lost (at-least-once).
-   * 'skip': the stream goes on, as Spark's does; the failed ranges are not committed, so
-   * a restart reads them again.
+   * 'skip': the stream goes on, as Spark's does, and the failed batch's records are lost
+   * to the job (later commits move past them).
    */
   onBatchFailure?: 'reread' | 'skip';
   /** Largest Fetch response an executor asks for (default 8 MiB). */

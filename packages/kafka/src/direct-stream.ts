@@ -1,5 +1,6 @@
 import { currentScope, InputDStream, type StreamingContext } from '@sluice/streaming';
-import { DirectStreamDriver, type CommitCallback, type TransactionalOffsetsOwner } from './direct-stream-driver';
+import { DirectStreamDriver, type TransactionalOffsetsOwner } from './direct-stream-driver';
+import type { CommitCallback } from './offset-committer';
 import { resolveDirectStreamOptions, type DirectStreamOptions, type DirectStreamSettings } from './direct-stream-options';
 import { ExecutorRangeReader } from './executor-range-reader';
 import { KafkaRDD } from './kafka-rdd';
@@ -34,6 +35,9 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
       const driver = new DirectStreamDriver(this.settings, ssc.conf.batchDurationMs, this.toString());
       ssc.addStreamingListener({ onBatchCompleted: (e) => driver.onBatchCompleted(e.batchInfo) });
       this.driver = driver;
+    } else {
+      const s = this.settings.subscription;
+      this.reader.warmUp(s.kind === 'subscribe' ? s.topics : s.kind === 'assign' ? s.partitions.map((tp) => tp.topic) : []);
     }
   }
 

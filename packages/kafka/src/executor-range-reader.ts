@@ -23,6 +23,17 @@ export class ExecutorRangeReader implements RangeReader {
     return readOffsetRange(await this.connected(), range, this.options);
   }
 
+  /**
+   * Connects ahead of the first task, and loads the metadata of `topics`, so the first
+   * batch does not pay for it. A failure here is not reported: the first task retries
+   * and reports it with the range it could not read.
+   */
+  warmUp(topics: readonly string[]): void {
+    this.connected()
+      .then((cluster) => (topics.length > 0 ? cluster.addMultipleTargetTopics([...topics]) : undefined))
+      .catch(() => undefined);
+  }
+
   private connected(): Promise<KafkaCluster> {
     if (!this.cluster) {
       const cluster = createCluster(this.config, { isolationLevel: this.options.isolationLevel });

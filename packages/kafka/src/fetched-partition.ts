@@ -10,8 +10,9 @@ export interface FetchedPartition {
 }
 
 /**
- * Appends the records of a fetch response that fall in [offset, until) to `out`, and
- * returns the offset to fetch next.
+ * Appends the records of a fetch response decoded by kafkajs that fall in [offset, until)
+ * to `out`, and returns the offset to fetch next. This is the reader's fallback, for
+ * brokers and message formats record-batch-decoder.ts does not handle.
  *
  * Offsets are not consecutive in general: transaction markers take an offset each,
  * compaction removes records, and aborted transactions' records are dropped for

@@ -13,9 +13,11 @@ export interface KafkaRecord {
   offset: number;
   /** Milliseconds since the epoch (create time or log-append time, as the topic says). */
   timestamp: number;
+  /** The key's bytes: a view of the fetched data, valid for as long as the record is kept. */
   key: Buffer | null;
   value: Buffer | null;
-  headers: KafkaHeaders;
+  /** Read-only: records without headers share one frozen empty object. */
+  headers: Readonly<KafkaHeaders>;
 }
 
 /** The fields of a record as kafkajs decodes it from a fetch response. */

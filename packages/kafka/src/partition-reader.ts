@@ -1,8 +1,11 @@
+import type { Broker } from 'kafkajs';
 import { explainKafkaError } from './kafka-errors';
 import type { KafkaRecord } from './kafka-record';
 import { isolationLevelCode, type IsolationLevel, type KafkaCluster } from './kafkajs-cluster';
 import { takeRecords, type FetchedPartition } from './fetched-partition';
 import { describeRange, toOffset, type OffsetRange } from './offset-range';
+import { rawFetch } from './raw-fetch';
+import { decodeRecordSet, LegacyMessageFormatError } from './record-batch-decoder';
 
 export interface ReadOptions {
   isolationLevel: IsolationLevel;
@@ -17,6 +20,11 @@ const MAX_ATTEMPTS = 5;
 const RETRY_BACKOFF_MS = 200;
 /** A fetch below the end of the log that returns nothing, this many times in a row, is an error. */
 const MAX_EMPTY_FETCHES = 3;
+/**
+ * How long the broker may wait for data. Ranges only cover offsets that existed when
+ * the batch was cut, so data is there at once; this only matters when it is not.
+ */
+const MAX_WAIT_MS = 100;
 
 /**
  * Reads exactly the records of `range` from the partition's leader (executor side).
@@ -31,12 +39,27 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
   let offset = range.fromOffset;
   let failures = 0;
   let emptyFetches = 0;
+  let useKafkajsDecoding = false;
   while (offset < range.untilOffset) {
-    let fetched: FetchedPartition;
+    let step: FetchStep;
+    // A fetch that fails half-way through its records is retried whole.
+    const recordsBefore = out.length;
     try {
-      fetched = await fetchAt(cluster, range.topic, range.partition, offset, options);
+      const broker = await leaderOf(cluster, range.topic, range.partition);
+      const fast = useKafkajsDecoding ? null : await fastStep(broker, range, offset, options, out);
+      if (fast === null) {
+        useKafkajsDecoding = true;
+        step = await kafkajsStep(broker, range, offset, options, out);
+      } else {
+        step = fast;
+      }
       failures = 0;
     } catch (err) {
+      out.length = recordsBefore;
+      if (err instanceof LegacyMessageFormatError) {
+        useKafkajsDecoding = true;
+        continue;
+      }
       if ((err as { type?: string }).type === 'OFFSET_OUT_OF_RANGE') {
         throw new Error(
           `reading ${describeRange(range)}: offset ${offset} is no longer in the log (deleted by retention, ` +
@@ -51,17 +74,16 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
       await sleep(RETRY_BACKOFF_MS * failures);
       continue;
     }
-    const next = takeRecords(range.topic, fetched, offset, range.untilOffset, out);
-    if (next > offset) {
-      offset = next;
+    if (step.next > offset) {
+      offset = step.next;
       emptyFetches = 0;
       continue;
     }
-    if (offset >= visibleEnd(fetched, options.isolationLevel)) break;
+    if (offset >= step.visibleEnd) break;
     if (++emptyFetches >= MAX_EMPTY_FETCHES) {
       throw new Error(
         `reading ${describeRange(range)}: the broker returned no records at offset ${offset}, below the end of the ` +
-          `partition (${fetched.highWatermark}); a record batch there may be larger than the fetch size ` +
+          `partition (${step.visibleEnd}); a record batch there may be larger than the fetch size ` +
           `(${options.fetchMaxBytes} bytes)`,
       );
     }
@@ -69,26 +91,53 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
   return out;
 }
 
-async function fetchAt(cluster: KafkaCluster, topic: string, partition: number, offset: number, options: ReadOptions): Promise<FetchedPartition> {
+/** What one fetch achieved: where to fetch next, and where the log ends for this reader. */
+interface FetchStep {
+  next: number;
+  visibleEnd: number;
+}
+
+async function leaderOf(cluster: KafkaCluster, topic: string, partition: number): Promise<Broker> {
   const leaders = cluster.findLeaderForPartitions(topic, [partition]);
   const nodeId = Object.keys(leaders)[0];
   if (nodeId === undefined) {
     throw Object.assign(new Error(`no leader known for ${topic}-${partition}`), { retriable: true });
   }
-  const broker = await cluster.findBroker({ nodeId });
+  return cluster.findBroker({ nodeId });
+}
+
+/** A fetch decoded by decodeRecordSet; null if this kafkajs or broker cannot do it. */
+async function fastStep(broker: Broker, range: OffsetRange, offset: number, options: ReadOptions, out: KafkaRecord[]): Promise<FetchStep | null> {
+  const fetched = await rawFetch(broker, {
+    topic: range.topic,
+    partition: range.partition,
+    offset,
+    isolationLevel: isolationLevelCode(options.isolationLevel),
+    maxBytes: options.fetchMaxBytes,
+    maxWaitMs: MAX_WAIT_MS,
+  });
+  if (!fetched) return null;
+  const visibleEnd = options.isolationLevel === 'read_committed' && fetched.lastStableOffset >= 0 ? fetched.lastStableOffset : fetched.highWatermark;
+  if (!fetched.recordSet || fetched.recordSet.length === 0) return { next: offset, visibleEnd };
+  const aborted = options.isolationLevel === 'read_committed' ? fetched.abortedTransactions : null;
+  const next = await decodeRecordSet(fetched.recordSet, range.topic, range.partition, offset, range.untilOffset, aborted, out);
+  return { next, visibleEnd };
+}
+
+/** A fetch decoded by kafkajs (brokers before Kafka 2.3, record sets in the pre-0.11 format). */
+async function kafkajsStep(broker: Broker, range: OffsetRange, offset: number, options: ReadOptions, out: KafkaRecord[]): Promise<FetchStep> {
   const response = (await broker.fetch({
     replicaId: -1,
     isolationLevel: isolationLevelCode(options.isolationLevel),
-    // The range only covers offsets that existed when the batch was cut, so the broker
-    // has data at once; the wait only matters if it does not.
-    maxWaitTime: 100,
+    maxWaitTime: MAX_WAIT_MS,
     minBytes: 1,
     maxBytes: options.fetchMaxBytes,
-    topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: options.fetchMaxBytes }] }],
+    topics: [{ topic: range.topic, partitions: [{ partition: range.partition, fetchOffset: String(offset), maxBytes: options.fetchMaxBytes }] }],
   })) as { responses: { partitions: FetchedPartition[] }[] };
   const fetched = response.responses[0]?.partitions[0];
-  if (!fetched) throw Object.assign(new Error(`the fetch response has no data for ${topic}-${partition}`), { retriable: true });
-  return fetched;
+  if (!fetched) throw Object.assign(new Error(`the fetch response has no data for ${describeRange(range)}`), { retriable: true });
+  const next = takeRecords(range.topic, fetched, offset, range.untilOffset, out);
+  return { next, visibleEnd: visibleEnd(fetched, options.isolationLevel) };
 }
 
 function visibleEnd(fetched: FetchedPartition, isolation: IsolationLevel): number {

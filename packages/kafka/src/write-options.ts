@@ -54,6 +54,5 @@ export function validateWriteOptions<T>(options: KafkaWriteOptions<T>): void {
     if (eo.transactionalId !== undefined && (typeof eo.transactionalId !== 'string' || eo.transactionalId === '')) {
       throw new Error('writeToKafka: exactlyOnce.transactionalId must be a non-empty string');
     }
-    if (eo.acks !== undefined) throw new Error('writeToKafka: put acks next to exactlyOnce, not inside it');
   }
 }

@@ -2,11 +2,14 @@
  * Benchmarks. Each prints figures measured against the bare limit in the same run:
  *
  *   npm run bench -- ingest --size 100 --seconds 5 --json
+ *   npm run bench -- kafka --size 1024 --json
  */
 import { ingestBench } from './ingest-bench';
+import { kafkaBench } from './kafka-bench';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
+  kafka: kafkaBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

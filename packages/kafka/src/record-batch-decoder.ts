@@ -1,0 +1,199 @@
+// kafkajs is CommonJS and Node cannot see CompressionCodecs as a named export of it.
+import kafkajs from 'kafkajs';
+import type { KafkaHeaders, KafkaRecord } from './kafka-record';
+
+/**
+ * Decodes Kafka record batches (message format v2, the only one Kafka writes since 0.11)
+ * straight from the bytes of a Fetch response into KafkaRecords.
+ *
+ * This is the executors' hot loop, and it is why they read without kafkajs' own record
+ * decoding: kafkajs builds 64-bit Long objects and strings for every offset and
+ * timestamp and a decoder object per record. Here offsets are plain numbers, keys and
+ * values are views of the response buffer (no copy), and whole batches are skipped
+ * without being decoded when they lie outside the range, belong to an aborted
+ * transaction, or are control batches.
+ */
+
+/** An aborted transaction as a read_committed Fetch response lists it. */
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
+}
+
+/** The record set holds a pre-0.11 message set; the caller falls back to kafkajs' decoding. */
+export class LegacyMessageFormatError extends Error {
+  constructor(magic: number) {
+    super(`record set in message format v${magic} (before Kafka 0.11)`);
+    this.name = 'LegacyMessageFormatError';
+  }
+}
+
+const BATCH_HEADER_BYTES = 61;
+const COMPRESSION_MASK = 0x07;
+const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+const EMPTY_HEADERS: Readonly<KafkaHeaders> = Object.freeze({});
+
+/**
+ * Appends the records of `recordSet` within [offset, until) to `out` and returns the
+ * offset to fetch next (the end of the last batch seen, markers and compacted records
+ * included), or `until` once it is reached.
+ *
+ * `aborted` is the response's aborted-transaction list (read_committed only, else
+ * null): a transactional batch of a producer whose transaction was aborted is dropped,
+ * from the transaction's first offset up to the producer's abort marker, as the Java
+ * consumer does.
+ */
+export async function decodeRecordSet(
+  recordSet: Buffer,
+  topic: string,
+  partition: number,
+  offset: number,
+  until: number,
+  aborted: AbortedTransaction[] | null,
+  out: KafkaRecord[],
+): Promise<number> {
+  const pendingAborts = aborted && aborted.length > 0 ? [...aborted].sort((a, b) => a.firstOffset - b.firstOffset) : null;
+  const abortedProducers = new Set<number>();
+  let next = offset;
+  let pos = 0;
+  const length = recordSet.length;
+  while (pos + 17 <= length) {
+    const baseOffset = readInt64(recordSet, pos);
+    const batchEnd = pos + 12 + recordSet.readInt32BE(pos + 8);
+    // The last batch of a response is cut off where the size limit fell.
+    if (batchEnd > length) break;
+    const magic = recordSet.readInt8(pos + 16);
+    if (magic !== 2) throw new LegacyMessageFormatError(magic);
+    const attributes = recordSet.readInt16BE(pos + 21);
+    const lastOffset = baseOffset + recordSet.readInt32BE(pos + 23);
+    const start = pos;
+    pos = batchEnd;
+    // A fetch returns whole batches, so the first may begin before the offset asked for.
+    if (lastOffset < offset) continue;
+    const producerId = readInt64(recordSet, start + 43);
+    if (pendingAborts && (attributes & TRANSACTIONAL) !== 0) {
+      while (pendingAborts.length > 0 && pendingAborts[0]!.firstOffset <= lastOffset) abortedProducers.add(pendingAborts.shift()!.producerId);
+    }
+    if ((attributes & CONTROL) !== 0) {
+      if (abortedProducers.has(producerId) && isAbortMarker(recordSet, start + BATCH_HEADER_BYTES, batchEnd)) abortedProducers.delete(producerId);
+    } else if (!((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId))) {
+      const reachedUntil = await decodeBatchRecords(recordSet, start, batchEnd, attributes, baseOffset, topic, partition, offset, until, out);
+      if (reachedUntil) return until;
+    }
+    if (lastOffset + 1 > next) next = lastOffset + 1;
+    if (next >= until) return until;
+  }
+  return next;
+}
+
+/** Decodes one batch's records into `out`; true once a record at or past `until` is met. */
+async function decodeBatchRecords(
+  buf: Buffer,
+  start: number,
+  end: number,
+  attributes: number,
+  baseOffset: number,
+  topic: string,
+  partition: number,
+  from: number,
+  until: number,
+  out: KafkaRecord[],
+): Promise<boolean> {
+  const baseTimestamp = readInt64(buf, start + 27);
+  const logAppendTime = (attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? readInt64(buf, start + 35) : -1;
+  const count = buf.readInt32BE(start + 57);
+  let data = buf;
+  const cursor = { pos: start + BATCH_HEADER_BYTES };
+  const codec = attributes & COMPRESSION_MASK;
+  if (codec !== 0) {
+    data = await decompress(codec, buf.subarray(start + BATCH_HEADER_BYTES, end));
+    cursor.pos = 0;
+  }
+  for (let i = 0; i < count; i++) {
+    readVarInt(data, cursor); // record length
+    cursor.pos++; // record attributes (unused)
+    const timestampDelta = readVarLong(data, cursor);
+    const offset = baseOffset + readVarInt(data, cursor);
+    const key = readBytes(data, cursor);
+    const value = readBytes(data, cursor);
+    const headerCount = readVarInt(data, cursor);
+    let headers = EMPTY_HEADERS;
+    if (headerCount > 0) {
+      const named: KafkaHeaders = {};
+      headers = named;
+      for (let h = 0; h < headerCount; h++) {
+        const keyLength = readVarInt(data, cursor);
+        const name = data.toString('utf8', cursor.pos, cursor.pos + keyLength);
+        cursor.pos += keyLength;
+        const headerValue = readBytes(data, cursor) ?? Buffer.alloc(0);
+        const existing = named[name];
+        named[name] = existing === undefined ? headerValue : Array.isArray(existing) ? [...existing, headerValue] : [existing, headerValue];
+      }
+    }
+    if (offset < from) continue;
+    if (offset >= until) return true;
+    out.push({ topic, partition, offset, timestamp: logAppendTime >= 0 ? logAppendTime : baseTimestamp + timestampDelta, key, value, headers });
+  }
+  return false;
+}
+
+/** A control batch holds one record whose key is (version int16, type int16); type 0 = ABORT. */
+function isAbortMarker(buf: Buffer, pos: number, end: number): boolean {
+  const cursor = { pos };
+  if (pos >= end) return false;
+  readVarInt(buf, cursor);
+  cursor.pos++;
+  readVarLong(buf, cursor);
+  readVarInt(buf, cursor);
+  const key = readBytes(buf, cursor);
+  return key !== null && key.length >= 4 && key.readInt16BE(2) === 0;
+}
+
+async function decompress(codec: number, compressed: Buffer): Promise<Buffer> {
+  const factory = (kafkajs.CompressionCodecs as unknown as Record<number, (() => { decompress(b: Buffer): Promise<Buffer> }) | undefined>)[codec];
+  if (!factory) throw new Error(`record batch compressed with an unknown codec (${codec})`);
+  // kafkajs' codecs: gzip built in; snappy, lz4 and zstd once registered in CompressionCodecs.
+  return factory().decompress(compressed);
+}
+
+/** A signed 64-bit big-endian integer as a number (exact below 2^53, which offsets and times are). */
+function readInt64(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * 4294967296 + buf.readUInt32BE(pos + 4);
+}
+
+/** A zigzag varint (Kafka's int32 varint). */
+function readVarInt(buf: Buffer, cursor: { pos: number }): number {
+  let result = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = buf[cursor.pos++]!;
+    result |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while ((byte & 0x80) !== 0 && shift < 35);
+  return (result >>> 1) ^ -(result & 1);
+}
+
+/** A zigzag varlong, as a number (timestamp deltas are far below 2^53). */
+function readVarLong(buf: Buffer, cursor: { pos: number }): number {
+  let result = 0;
+  let multiplier = 1;
+  let byte: number;
+  do {
+    byte = buf[cursor.pos++]!;
+    result += (byte & 0x7f) * multiplier;
+    multiplier *= 128;
+  } while ((byte & 0x80) !== 0 && multiplier <= 2 ** 63);
+  return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+}
+
+/** Varint-length-prefixed bytes (-1 = null), as a view of the buffer. */
+function readBytes(buf: Buffer, cursor: { pos: number }): Buffer | null {
+  const n = readVarInt(buf, cursor);
+  if (n < 0) return null;
+  const bytes = buf.subarray(cursor.pos, cursor.pos + n);
+  cursor.pos += n;
+  return bytes;
+}
