@@ -49,6 +49,8 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     await produceValues(k.producer, topic, all.slice(0, 10_000));
     // 2000 records/s per partition x 0.5 s: at most 4000 records per batch, so several batches.
     const { ssc } = await submit({ job, args: ['count', k.brokers, topic, uniqueName('g'), '2000'], conf, log: quiet });
+    let reportedRecords = 0;
+    ssc.addStreamingListener({ onBatchCompleted: (e) => (reportedRecords += e.batchInfo.numRecords) });
     try {
       await produceValues(k.producer, topic, all.slice(10_000));
       await waitFor(() => collectedValues().length >= 20_000, 60_000, '20,000 records');
@@ -67,6 +69,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     }
     const ends = assertContiguous(jobs.batches, {});
     assert.equal([...ends.values()].reduce((a, b) => a + b, 0), 20_000);
+    assert.equal(reportedRecords, 20_000, 'BatchInfo.numRecords counts the Kafka records of each batch');
   });
 
   test('after a graceful stop a restart resumes from the committed offsets: no gap, no repeat', async () => {

@@ -1,4 +1,4 @@
-import { currentScope, InputDStream, type StreamingContext } from '@sluice/streaming';
+import { currentScope, InputDStream, type StreamInputInfo, type StreamingContext } from '@sluice/streaming';
 import { DirectStreamDriver, type TransactionalOffsetsOwner } from './direct-stream-driver';
 import type { CommitCallback } from './offset-committer';
 import { resolveDirectStreamOptions, type DirectStreamOptions, type DirectStreamSettings } from './direct-stream-options';
@@ -73,6 +73,20 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
 
   override prepareBatch(time: number): Promise<void> {
     return this.driver ? this.driver.prepareBatch(time) : Promise.resolve();
+  }
+
+  /** BatchInfo of a Kafka batch: its records and offset ranges, as Spark reports them. */
+  override inputInfo(time: number): StreamInputInfo | null {
+    if (!this.driver) return null;
+    const ranges = this.driver.rangesOf(time);
+    let numRecords = 0;
+    for (const r of ranges) numRecords += r.untilOffset - r.fromOffset;
+    return {
+      streamId: this.id,
+      numRecords,
+      bytes: 0,
+      metadata: { offsets: ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })) },
+    };
   }
 
   protected computeOnDriver(time: number): KafkaRDD {

@@ -163,7 +163,14 @@ export class StreamingContext {
     this.receiverTracker = new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log);
     this.jobScheduler = new JobScheduler(
       this.bus,
-      this.blocks,
+      (time) => {
+        const info = this.blocks.inputInfo(time);
+        for (const input of this.graph.inputs) {
+          const own = input.inputInfo(time);
+          if (own) info[own.streamId] = own;
+        }
+        return info;
+      },
       {
         batchFinished: (time) => {
           this.blocks.cleanup(time);

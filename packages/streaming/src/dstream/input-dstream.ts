@@ -1,3 +1,4 @@
+import type { StreamInputInfo } from '../listener/batch-info';
 import type { InputRDD } from '../rdd/input-rdd';
 import { currentScope } from '../rdd/rdd-scope';
 import { DStream } from './dstream';
@@ -41,6 +42,14 @@ export abstract class InputDStream<T> extends DStream<T> {
    */
   prepareBatch(_time: number): Promise<void> {
     return Promise.resolve();
+  }
+
+  /**
+   * Driver: what batch `time` holds, for BatchInfo (records, offsets...). Receiver streams
+   * are counted by the block tracker; other inputs say it here.
+   */
+  inputInfo(_time: number): StreamInputInfo | null {
+    return null;
   }
 
   /** Driver: opens the source (receivers are started by the receiver tracker instead). */

@@ -1,8 +1,7 @@
 import { concatMap, from, Subject, type Subscription } from 'rxjs';
-import type { BatchInfo, OutputOperationInfo } from '../listener/batch-info';
+import type { BatchInfo, OutputOperationInfo, StreamInputInfo } from '../listener/batch-info';
 import type { ListenerBus } from '../listener/listener-bus';
 import type { Job, JobSet } from './job';
-import type { ReceivedBlockTracker } from './received-block-tracker';
 import { TaskFailedError } from './task-failed-error';
 
 export interface JobSchedulerHooks {
@@ -28,7 +27,7 @@ export class JobScheduler {
 
   constructor(
     private readonly bus: ListenerBus,
-    private readonly blocks: ReceivedBlockTracker,
+    private readonly inputInfo: (time: number) => Record<number, StreamInputInfo>,
     private readonly hooks: JobSchedulerHooks,
     private readonly retainedBatches: number,
   ) {
@@ -112,7 +111,7 @@ export class JobScheduler {
         failure: null,
       };
     }
-    const streamIdToInputInfo = this.blocks.inputInfo(set.batchTime);
+    const streamIdToInputInfo = this.inputInfo(set.batchTime);
     let numRecords = 0;
     for (const i of Object.values(streamIdToInputInfo)) numRecords += i.numRecords;
     return {
