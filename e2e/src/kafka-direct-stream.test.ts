@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { submit } from '@sluice/cli';
 import { DEAD_LETTER_HEADERS, type OffsetRange } from '@sluice/kafka';
-import { Partitioners } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import * as jobs from '../fixtures/kafka-jobs';
-import { produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
+import { idempotentProducer, produceValues, range, recordsInLogs, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
 import { sleep, waitFor } from './helpers';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
@@ -33,10 +33,14 @@ function assertContiguous(batches: { ranges: OffsetRange[] }[], starts: Record<s
 
 describe('Kafka direct stream', { timeout: 120_000 }, () => {
   let k: TestKafka;
+  /** The tests count deliveries exactly, so the records they produce must be in the log once (see idempotentProducer). */
+  let producer: Producer;
   before(async () => {
     k = await testKafka();
+    producer = await idempotentProducer(k.kafka);
   });
   after(async () => {
+    await producer?.disconnect().catch(() => undefined);
     await k.close();
   });
 
@@ -46,13 +50,13 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
     const all = range('m', 0, 20_000);
     // Half waits in the topic before the stream starts, half arrives while it runs.
-    await produceValues(k.producer, topic, all.slice(0, 10_000));
+    await produceValues(producer, topic, all.slice(0, 10_000));
     // 2000 records/s per partition x 0.5 s: at most 4000 records per batch, so several batches.
     const { ssc } = await submit({ job, args: ['count', k.brokers, topic, uniqueName('g'), '2000'], conf, log: quiet });
     let reportedRecords = 0;
     ssc.addStreamingListener({ onBatchCompleted: (e) => (reportedRecords += e.batchInfo.numRecords) });
     try {
-      await produceValues(k.producer, topic, all.slice(10_000));
+      await produceValues(producer, topic, all.slice(10_000));
       await waitFor(() => collectedValues().length >= 20_000, 60_000, '20,000 records');
     } finally {
       await ssc.stop({ graceful: true });
@@ -77,7 +81,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     const topic = uniqueName('direct-restart');
     const group = uniqueName('g');
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
-    await produceValues(k.producer, topic, range('a', 0, 3000));
+    await produceValues(producer, topic, range('a', 0, 3000));
     let app = await submit({ job, args: ['count', k.brokers, topic, group], conf, log: quiet });
     await waitFor(() => collectedValues().length >= 3000, 30_000, 'the first 3000 records');
     await app.ssc.stop({ graceful: true });
@@ -87,7 +91,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     assert.deepEqual(committedEnds, Object.fromEntries(assertContiguous(firstRun, {})), 'the commits cover every batch of the first run');
 
     jobs.resetCollected();
-    await produceValues(k.producer, topic, range('b', 0, 3000));
+    await produceValues(producer, topic, range('b', 0, 3000));
     app = await submit({ job, args: ['count', k.brokers, topic, group], conf, log: quiet });
     try {
       await waitFor(() => collectedValues().length >= 3000, 30_000, 'the next 3000 records');
@@ -105,7 +109,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     const topic = uniqueName('direct-flaky');
     const group = uniqueName('g');
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-    await produceValues(k.producer, topic, range('f', 0, 2000));
+    await produceValues(producer, topic, range('f', 0, 2000));
     const { ssc } = await submit({ job, args: ['flaky', k.brokers, topic, group], conf, log: quiet });
     try {
       await waitFor(() => collectedValues().length >= 2000, 30_000, 'all records after the failure');
@@ -123,26 +127,26 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     jobs.resetCollected();
     const prefix = uniqueName('pattern').replace(/-/g, '_');
     const first = `${prefix}-one`;
+    const second = `${prefix}-two`;
     await k.admin.createTopics({ topics: [{ topic: first, numPartitions: 1 }], waitForLeaders: true });
-    await produceValues(k.producer, first, range('x', 0, 100));
+    await produceValues(producer, first, range('x', 0, 100));
     const { ssc } = await submit({ job, args: ['count', k.brokers, `/^${prefix}-/`, uniqueName('g')], conf, log: quiet });
     try {
       await waitFor(() => collectedValues().length >= 100, 20_000, 'the first topic');
-      const second = `${prefix}-two`;
       await k.admin.createTopics({ topics: [{ topic: second, numPartitions: 2 }], waitForLeaders: true });
-      await produceValues(k.producer, second, range('y', 0, 100));
+      await produceValues(producer, second, range('y', 0, 100));
       await waitFor(() => collectedValues().length >= 200, 20_000, 'the new topic');
       await k.admin.createPartitions({ topicPartitions: [{ topic: first, count: 3 }] });
       // A new producer: kafkajs' producers silently drop records for partitions their cached metadata lacks.
-      const producer = k.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      await producer.send({ topic: first, messages: range('z', 0, 30).map((value, i) => ({ value, partition: 1 + (i % 2) })) });
-      await producer.disconnect();
+      const late = await idempotentProducer(k.kafka);
+      await late.send({ topic: first, messages: range('z', 0, 30).map((value, i) => ({ value, partition: 1 + (i % 2) })) });
+      await late.disconnect();
       await waitFor(() => collectedValues().length >= 230, 20_000, 'the new partitions');
     } finally {
       await ssc.stop({ graceful: true });
     }
     assert.deepEqual(new Set(collectedValues()), new Set([...range('x', 0, 100), ...range('y', 0, 100), ...range('z', 0, 30)]));
+    assert.equal(await recordsInLogs(k.admin, [first, second]), 230, 'each produced record is in the log once (else the producer, not the stream, duplicated it)');
     assert.equal(collectedValues().length, 230);
   });
 
@@ -153,7 +157,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 2 }, { topic: deadTopic, numPartitions: 1 }], waitForLeaders: true });
     const good = Array.from({ length: 500 }, (_, i) => JSON.stringify({ n: i }));
     const bad = ['{not json', JSON.stringify({ n: 'seven' })];
-    await produceValues(k.producer, topic, [...good.slice(0, 250), bad[0]!, ...good.slice(250), bad[1]!]);
+    await produceValues(producer, topic, [...good.slice(0, 250), bad[0]!, ...good.slice(250), bad[1]!]);
     const { ssc } = await submit({ job, args: ['decode', k.brokers, topic, uniqueName('g'), deadTopic], conf, log: quiet });
     const dead: { value: string; headers: Record<string, string> }[] = [];
     const consumer = k.kafka.consumer({ groupId: uniqueName('dead-reader') });
