@@ -11,6 +11,8 @@ export class ExecutorProducer {
   constructor(
     private readonly config: KafkaConfig,
     private readonly brokers: string,
+    /** Only with acks from all in-sync replicas: Kafka refuses idempotence otherwise. */
+    private readonly idempotent = true,
   ) {}
 
   get(): Promise<Producer> {
@@ -18,6 +20,13 @@ export class ExecutorProducer {
       const producer = new Kafka(this.config).producer({
         createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: true,
+        // kafkajs retries a whole produce request when any partition in it fails (a leader
+        // moving, a partition just created): idempotence lets the broker drop the
+        // re-sent batches instead of writing them twice. Retries stay bounded so a task
+        // fails rather than hangs while Kafka is away.
+        idempotent: this.idempotent,
+        maxInFlightRequests: 5,
+        retry: { retries: 5 },
       });
       this.producer = producer.connect().then(
         () => producer,

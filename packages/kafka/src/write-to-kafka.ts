@@ -25,7 +25,7 @@ export function writeToKafka<T>(stream: DStream<T>, options: KafkaWriteOptions<T
     return;
   }
   const config = resolveKafkaConfig(options, 'producer');
-  const producer = new ExecutorProducer(config, describeBrokers(config));
+  const producer = new ExecutorProducer(config, describeBrokers(config), (options.acks ?? -1) === -1);
   const serialize = serializerOf(options);
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   new OutputDStream<T>(
