@@ -66,7 +66,14 @@ export function decodeBlockInto<T>(block: ShippedBlock, decode: RecordDecoder<T>
     return;
   }
   const offsets = block.offsets!;
+  // Buffer.from(arrayBuffer, offset, length) makes a view without subarray's species
+  // lookup: measurably cheaper when a block holds millions of small records.
+  const ab = data.buffer;
+  const base = data.byteOffset;
+  let at = out.length;
+  out.length = at + block.count;
   for (let i = 0; i < block.count; i++) {
-    out.push(decode(data.subarray(offsets[2 * i]!, offsets[2 * i + 1]!)));
+    const start = offsets[2 * i]!;
+    out[at++] = decode(Buffer.from(ab, base + start, offsets[2 * i + 1]! - start));
   }
 }
