@@ -3,13 +3,16 @@
  *
  *   npm run bench -- ingest --size 100 --seconds 5 --json
  *   npm run bench -- kafka --size 1024 --json
+ *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  */
+import { classifyBench } from './classify-bench';
 import { ingestBench } from './ingest-bench';
 import { kafkaBench } from './kafka-bench';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
   kafka: kafkaBench,
+  classify: classifyBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

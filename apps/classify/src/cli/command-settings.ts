@@ -1,0 +1,20 @@
+import { resolveConf } from '@sluice/streaming';
+import type { ClassifyJobSettings } from '../job/job-settings';
+import type { SourceSpec } from '../job/source-spec';
+import type { ClassifyCommand } from './parse-options';
+
+/** The job's settings for a parsed command line and a source. */
+export function jobSettingsOf(cmd: ClassifyCommand, source: SourceSpec): ClassifyJobSettings {
+  // Also checks the engine settings (durations, counts) before any process starts.
+  const conf = resolveConf(cmd.conf);
+  return {
+    source,
+    // Default: one partition per executor core (the context's default parallelism).
+    partitions: cmd.partitions ?? conf.defaultParallelism,
+    model: cmd.model,
+    batchSize: cmd.batchSize,
+    topK: cmd.topK,
+    backend: cmd.backend,
+    output: cmd.output,
+  };
+}

@@ -1,0 +1,130 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration, type StreamingConfInput } from '@sluice/streaming';
+import { parseModelSpec } from '@sluice/vision/stream';
+import type { ClassifyJobSettings } from '../job/job-settings';
+import { parseOutputSpec, type OutputSpec } from '../job/output-spec';
+import { parseSourceSpec, type SourceSpec } from '../job/source-spec';
+
+export interface ClassifyCommand {
+  help: boolean;
+  /** Pictures the demo renders, or null when not a demo. */
+  demoImages: number | null;
+  /** Null only with --demo, which makes its own. */
+  source: SourceSpec | null;
+  output: OutputSpec;
+  model: string;
+  batchSize: number;
+  topK: number;
+  backend: ClassifyJobSettings['backend'];
+  /** Null: as many as executor cores (the context's default parallelism). */
+  partitions: number | null;
+  conf: StreamingConfInput;
+  count: number | null;
+  runForMs: number | null;
+  summaryJsonPath: string | null;
+}
+
+const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
+const DEFAULT_BATCH_SIZE = 8;
+const DEFAULT_TOP_K = 3;
+
+/** Parses the command line; throws with a message that names the option at fault. */
+export function parseClassifyArgs(argv: string[]): ClassifyCommand {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      source: { type: 'string' },
+      'kafka-group': { type: 'string' },
+      'starting-offsets': { type: 'string' },
+      output: { type: 'string' },
+      'summary-json': { type: 'string' },
+      model: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'top-k': { type: 'string' },
+      backend: { type: 'string' },
+      executors: { type: 'string' },
+      'executor-cores': { type: 'string' },
+      'batch-duration': { type: 'string' },
+      'block-interval': { type: 'string' },
+      partitions: { type: 'string' },
+      conf: { type: 'string', multiple: true },
+      count: { type: 'string' },
+      'run-for': { type: 'string' },
+      demo: { type: 'boolean' },
+      'demo-images': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  const help = values.help === true;
+  const demo = values.demo === true;
+  if (values['demo-images'] !== undefined && !demo) throw new Error('--demo-images goes with --demo');
+  if (demo && values.source !== undefined) throw new Error('--demo brings its own source: leave out --source');
+  if (!demo && !help && values.source === undefined) throw new Error('--source is required (or --demo)');
+
+  const startingOffsets = values['starting-offsets'] ?? 'latest';
+  if (startingOffsets !== 'earliest' && startingOffsets !== 'latest') {
+    throw new Error(`--starting-offsets must be earliest or latest, got "${startingOffsets}"`);
+  }
+  const source =
+    values.source === undefined
+      ? null
+      : parseSourceSpec(values.source, { groupId: values['kafka-group'] ?? 'sluice-classify', startingOffsets });
+  const backend = values.backend ?? 'auto';
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+  const model = values.model ?? 'nsfwjs:mobilenet_v2';
+  checkModel(model);
+
+  const conf: StreamingConfInput = {};
+  for (const kv of values.conf ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new Error(`--conf expects KEY=VALUE, got "${kv}"`);
+    const raw = kv.slice(eq + 1);
+    (conf as Record<string, unknown>)[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  if (values.executors !== undefined) conf.executors = integer(values.executors, '--executors', 0);
+  if (values['executor-cores'] !== undefined) conf.executorCores = integer(values['executor-cores'], '--executor-cores', 1);
+  if (values['batch-duration'] !== undefined) conf.batchDuration = duration(values['batch-duration'], '--batch-duration');
+  if (values['block-interval'] !== undefined) conf.blockInterval = duration(values['block-interval'], '--block-interval');
+
+  return {
+    help,
+    demoImages: demo ? integer(values['demo-images'] ?? '40', '--demo-images', 1) : null,
+    source,
+    output: parseOutputSpec(values.output ?? 'stdout'),
+    model,
+    batchSize: integer(values['batch-size'] ?? String(DEFAULT_BATCH_SIZE), '--batch-size', 1),
+    topK: integer(values['top-k'] ?? String(DEFAULT_TOP_K), '--top-k', 1),
+    backend: backend as ClassifyJobSettings['backend'],
+    partitions: values.partitions === undefined ? null : integer(values.partitions, '--partitions', 0),
+    conf,
+    count: values.count === undefined ? null : integer(values.count, '--count', 1),
+    runForMs: values['run-for'] === undefined ? null : duration(values['run-for'], '--run-for'),
+    summaryJsonPath: values['summary-json'] ?? null,
+  };
+}
+
+function integer(text: string, option: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${option} must be an integer >= ${min}, got "${text}"`);
+  return n;
+}
+
+function duration(text: string, option: string): number {
+  const ms = parseDuration(text, option);
+  if (ms <= 0) throw new Error(`${option} must be longer than 0, got "${text}"`);
+  return ms;
+}
+
+/** A model directory is checked here, before any process starts, rather than in every task. */
+function checkModel(spec: string): void {
+  const source = parseModelSpec(spec);
+  if (source.type !== 'directory') return;
+  if (!existsSync(source.directory) || !statSync(source.directory).isDirectory()) {
+    throw new Error(`--model ${spec}: no such directory (${source.directory})`);
+  }
+  if (!existsSync(join(source.directory, 'model.json'))) throw new Error(`--model ${spec}: ${source.directory} has no model.json`);
+}

@@ -1,0 +1,77 @@
+export const USAGE = `Usage: sluice-classify --source <source> [options]
+       sluice-classify --demo [options]
+
+Classifies a stream of images as it arrives. The images are cut into micro-batches;
+each batch is spread over executor processes, each of which keeps its own copy of
+the model (TensorFlow.js) and classifies its share in inference batches.
+
+Source (required unless --demo):
+  --source socket://HOST:PORT      image frames from a TCP server: a 28-byte name, a
+                                   4-byte big-endian length, the bytes (this is what
+                                   \`sluice-sender images\` serves); sluice-classify connects
+  --source kafka://BROKERS/TOPIC   records of a Kafka topic: key = image name, value =
+                                   image bytes; BROKERS is host:port[,host:port...]
+  --source device:PATH             device frames (FPGA / NIC format) from a FIFO, a Unix
+                                   socket or a device file; each payload is an image
+  --kafka-group ID                 consumer group that keeps a Kafka source's offsets
+                                   (default: sluice-classify)
+  --starting-offsets earliest|latest
+                                   where a group without offsets starts (default: latest)
+
+Output (results, one per image):
+  --output stdout                  a line per image: name, top labels and scores, batch
+                                   time, latency (default)
+  --output jsonl:FILE              a JSON object per image; jsonl:- writes to stdout
+  --output kafka://BROKERS/TOPIC   a JSON record per image, key = image name, written by
+                                   the executors (exactly once from a Kafka source)
+  --summary-json FILE              also write the final summary as JSON
+
+Model:
+  --model SPEC                     nsfwjs:mobilenet_v2 (default), nsfwjs:mobilenet_v2_mid,
+                                   nsfwjs:inception_v3 (bundled in the nsfwjs package), or
+                                   a directory with a TF.js model.json and labels.json
+  --batch-size N                   images per inference call on an executor (default: 8)
+  --top-k K                        labels reported per image (default: 3)
+  --backend auto|wasm|tensorflow|cpu
+                                   auto (default): @tensorflow/tfjs-node if installed,
+                                   else WebAssembly with SIMD; cpu only when named
+
+Engine:
+  --executors N                    executor processes started locally (default: 2, or
+                                   the number of cores if fewer)
+  --executor-cores C               tasks each executor runs at once (default: 1)
+  --batch-duration D               length of a micro-batch, e.g. 1s, 500ms (default: 1s)
+  --block-interval D               the receiver cuts a block every D (default: 200ms)
+  --partitions N                   partitions each batch is spread over before it is
+                                   classified (default: executors x cores; 0 keeps one
+                                   partition per received block)
+  --conf KEY=VALUE                 any other Sluice setting, repeatable
+                                   (e.g. --conf receiverMaxRate=50)
+
+Running:
+  --count N                        stop after N results
+  --run-for D                      stop after D, e.g. 30s, 5m (default: until Ctrl-C)
+  --demo                           run on built-in images: renders --demo-images pictures
+                                   (and a few broken files) with sharp, serves them with
+                                   sluice-sender, classifies them, prints a summary, exits
+  --demo-images N                  pictures the demo renders (default: 40)
+  -h, --help                       show this help
+
+On stderr: one line per batch (batch time, images, images/s, scheduling delay,
+processing time) and, at the end, a summary: images, errors, images/s, time from launch
+to the first result, latency percentiles. Latency runs from the batch time (the end of
+the batch interval the image arrived in, as Spark's "total delay") or, for Kafka, from
+the record's timestamp, to the moment the result is written.
+
+An image that cannot be decoded (truncated, not an image, empty, too large) gets an
+error result with the reason; the stream goes on.
+
+Exit status: 0 done, 1 failure, 2 a mistake on the command line.
+
+Examples:
+  sluice-sender images --dir photos --listen 127.0.0.1:9999 &
+  sluice-classify --source socket://127.0.0.1:9999 --executors 2 --batch-size 10
+
+  sluice-classify --source kafka://localhost:9092/images --starting-offsets earliest \\
+                  --output kafka://localhost:9092/labels
+`;

@@ -1,0 +1,72 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from '@sluice/protocol';
+import sharp from 'sharp';
+import { demoPicture, seededRandom } from './demo-pictures';
+
+/** How each picture is stored, in turn: every container the classifier reads. */
+const ENCODINGS: { ext: string; encode: (s: sharp.Sharp) => sharp.Sharp }[] = [
+  { ext: 'jpg', encode: (s) => s.jpeg({ quality: 85 }) },
+  { ext: 'png', encode: (s) => s.png() },
+  { ext: 'webp', encode: (s) => s.webp({ quality: 80 }) },
+  { ext: 'jpg', encode: (s) => s.jpeg({ progressive: true }) },
+  { ext: 'gif', encode: (s) => s.gif() },
+  { ext: 'tif', encode: (s) => s.tiff({ compression: 'lzw' }) },
+  { ext: 'png', encode: (s) => s.greyscale().png() },
+];
+
+export interface BrokenImage {
+  name: string;
+  bytes: Buffer;
+  /** The error kind the classifier reports for it. */
+  kind: 'corrupt' | 'unsupported_format' | 'empty' | 'too_large';
+}
+
+/** The i-th demo picture, encoded; names are "07-skyline.gif". */
+export async function renderPicture(i: number): Promise<{ name: string; bytes: Buffer }> {
+  const picture = demoPicture(i);
+  const encoding = ENCODINGS[i % ENCODINGS.length]!;
+  // SVG renders with an alpha channel; a photo-like image has none.
+  const bytes = await encoding.encode(sharp(Buffer.from(picture.svg)).flatten({ background: '#ffffff' })).toBuffer();
+  return { name: `${String(i + 1).padStart(2, '0')}-${picture.theme}.${encoding.ext}`, bytes };
+}
+
+/**
+ * Inputs that are not decodable images, one of each kind the classifier must survive:
+ * a JPEG cut short, random bytes, an empty file, and a PNG whose header declares
+ * 20,000 x 20,000 pixels (1.2 GB decoded; it must be refused from the header alone).
+ */
+export async function brokenImages(): Promise<BrokenImage[]> {
+  const jpeg = (await renderPicture(0)).bytes;
+  const noise = Buffer.alloc(4096);
+  const rnd = seededRandom(42);
+  for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(rnd() * 256);
+  return [
+    { name: 'broken-truncated.jpg', bytes: jpeg.subarray(0, Math.floor(jpeg.length * 0.4)), kind: 'corrupt' },
+    { name: 'broken-noise.png', bytes: noise, kind: 'unsupported_format' },
+    { name: 'broken-empty.jpg', bytes: Buffer.alloc(0), kind: 'empty' },
+    { name: 'broken-huge.png', bytes: await pngDeclaring(20_000, 20_000), kind: 'too_large' },
+  ];
+}
+
+/** A valid 1x1 PNG whose header is rewritten to declare width x height. */
+export async function pngDeclaring(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
+  // Signature (8), IHDR length (4) and type (4), then width and height; the chunk's
+  // CRC-32 covers its type and 13 data bytes and must be recomputed.
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+/** Writes `count` pictures and the broken images into `dir`; returns every file name. */
+export async function writeDemoImages(dir: string, count: number): Promise<{ pictures: string[]; broken: BrokenImage[] }> {
+  // All at once: sharp renders on libuv's thread pool, so this uses every core.
+  const rendered = await Promise.all(Array.from({ length: count }, (_, i) => renderPicture(i)));
+  for (const { name, bytes } of rendered) await writeFile(join(dir, name), bytes);
+  const pictures = rendered.map((r) => r.name);
+  const broken = await brokenImages();
+  for (const b of broken) await writeFile(join(dir, b.name), b.bytes);
+  return { pictures, broken };
+}

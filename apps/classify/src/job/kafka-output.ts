@@ -1,0 +1,24 @@
+import { writeToKafka, type KafkaDirectStream } from '@sluice/kafka';
+import type { DStream } from '@sluice/streaming';
+import type { ClassifiedImage } from '@sluice/vision/stream';
+import type { OutputSpec } from './output-spec';
+import { toResultRecord } from './result-record';
+
+/**
+ * Results as JSON records (key: the image name) produced by the executors. From a Kafka
+ * source, results and input offsets are written in one transaction (exactly once).
+ */
+export function writeResultsToKafka(
+  results: DStream<ClassifiedImage>,
+  output: Extract<OutputSpec, { kind: 'kafka' }>,
+  kafkaSource: KafkaDirectStream | undefined,
+): void {
+  writeToKafka(results, {
+    brokers: output.brokers,
+    topic: output.topic,
+    key: (image) => image.name ?? null,
+    // Latency is measured when the record is serialized, just before it is produced.
+    value: (image) => JSON.stringify(toResultRecord(image, Date.now())),
+    ...(kafkaSource ? { exactlyOnce: { source: kafkaSource } } : {}),
+  });
+}

@@ -1,0 +1,38 @@
+import { jobSettingsOf } from './cli/command-settings';
+import { parseClassifyArgs, type ClassifyCommand } from './cli/parse-options';
+import { USAGE } from './cli/usage';
+import { runDemo } from './demo/run-demo';
+import { runClassifier } from './run/run-classifier';
+
+/** sluice-classify: returns the exit status (0 done, 1 failure, 2 command-line mistake). */
+export async function main(argv: string[]): Promise<number> {
+  // Startup is measured from the launch of the process, module loading included.
+  const launchedAt = performance.timeOrigin;
+  let cmd: ClassifyCommand;
+  try {
+    cmd = parseClassifyArgs(argv);
+  } catch (err) {
+    process.stderr.write(`sluice-classify: ${(err as Error).message}\n(sluice-classify --help lists the options)\n`);
+    return 2;
+  }
+  if (cmd.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    if (cmd.demoImages !== null) return await runDemo(cmd, cmd.demoImages, launchedAt);
+    const { failure } = await runClassifier({
+      settings: jobSettingsOf(cmd, cmd.source!),
+      conf: cmd.conf,
+      count: cmd.count,
+      runForMs: cmd.runForMs,
+      summaryJsonPath: cmd.summaryJsonPath,
+      launchedAt,
+      handleSignals: true,
+    });
+    return failure ? 1 : 0;
+  } catch (err) {
+    process.stderr.write(`sluice-classify: ${(err as Error)?.message ?? err}\n`);
+    return 1;
+  }
+}

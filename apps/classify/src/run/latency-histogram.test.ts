@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LatencyHistogram } from './latency-histogram';
+
+describe('LatencyHistogram', () => {
+  it('gives nearest-rank percentiles at 1 ms resolution', () => {
+    const h = new LatencyHistogram(1000);
+    for (let ms = 1; ms <= 100; ms++) h.add(ms);
+    assert.equal(h.percentile(50), 50);
+    assert.equal(h.percentile(90), 90);
+    assert.equal(h.percentile(99), 99);
+    assert.equal(h.percentile(100), 100);
+    assert.equal(h.max, 100);
+  });
+
+  it('counts values past its range in the last bucket and keeps the true maximum', () => {
+    const h = new LatencyHistogram(100);
+    h.add(10, 9);
+    h.add(5000);
+    assert.equal(h.count, 10);
+    assert.equal(h.percentile(50), 10);
+    assert.equal(h.percentile(100), 5000);
+  });
+
+  it('has no percentiles when empty', () => {
+    assert.equal(new LatencyHistogram().percentile(50), null);
+  });
+});

@@ -1,0 +1,160 @@
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { submit } from '@sluice/cli';
+import type { BatchInfo, StreamingConfInput, StreamingContext } from '@sluice/streaming';
+import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
+import { setDriverSide } from '../job/driver-side';
+import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings';
+import { toResultRecord } from '../job/result-record';
+import { BatchProgress } from './batch-progress';
+import { createResultWriter, type ResultWriter } from './result-writer';
+import { RunStats, type RunSummary } from './run-stats';
+import { formatSummary } from './summary-text';
+
+export const CLASSIFY_JOB_MODULE = fileURLToPath(new URL('../job/classify-job.ts', import.meta.url));
+
+/** Batches failing one after another mean a broken setup (model, output), not bad luck. */
+const FAILED_BATCHES_BEFORE_GIVING_UP = 3;
+
+export interface ClassifierRunOptions {
+  settings: ClassifyJobSettings;
+  conf: StreamingConfInput;
+  /** Stop after this many results (null: no limit). */
+  count: number | null;
+  /** Stop gracefully after this long (null: no limit). */
+  runForMs: number | null;
+  summaryJsonPath: string | null;
+  /** When the process was launched (ms since the epoch): startup is measured from here. */
+  launchedAt: number;
+  /** Progress lines, the summary and the engine's messages. Default: stderr. */
+  log?: (line: string) => void;
+  /** Stop gracefully on SIGINT and SIGTERM (the command line does; tests do not). */
+  handleSignals?: boolean;
+}
+
+export interface ClassifierRunResult {
+  summary: RunSummary;
+  /** Why the run stopped early with a failure, or null. */
+  failure: string | null;
+}
+
+/**
+ * Runs the classifier job until --count results, --run-for, a signal, or repeated
+ * failures stop it; writes results as they come and returns the summary.
+ */
+export async function runClassifier(options: ClassifierRunOptions): Promise<ClassifierRunResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { settings, count } = options;
+  const writer: ResultWriter | null = settings.output.kind === 'kafka' ? null : createResultWriter(settings.output);
+  const stats = new RunStats(options.launchedAt, latencyBasisOf(settings));
+  const progress = new BatchProgress(writer !== null);
+  let ssc: StreamingContext | null = null;
+  let stopping = false;
+  let failure: string | null = null;
+  let failedInARow = 0;
+  /** Kafka output from a Kafka source: images per batch, from the offsets. */
+  const counted = new Map<number, number>();
+
+  const requestStop = (reason: string, graceful: boolean) => {
+    if (stopping || !ssc) return;
+    stopping = true;
+    log(`sluice-classify: ${reason}; stopping`);
+    const context = ssc;
+    // Not from inside the output operation that noticed: let it return first.
+    setImmediate(() => void context.stop({ graceful }));
+  };
+  const countReached = () => count !== null && stats.resultCount >= count;
+
+  const onResults = async (batchTime: number, images: ClassifiedImage[]): Promise<boolean> => {
+    if (countReached()) return images.length === 0;
+    const wanted = count === null ? images : images.slice(0, Math.max(0, count - stats.resultCount));
+    const now = Date.now();
+    const records = wanted.map((image) => toResultRecord(image, now));
+    await writer!.write(records);
+    let errors = 0;
+    for (const r of records) {
+      if (r.ok) stats.addClassified(batchTime, r.top?.[0]?.label, r.latencyMs, now);
+      else {
+        errors++;
+        stats.addError(batchTime, r.kind!, r.latencyMs, now);
+      }
+    }
+    progress.noteResults(batchTime, records.length, errors);
+    if (countReached()) requestStop(`${count} results written (--count)`, true);
+    return records.length === images.length;
+  };
+
+  const onBatchCompleted = (info: BatchInfo) => {
+    const failed = Object.values(info.outputOperationInfos).some((op) => op.failureReason !== null);
+    if (!writer && !failed && info.processingEndTime !== null) {
+      const images = Math.max(info.numRecords, counted.get(info.batchTime) ?? 0);
+      stats.addBatchTotals(info.batchTime, images, info.processingEndTime - info.batchTime, info.processingEndTime);
+      progress.noteResults(info.batchTime, images, 0);
+    }
+    counted.delete(info.batchTime);
+    stats.batchCompleted(info.batchTime);
+    const line = progress.lineFor(info);
+    if (line) log(line);
+    failedInARow = failed ? failedInARow + 1 : 0;
+    const reasons = Object.values(info.outputOperationInfos).map((op) => op.failureReason ?? '');
+    if (reasons.some(isClassifierUnavailable)) {
+      failure = 'the executors cannot load the classifier (the reason is printed above)';
+      requestStop(failure, false);
+    } else if (failedInARow >= FAILED_BATCHES_BEFORE_GIVING_UP) {
+      failure = `${failedInARow} batches in a row failed (the reason is printed above)`;
+      requestStop(failure, false);
+    } else if (!writer && countReached()) {
+      requestStop(`${count} results written (--count)`, true);
+    }
+  };
+
+  setDriverSide({
+    contextCreated: (context) => {
+      ssc = context;
+      // Added before the context starts, so that the first batch is seen too.
+      context.addStreamingListener({
+        onBatchStarted: ({ batchInfo }) => stats.batchStarted(batchInfo.batchTime, batchInfo.processingStartTime ?? Date.now()),
+        onBatchCompleted: ({ batchInfo }) => onBatchCompleted(batchInfo),
+      });
+    },
+    results: onResults,
+    batchCounted: (batchTime, images) => counted.set(batchTime, images),
+  });
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    requestStop(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'} (again to stop at once)`, true);
+  };
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    await submit({
+      job: CLASSIFY_JOB_MODULE,
+      args: encodeJobSettings(settings),
+      conf: { appName: 'sluice-classify', ...options.conf },
+      log: (line) => log(`sluice: ${line}`),
+    });
+    if (options.handleSignals) {
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    }
+    if (options.runForMs !== null) timer = setTimeout(() => requestStop(`--run-for ${options.runForMs} ms elapsed`, true), options.runForMs);
+    await ssc!.awaitTermination();
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    setDriverSide(null);
+    if (ssc && (ssc as StreamingContext).state !== 'stopped') await (ssc as StreamingContext).stop();
+    await writer?.close();
+  }
+  const summary = stats.summary();
+  log(formatSummary(summary).trimEnd());
+  if (options.summaryJsonPath) await writeFile(options.summaryJsonPath, JSON.stringify(summary, null, 2) + '\n');
+  return { summary, failure };
+}
+
+function latencyBasisOf(settings: ClassifyJobSettings): string {
+  if (settings.output.kind === 'kafka') return 'from the batch time to the end of the batch: the executors produce the results';
+  if (settings.source.kind === 'kafka') return 'from the Kafka record timestamp to the result written';
+  return 'from the batch time, the end of the interval the image arrived in, to the result written';
+}

@@ -1,0 +1,118 @@
+import type { ImageErrorKind } from '@sluice/vision/stream';
+import { LatencyHistogram } from './latency-histogram';
+
+/** The summary printed at the end, and written by --summary-json. */
+export interface RunSummary {
+  images: number;
+  /** Null with Kafka output: the results stay on the executors, so only totals are known. */
+  classified: number | null;
+  errors: number | null;
+  error_kinds: Partial<Record<ImageErrorKind, number>>;
+  /** How often each label came first. */
+  top_labels: Record<string, number>;
+  /** images / (last result - start of the first batch that had images). */
+  images_per_s: number | null;
+  busy_ms: number | null;
+  /** From the launch of the process to the first result written. */
+  startup_ms: number | null;
+  /** What latency is measured from and to. */
+  latency_basis: string;
+  latency_ms: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+  batches: number;
+  wall_ms: number;
+}
+
+/**
+ * What the runner counts on the driver. With stdout and JSON-lines output every result
+ * passes through here; with Kafka output only batch totals do (addBatchTotals), since
+ * the executors produce the results.
+ */
+export class RunStats {
+  private images = 0;
+  private classified = 0;
+  private errors: number | null = 0;
+  private readonly errorKinds = new Map<ImageErrorKind, number>();
+  private readonly topLabels = new Map<string, number>();
+  private readonly latency = new LatencyHistogram();
+  /** Processing start of the batches under way, to start the throughput clock. */
+  private readonly batchStarts = new Map<number, number>();
+  private firstBusyAt: number | null = null;
+  private firstResultAt: number | null = null;
+  private lastResultAt: number | null = null;
+  private batches = 0;
+
+  constructor(
+    private readonly launchedAt: number,
+    /** Says what latency runs from and to, for the summary. */
+    private readonly latencyBasis: string,
+  ) {}
+
+  get resultCount(): number {
+    return this.images;
+  }
+
+  batchStarted(batchTime: number, processingStartTime: number): void {
+    this.batchStarts.set(batchTime, processingStartTime);
+  }
+
+  batchCompleted(batchTime: number): void {
+    this.batches++;
+    this.batchStarts.delete(batchTime);
+  }
+
+  addClassified(batchTime: number, topLabel: string | undefined, latencyMs: number, at: number): void {
+    this.classified++;
+    if (topLabel !== undefined) this.topLabels.set(topLabel, (this.topLabels.get(topLabel) ?? 0) + 1);
+    this.addResults(batchTime, 1, latencyMs, at);
+  }
+
+  addError(batchTime: number, kind: ImageErrorKind, latencyMs: number, at: number): void {
+    this.errors = (this.errors ?? 0) + 1;
+    this.errorKinds.set(kind, (this.errorKinds.get(kind) ?? 0) + 1);
+    this.addResults(batchTime, 1, latencyMs, at);
+  }
+
+  /** Kafka output: `count` images of a batch whose results left the executors by `at`. */
+  addBatchTotals(batchTime: number, count: number, latencyMs: number, at: number): void {
+    if (count === 0) return;
+    this.errors = null;
+    this.addResults(batchTime, count, latencyMs, at);
+  }
+
+  summary(now = Date.now()): RunSummary {
+    const busy = this.firstBusyAt !== null && this.lastResultAt !== null ? this.lastResultAt - this.firstBusyAt : null;
+    return {
+      images: this.images,
+      classified: this.errors === null ? null : this.classified,
+      errors: this.errors,
+      error_kinds: Object.fromEntries(this.errorKinds),
+      top_labels: Object.fromEntries([...this.topLabels].sort((a, b) => b[1] - a[1])),
+      images_per_s: busy !== null && busy > 0 ? round(this.images / (busy / 1000), 2) : null,
+      busy_ms: busy,
+      startup_ms: this.firstResultAt === null ? null : Math.round(this.firstResultAt - this.launchedAt),
+      latency_basis: this.latencyBasis,
+      latency_ms: {
+        p50: this.latency.percentile(50),
+        p90: this.latency.percentile(90),
+        p99: this.latency.percentile(99),
+        max: this.latency.count > 0 ? this.latency.max : null,
+      },
+      batches: this.batches,
+      wall_ms: Math.round(now - this.launchedAt),
+    };
+  }
+
+  private addResults(batchTime: number, count: number, latencyMs: number, at: number): void {
+    // The throughput clock starts when the first batch that produced results started.
+    this.firstBusyAt ??= this.batchStarts.get(batchTime) ?? at;
+    this.images += count;
+    this.latency.add(latencyMs, count);
+    this.firstResultAt ??= at;
+    this.lastResultAt = at;
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,28 @@
+import { shortDuration } from './clock-time';
+import type { RunSummary } from './run-stats';
+
+/** The summary for people, on stderr at the end of a run. */
+export function formatSummary(s: RunSummary): string {
+  const counts = (record: Record<string, number | undefined>) =>
+    Object.entries(record)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  const outcome =
+    s.errors === null
+      ? 'results written to Kafka by the executors (error results are among them, not counted here)'
+      : `${s.classified} classified, ${s.errors} error${s.errors === 1 ? '' : 's'}${s.errors > 0 ? ` (${counts(s.error_kinds)})` : ''}`;
+  const lines = [`sluice-classify: ${s.images} image${s.images === 1 ? '' : 's'} in ${shortDuration(s.wall_ms)}: ${outcome}`];
+  if (s.images_per_s !== null) {
+    lines.push(`  throughput  ${s.images_per_s} images/s (from the first batch with images to the last result, ${shortDuration(s.busy_ms ?? 0)})`);
+  }
+  if (s.startup_ms !== null) lines.push(`  startup     ${shortDuration(s.startup_ms)} from launch to the first result`);
+  const l = s.latency_ms;
+  if (l.p50 !== null) {
+    lines.push(
+      `  latency     p50 ${shortDuration(l.p50)}, p90 ${shortDuration(l.p90!)}, p99 ${shortDuration(l.p99!)}, max ${shortDuration(l.max!)}` +
+        ` (${s.latency_basis})`,
+    );
+  }
+  if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${counts(s.top_labels)}`);
+  return lines.join('\n') + '\n';
+}

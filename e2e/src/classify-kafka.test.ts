@@ -1,0 +1,63 @@
+/**
+ * sluice-classify from a Kafka topic to a Kafka topic: every image (key = name, value =
+ * bytes) gets exactly one JSON result, written in one transaction with the input offsets.
+ * Uses KAFKA_BROKERS, or starts a local broker for this file.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { NSFWJS_LABELS } from '@sluice/vision/stream';
+import { brokenImages, renderPicture } from '../../apps/classify/src/demo/demo-images';
+import { readCommitted, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
+
+const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
+
+describe('sluice-classify with Kafka', { timeout: 120_000 }, () => {
+  let k: TestKafka;
+  before(async () => {
+    k = await testKafka();
+  });
+  after(async () => {
+    await k?.close();
+  });
+
+  test('kafka:// in and out: one result per image, errors included, exactly once', async () => {
+    const input = uniqueName('classify-in');
+    const output = uniqueName('classify-out');
+    await k.admin.createTopics({ topics: [{ topic: input, numPartitions: 2 }, { topic: output, numPartitions: 1 }], waitForLeaders: true });
+    const images = [...(await Promise.all([0, 1, 2, 3, 4, 5].map(renderPicture))), ...(await brokenImages())];
+    await k.producer.send({ topic: input, messages: images.map((i) => ({ key: i.name, value: i.bytes })) });
+
+    const child = spawn(
+      process.execPath,
+      [
+        classifyBin,
+        '--source', `kafka://${k.brokers}/${input}`,
+        '--starting-offsets', 'earliest',
+        '--kafka-group', uniqueName('classify-group'),
+        '--output', `kafka://${k.brokers}/${output}`,
+        '--batch-duration', '500ms',
+        '--count', String(images.length),
+        '--run-for', '90s',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, new RegExp(`sluice-classify: ${images.length} images in `));
+
+    const records = (await readCommitted(k.kafka, output, images.length, 20_000)).map(
+      (v) => JSON.parse(v) as { name: string; ok: boolean; kind?: string; top?: { label: string }[]; sentAt?: number; latencyMs: number },
+    );
+    assert.deepEqual(records.map((r) => r.name).sort(), images.map((i) => i.name).sort(), 'one result per image');
+    for (const r of records) {
+      assert.ok(typeof r.sentAt === 'number' && r.latencyMs >= 0, `${r.name}: latency from the record timestamp`);
+      if (r.name.startsWith('broken-')) assert.equal(r.ok, false, r.name);
+      else assert.ok(r.ok && r.top!.every((t) => NSFWJS_LABELS.includes(t.label)), r.name);
+    }
+    assert.deepEqual(records.filter((r) => !r.ok).map((r) => r.kind).sort(), ['corrupt', 'empty', 'too_large', 'unsupported_format']);
+  });
+});
