@@ -55,8 +55,9 @@ export async function renderSweepPlot(points: SweepPoint[], pngPath: string): Pr
       svg += dot(x(left, p.batch_size), yRate(p.engine_img_per_s), colour, true);
       svg += dot(x(left, p.batch_size), yRate(p.bare_img_per_s), colour, false);
       svg += dot(x(right, p.batch_size), yRatio(p.ratio), colour, true);
-      const dx = e === executors[0] ? -8 : 8;
-      svg += `<text x="${x(right, p.batch_size) + dx}" y="${yRatio(p.ratio) - 9}" text-anchor="${dx < 0 ? 'end' : 'start'}" fill="${colour}" font-size="11">${p.ratio.toFixed(2)}</text>`;
+      // First series labelled above-left of its points, the second below-right.
+      const first = e === executors[0];
+      svg += `<text x="${x(right, p.batch_size) + (first ? -8 : 8)}" y="${yRatio(p.ratio) + (first ? -9 : 18)}" text-anchor="${first ? 'end' : 'start'}" fill="${colour}" font-size="11">${p.ratio.toFixed(2)}</text>`;
     }
   }
   const ly = HEIGHT - 28;
