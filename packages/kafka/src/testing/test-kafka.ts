@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { startLocalBroker } from '@sluice/kafka-broker';
 
+/** Kafka plumbing for tests (this package's and the e2e tests, via @sluice/kafka/testing). */
 export interface TestKafka {
   brokers: string;
   kafka: Kafka;
@@ -14,10 +15,17 @@ export interface TestKafka {
  * gives one, else a local broker started for this file and stopped by close().
  */
 export async function testKafka(): Promise<TestKafka> {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const local = process.env.KAFKA_BROKERS ? null : await startLocalBroker({ log: () => undefined });
   const brokers = process.env.KAFKA_BROKERS ?? local!.brokers;
-  const kafka = new Kafka({ clientId: 'sluice-kafka-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  return connectTo(brokers, async () => {
+    await local?.stop();
+  });
+}
+
+/** Connects an admin and a producer to `brokers`; close() disconnects them, then runs onClose. */
+export async function connectTo(brokers: string, onClose: () => Promise<void> = async () => undefined): Promise<TestKafka> {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const kafka = new Kafka({ clientId: 'sluice-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await Promise.all([admin.connect(), producer.connect()]);
@@ -27,8 +35,8 @@ export async function testKafka(): Promise<TestKafka> {
     admin,
     producer,
     async close() {
-      await Promise.all([admin.disconnect(), producer.disconnect()]);
-      await local?.stop();
+      await Promise.all([admin.disconnect().catch(() => undefined), producer.disconnect().catch(() => undefined)]);
+      await onClose();
     },
   };
 }
