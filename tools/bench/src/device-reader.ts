@@ -8,34 +8,17 @@
  */
 import { constants, openSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
-import { DeviceFramer, type FrameSink } from '@sluice/protocol';
+import { DeviceFramer } from '@sluice/protocol';
+import { readAndReport } from './bare-reader';
 
 const transport = process.argv[2];
 const path = process.argv[3]!;
-const framer = new DeviceFramer();
-let messages = 0;
-let bytes = 0;
-let started = 0;
-const sink: FrameSink = {
-  record: (_buf, start, end) => {
-    messages++;
-    bytes += end - start;
-  },
-  fault: (f) => {
-    throw new Error(`${f.kind}: ${f.message}`);
-  },
-};
 // The FIFO is opened as the device receiver opens it: without blocking, read through a pipe handle.
 const input =
   transport === 'fifo'
     ? new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false })
     : connect({ path });
-input.on('data', (chunk: Buffer) => {
-  if (started === 0) started = performance.now();
-  framer.push(chunk, sink);
-});
-input.on('end', () => {
-  framer.end(sink);
-  const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ messages, bytes, seconds })}\n`);
+readAndReport(input, new DeviceFramer(), (totals, _buf, start, end) => {
+  totals.messages++;
+  totals.bytes += end - start;
 });

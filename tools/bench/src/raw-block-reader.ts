@@ -7,27 +7,11 @@
  *   node --import tsx raw-block-reader.ts <port>
  */
 import { connect } from 'node:net';
-import { LengthPrefixedFramer, rawBlockOffsets, type FrameSink } from '@sluice/protocol';
+import { LengthPrefixedFramer, rawBlockOffsets } from '@sluice/protocol';
+import { readAndReport } from './bare-reader';
 
-const port = Number(process.argv[2]);
-const framer = new LengthPrefixedFramer();
-let messages = 0;
-let bytes = 0;
-let started = 0;
-const sink: FrameSink = {
-  record: (buf, start, end) => {
-    const offsets = rawBlockOffsets(buf.subarray(start, end));
-    for (let i = 0; i < offsets.length; i += 2) bytes += offsets[i + 1]! - offsets[i]!;
-    messages += offsets.length / 2;
-  },
-  fault: (f) => {
-    throw new Error(f.message);
-  },
-};
-const socket = connect({ host: '127.0.0.1', port });
-socket.on('connect', () => (started = performance.now()));
-socket.on('data', (chunk: Buffer) => framer.push(chunk, sink));
-socket.on('end', () => {
-  const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ messages, bytes, seconds })}\n`);
+readAndReport(connect({ host: '127.0.0.1', port: Number(process.argv[2]) }), new LengthPrefixedFramer(), (totals, buf, start, end) => {
+  const offsets = rawBlockOffsets(buf.subarray(start, end));
+  for (let i = 0; i < offsets.length; i += 2) totals.bytes += offsets[i + 1]! - offsets[i]!;
+  totals.messages += offsets.length / 2;
 });
