@@ -1,4 +1,3 @@
-import { EmptyRDD } from '../rdd/empty-rdd';
 import type { Partitioner } from '../rdd/partitioner';
 import type { RDD } from '../rdd/rdd';
 import { formatRecord } from '../util/format-record';
@@ -150,4 +149,3 @@ proto.saveAsTextFiles = function (this: AnyStream, prefix: string, suffix?: stri
   );
 };
 
-export { EmptyRDD };
