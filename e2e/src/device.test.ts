@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { crc32, encodeDeviceFrame } from '@sluice/protocol';
-import type { DeviceReceiver, ReceiverSupervisor } from '@sluice/streaming';
+import { ReceiverSupervisor, type DeviceReceiver, type ReceiverStatus } from '@sluice/streaming';
 import * as jobs from '../fixtures/device-jobs';
 import { DeviceSender, frameUnixStream } from '../fixtures/device-sender';
 import { sleep, start, waitFor } from './helpers';
@@ -25,9 +25,9 @@ function allRecords(): string[] {
   return jobs.batches.flatMap((b) => b.records);
 }
 
-function deviceReceiverOf(supervisor: ReceiverSupervisor | undefined): DeviceReceiver<boolean> {
-  assert.ok(supervisor, 'the job has a running receiver');
-  return supervisor.receiver as DeviceReceiver<boolean>;
+function deviceReceiverOf(status: ReceiverStatus | undefined): DeviceReceiver<boolean> {
+  assert.ok(status instanceof ReceiverSupervisor, 'the job has a receiver running in the driver');
+  return status.receiver as DeviceReceiver<boolean>;
 }
 
 function sequences(records: string[]): number[] {

@@ -3,7 +3,9 @@ import { Subject } from 'rxjs';
 import { RpcConnection, type Envelope, type TaskFinished } from '@sluice/protocol';
 import type { ApplicationInfo, ExecutorEvent, StreamingConf, TaskBackend, TaskOutcome, TaskSpec } from '@sluice/streaming';
 import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
+import { ReceiverPlacement } from './receiver-placement';
 import { toLaunchTask } from './task-codec';
+import { placeTask } from './task-placement';
 
 interface ExecutorHandle {
   id: string;
@@ -23,6 +25,8 @@ interface PendingTask {
   attempt: number;
   resolve: (outcome: TaskOutcome) => void;
   executorId: string | null;
+  /** When it (last) joined the queue: the start of its locality wait. */
+  queuedAt: number;
 }
 
 export interface ExecutorPoolOptions {
@@ -57,12 +61,17 @@ export class ExecutorPool implements TaskBackend {
   private fatalError: string | null = null;
   private driverSignature = '';
   private monitor: NodeJS.Timeout | null = null;
+  private localityTimer: NodeJS.Timeout | null = null;
   private readonly events = new Subject<ExecutorEvent>();
   readonly events$ = this.events.asObservable();
   private readonly log: (line: string) => void;
 
+  /** Receivers placed on executors (receiverPlacement 'executor'). */
+  readonly receiverHost: ReceiverPlacement;
+
   constructor(private readonly options: ExecutorPoolOptions = {}) {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
+    this.receiverHost = new ReceiverPlacement(() => [...this.executors.values()], this.log);
   }
 
   get totalCores(): number {
@@ -108,7 +117,7 @@ export class ExecutorPool implements TaskBackend {
 
   submit(spec: TaskSpec): Promise<TaskOutcome> {
     return new Promise((resolve) => {
-      const task: PendingTask = { taskId: this.nextTaskId++, spec, attempt: 0, resolve, executorId: null };
+      const task: PendingTask = { taskId: this.nextTaskId++, spec, attempt: 0, resolve, executorId: null, queuedAt: Date.now() };
       if (this.stopping) {
         resolve({ ok: false, message: 'the streaming context is stopping', stack: '', executorId: '', lostExecutor: true });
         return;
@@ -125,6 +134,7 @@ export class ExecutorPool implements TaskBackend {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.monitor) clearInterval(this.monitor);
+    if (this.localityTimer) clearTimeout(this.localityTimer);
     for (const task of [...this.queue, ...this.inFlight.values()]) {
       task.resolve({ ok: false, message: 'the streaming context stopped', stack: '', executorId: task.executorId ?? '', lostExecutor: true });
     }
@@ -176,9 +186,9 @@ export class ExecutorPool implements TaskBackend {
     let handle: ExecutorHandle | null = null;
     const rpc = new RpcConnection(
       socket,
-      (msg) => {
+      (msg, trailer) => {
         if (msg.registerExecutor) handle = this.register(rpc, msg.registerExecutor);
-        else if (handle) this.onMessage(handle, msg);
+        else if (handle) this.onMessage(handle, msg, trailer);
       },
       (err) => {
         if (handle) this.lose(handle, `connection lost${err ? `: ${err.message}` : ''}`);
@@ -212,9 +222,11 @@ export class ExecutorPool implements TaskBackend {
     return handle;
   }
 
-  private onMessage(e: ExecutorHandle, msg: Envelope): void {
+  private onMessage(e: ExecutorHandle, msg: Envelope, trailer: Buffer): void {
     e.lastSeen = Date.now();
     if (msg.taskFinished) this.onTaskFinished(e, msg.taskFinished);
+    else if (msg.blockAdded) this.receiverHost.blockAdded(e.id, msg.blockAdded, trailer);
+    else if (msg.receiverReport) this.receiverHost.receiverReport(e.id, msg.receiverReport);
     else if (msg.executorReady) this.onReady(e, msg.executorReady);
   }
 
@@ -235,6 +247,7 @@ export class ExecutorPool implements TaskBackend {
     }
     e.ready = true;
     this.events.next({ type: 'added', executorId: e.id, host: e.host, cores: e.cores });
+    this.receiverHost.executorReady();
     this.schedule();
   }
 
@@ -260,6 +273,7 @@ export class ExecutorPool implements TaskBackend {
       this.log(`lost executor ${e.id} (${reason}); ${e.running.size} running task(s) will be retried${tailOf(e.local)}`);
     }
     this.events.next({ type: 'removed', executorId: e.id, reason });
+    this.receiverHost.executorLost(e.id);
     for (const taskId of e.running) {
       const task = this.inFlight.get(taskId);
       if (!task) continue;
@@ -274,6 +288,7 @@ export class ExecutorPool implements TaskBackend {
           lostExecutor: true,
         });
       } else {
+        task.queuedAt = Date.now();
         this.queue.unshift(task);
       }
     }
@@ -293,25 +308,41 @@ export class ExecutorPool implements TaskBackend {
   // ---- scheduling ----------------------------------------------------------------------
 
   /**
-   * Hands queued tasks to the executors with the most free slots, spreading the load. A
-   * slot is a core, plus `taskPrefetch` places in the executor's own queue.
+   * Hands queued tasks to executors, in queue order: a task reading a block an executor
+   * holds goes there (see placeTask), any other to the executor with the most free slots,
+   * spreading the load. A slot is a core, plus `taskPrefetch` places in the executor's own
+   * queue. A task waiting for its block's executor does not hold up the tasks behind it.
    */
   private schedule(): void {
     const prefetch = this.conf.taskPrefetch ?? 0;
-    while (this.queue.length > 0) {
-      let best: ExecutorHandle | null = null;
-      for (const e of this.executors.values()) {
-        if (!e.ready) continue;
-        const free = e.cores + prefetch - e.running.size;
-        if (free > 0 && (!best || free > best.cores + prefetch - best.running.size)) best = e;
+    const now = Date.now();
+    let retryInMs: number | null = null;
+    for (let i = 0; i < this.queue.length; ) {
+      const task = this.queue[i]!;
+      const slots = [...this.executors.values()].map((e) => ({ id: e.id, ready: e.ready, free: e.cores + prefetch - e.running.size }));
+      const placement = placeTask(task.spec, task.queuedAt, slots, now, this.conf.localityWaitMs);
+      if (placement.kind === 'wait') {
+        if (placement.retryInMs !== null) retryInMs = Math.min(retryInMs ?? Infinity, placement.retryInMs);
+        i++;
+        continue;
       }
-      if (!best) return;
-      const task = this.queue.shift()!;
-      task.executorId = best.id;
-      best.running.add(task.taskId);
+      this.queue.splice(i, 1);
+      if (placement.kind === 'lost') {
+        task.resolve({ ok: false, message: placement.message, stack: '', executorId: '', lostExecutor: true });
+        continue;
+      }
+      const target = this.executors.get(placement.executorId)!;
+      task.executorId = target.id;
+      target.running.add(task.taskId);
       this.inFlight.set(task.taskId, task);
-      const { message, trailer } = toLaunchTask(task.taskId, task.attempt, task.spec);
-      best.rpc.send({ launchTask: message }, trailer);
+      const { message, trailer } = toLaunchTask(task.taskId, task.attempt, task.spec, target.id);
+      target.rpc.send({ launchTask: message }, trailer);
+    }
+    if (retryInMs !== null && !this.localityTimer && !this.stopping) {
+      this.localityTimer = setTimeout(() => {
+        this.localityTimer = null;
+        this.schedule();
+      }, retryInMs + 1);
     }
   }
 

@@ -1,6 +1,10 @@
 import type { ShippedBlock, TaskEnv, TaskSpec } from '@sluice/streaming';
+import type { BlockStore } from './block-store';
 
-/** What a running task reads: the blocks and shuffle buckets shipped inside it. */
+/**
+ * What a running task reads: the blocks and shuffle buckets shipped inside it, and the
+ * blocks this executor's receivers stored (tasks reading them are sent here).
+ */
 export class ExecutorTaskEnv implements TaskEnv {
   recordsRead = 0;
 
@@ -8,6 +12,7 @@ export class ExecutorTaskEnv implements TaskEnv {
     private readonly task: TaskSpec,
     readonly attempt: number,
     readonly executorId: string,
+    private readonly store: BlockStore,
   ) {}
 
   get batchTime(): number {
@@ -21,7 +26,12 @@ export class ExecutorTaskEnv implements TaskEnv {
   inputBlocks(rddId: string, partition: number): ShippedBlock[] {
     const input = this.task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
     if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
-    return input.blocks;
+    return input.blocks.map((b) => {
+      if (b.segments) return b;
+      const stored = this.store.get(b.blockId);
+      if (!stored) throw new Error(`block ${b.blockId} is not in the block store of executor ${this.executorId}`);
+      return stored;
+    });
   }
 
   shuffleBuckets(shuffleId: string): Uint8Array[] {

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RpcConnection, type Envelope, type ExecutorRegistered, type LaunchTask } from '@sluice/protocol';
-import { LineageReplayer, runTask, StreamingContext, type StreamingJob } from '@sluice/streaming';
+import { confAsInput, LineageReplayer, runTask, StreamingContext, type StreamingConf, type StreamingJob } from '@sluice/streaming';
+import { BlockStore } from './block-store';
+import { ExecutorReceivers } from './executor-receivers';
 import { ExecutorTaskEnv } from './executor-task-env';
 import { fromLaunchTask } from './task-codec';
 
@@ -26,6 +28,8 @@ const HEARTBEAT_MS = 2000;
 export class Executor {
   private rpc: RpcConnection | null = null;
   private replayer: LineageReplayer | null = null;
+  private receivers: ExecutorReceivers | null = null;
+  private readonly blockStore = new BlockStore();
   private executorId = '';
   private running = 0;
   private readonly queued: { message: LaunchTask; trailer: Buffer }[] = [];
@@ -72,17 +76,23 @@ export class Executor {
       return this.drain();
     }
     if (msg.batchDone) return this.replayer?.forgetBatch(msg.batchDone.batchTime);
-    if (msg.shutdown) return this.finish(0);
+    if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
+    if (msg.stopReceiver) return this.receivers?.stop(msg.stopReceiver.streamId, msg.stopReceiver.reason);
+    if (msg.removeBlocks) {
+      for (const id of msg.removeBlocks.blockIds) this.blockStore.remove(id);
+      return;
+    }
+    if (msg.shutdown) {
+      await this.receivers?.stopAll('the driver is shutting down');
+      return this.finish(0);
+    }
   }
 
   private async onRegistered(reg: ExecutorRegistered): Promise<void> {
     this.executorId = reg.executorId;
     try {
-      const conf = JSON.parse(reg.confJson) as Record<string, unknown>;
-      const ssc = new StreamingContext(
-        { ...conf, batchDuration: conf.batchDurationMs as number, blockInterval: conf.blockIntervalMs as number },
-        { mode: 'executor', log: this.log },
-      );
+      const conf = JSON.parse(reg.confJson) as StreamingConf;
+      const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log: this.log });
       const modulePath = isAbsolute(reg.jobModule) ? reg.jobModule : resolve(reg.jobModule);
       const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
       const job = (mod.default ?? mod.job) as StreamingJob | undefined;
@@ -90,6 +100,7 @@ export class Executor {
       await job(ssc, reg.jobArgs);
       if (ssc.state === 'initialized') await ssc.start();
       this.replayer = new LineageReplayer(ssc.graph);
+      this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
       this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: ssc.graph.signature() } });
     } catch (err) {
       const reason = `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? err}`;
@@ -120,7 +131,7 @@ export class Executor {
   private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }): Promise<void> {
     const started = performance.now();
     const spec = fromLaunchTask(msg, trailer);
-    const env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId);
+    const env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId, this.blockStore);
     try {
       const out = await runTask(this.replayer!, spec, env);
       this.rpc?.send({

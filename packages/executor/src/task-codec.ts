@@ -1,13 +1,22 @@
 import type { BlockMessage, LaunchTask } from '@sluice/protocol';
 import type { ShippedBlock, TaskSpec } from '@sluice/streaming';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * TaskSpec <-> LaunchTask + trailer. Block bytes go in the frame's trailer, in the order
  * the blocks appear in the message: the driver passes the blocks' segments to the socket
- * untouched, the executor slices views out of the received frame. Offsets travel as the
- * raw bytes of a little-endian Uint32Array (every platform Node runs on today).
+ * untouched, the executor slices views out of the received frame. A block the target
+ * executor already holds (its receiver stored it) goes as `local`, without its bytes.
+ * Offsets travel as the raw bytes of a little-endian Uint32Array (every platform Node
+ * runs on today).
  */
-export function toLaunchTask(taskId: number, attempt: number, spec: TaskSpec): { message: LaunchTask; trailer: Uint8Array[] } {
+export function toLaunchTask(
+  taskId: number,
+  attempt: number,
+  spec: TaskSpec,
+  executorId: string,
+): { message: LaunchTask; trailer: Uint8Array[] } {
   const trailer: Uint8Array[] = [];
   const message: LaunchTask = {
     taskId,
@@ -24,6 +33,8 @@ export function toLaunchTask(taskId: number, attempt: number, spec: TaskSpec): {
       rddId: ip.rddId,
       partition: ip.partition,
       blocks: ip.blocks.map((b) => {
+        if (b.heldBy === executorId) return { ...toBlockMessage(b), payloadLength: 0, local: true };
+        if (!b.segments) throw new Error(`block ${b.blockId} is only on executor ${b.heldBy}, not on ${executorId}`);
         trailer.push(...b.segments);
         return toBlockMessage(b);
       }),
@@ -37,6 +48,7 @@ export function toLaunchTask(taskId: number, attempt: number, spec: TaskSpec): {
 export function fromLaunchTask(msg: LaunchTask, trailer: Buffer): TaskSpec {
   let pos = 0;
   const take = (m: BlockMessage): ShippedBlock => {
+    if (m.local) return { ...fromBlockMessage(m, EMPTY), segments: null, byteLength: 0 };
     const length = Number(m.payloadLength);
     if (pos + length > trailer.length) throw new Error(`task frame too short for block ${m.blockId}`);
     const block = fromBlockMessage(m, trailer.subarray(pos, pos + length));
@@ -62,7 +74,7 @@ export function fromLaunchTask(msg: LaunchTask, trailer: Buffer): TaskSpec {
   };
 }
 
-function toBlockMessage(b: ShippedBlock): BlockMessage {
+export function toBlockMessage(b: ShippedBlock): BlockMessage {
   return {
     blockId: b.blockId,
     encoding: b.encoding,
@@ -72,7 +84,7 @@ function toBlockMessage(b: ShippedBlock): BlockMessage {
   };
 }
 
-function fromBlockMessage(m: BlockMessage, data: Buffer): ShippedBlock {
+export function fromBlockMessage(m: BlockMessage, data: Buffer): ShippedBlock {
   let offsets: Uint32Array | null = null;
   if (m.encoding === 'frames') {
     // The bytes sit at an arbitrary offset inside the received frame; a Uint32Array needs

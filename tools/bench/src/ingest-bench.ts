@@ -38,8 +38,8 @@ async function measureBare(source: IngestSource, options: SenderOptions) {
 async function measureEngine(source: IngestSource, options: SenderOptions, conf: Record<string, unknown>) {
   const started = await startSender(source, options);
   try {
-    let receiverStart = 0;
-    totals.onReceiverStart = () => (receiverStart = performance.now());
+    // A receiver placed on an executor reports its start after submit() returns.
+    const receiverStarted = new Promise<number>((resolve) => (totals.onReceiverStart = () => resolve(performance.now())));
     const { ssc } = await submit({
       job: fileURLToPath(new URL('./jobs/ingest-source-job.ts', import.meta.url)),
       args: started.jobArgs,
@@ -50,7 +50,7 @@ async function measureEngine(source: IngestSource, options: SenderOptions, conf:
       },
     });
     // The clock starts when the receiver starts, not when the executors are launched.
-    const clockStart = receiverStart;
+    const clockStart = await receiverStarted;
     const sent = await started.sender.next();
     const receivedAll = () => (performance.now() - clockStart) / 1000;
     // The sender is done when its bytes are in the kernel; the receiver may still be reading.
@@ -86,6 +86,8 @@ export async function ingestBench(argv: string[]): Promise<void> {
       executors: { type: 'string', default: '2' },
       'batch-duration': { type: 'string', default: '1s' },
       'block-interval': { type: 'string', default: '200ms' },
+      placement: { type: 'string', default: 'executor' },
+      replication: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -108,10 +110,16 @@ export async function ingestBench(argv: string[]): Promise<void> {
   }
   const options: SenderOptions = { size, seconds, transport, blockRecords };
   const raw = await measureBare(source, options);
+  const placement = values.placement;
+  if (placement !== 'driver' && placement !== 'executor') throw new Error(`--placement must be driver or executor, got ${placement}`);
+  const replication = Number(values.replication);
+  if (replication !== 1 && replication !== 2) throw new Error(`--replication must be 1 or 2, got ${values.replication}`);
   const engine = await measureEngine(source, options, {
     executors: Number(values.executors),
     batchDuration: values['batch-duration'],
     blockInterval: values['block-interval'],
+    receiverPlacement: placement,
+    blockReplication: replication,
   });
   const rawRate = raw.messages / raw.seconds;
   const engineRate = engine.messages / engine.seconds;
@@ -123,6 +131,8 @@ export async function ingestBench(argv: string[]): Promise<void> {
     size,
     seconds,
     executors: Number(values.executors),
+    placement,
+    ...(placement === 'executor' ? { replication } : {}),
     engine_msgs_per_s: Math.round(engineRate),
     raw_msgs_per_s: Math.round(rawRate),
     ratio: Number((engineRate / rawRate).toFixed(3)),

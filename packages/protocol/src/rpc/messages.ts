@@ -10,7 +10,7 @@ export interface RegisterExecutor { executorId: string; host: string; cores: num
 export interface ExecutorRegistered { executorId: string; jobModule: string; jobArgs: string[]; confJson: string }
 export interface RegisterRejected { reason: string }
 export interface ExecutorReady { ok: boolean; error: string; graphSignature: string }
-export interface BlockMessage { blockId: string; encoding: string; count: number; payloadLength: number; offsets: Uint8Array }
+export interface BlockMessage { blockId: string; encoding: string; count: number; payloadLength: number; offsets: Uint8Array; local?: boolean }
 export interface InputPartitionMessage { rddId: string; partition: number; blocks: BlockMessage[] }
 export interface ShuffleInputMessage { shuffleId: string; buckets: Uint8Array[] }
 export interface LaunchTask {
@@ -42,6 +42,11 @@ export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: numb
 export interface KillTask { taskId: number }
 export interface BatchDone { batchTime: number }
 export interface Shutdown { reason: string }
+export interface StartReceiver { streamId: number; replication: number }
+export interface StopReceiver { streamId: number; reason: string }
+export interface BlockAdded { streamId: number; block: BlockMessage; replicaAttached: boolean; recordsStored: number }
+export interface ReceiverReport { streamId: number; event: string; receiverInfoJson: string; errorCountsJson: string; recordsStored: number }
+export interface RemoveBlocks { blockIds: string[] }
 
 export interface Envelope {
   registerExecutor?: RegisterExecutor;
@@ -54,6 +59,11 @@ export interface Envelope {
   batchDone?: BatchDone;
   registerRejected?: RegisterRejected;
   executorReady?: ExecutorReady;
+  startReceiver?: StartReceiver;
+  stopReceiver?: StopReceiver;
+  blockAdded?: BlockAdded;
+  receiverReport?: ReceiverReport;
+  removeBlocks?: RemoveBlocks;
 }
 
 const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));

@@ -41,9 +41,30 @@ export interface StreamingConf {
   maxExecutorRestarts: number;
   /** Batches whose results are kept for listeners and the UI. */
   retainedBatches: number;
+  /**
+   * Where receivers run. 'driver' (default): the driver receives every byte and ships each
+   * block inside the task that reads it; blocks survive any executor's loss. 'executor'
+   * (Spark's way): each receiver runs on an executor, which keeps its blocks, and tasks go
+   * to the executor holding their block, so the bytes cross loopback once.
+   */
+  receiverPlacement: 'driver' | 'executor';
+  /**
+   * receiverPlacement 'executor': copies of each block. 2 (default) also sends a copy to the
+   * driver, so losing the receiver's executor loses nothing already received; 1 keeps the
+   * only copy on the executor (fastest; its loss loses the blocks not yet processed).
+   */
+  blockReplication: number;
+  /**
+   * How long a task waits for the executor holding its block to have a free core before
+   * it runs elsewhere with the driver's replica (Spark's spark.locality.wait).
+   */
+  localityWaitMs: number;
 }
 
-export type StreamingConfInput = Partial<Omit<StreamingConf, 'batchDurationMs' | 'blockIntervalMs' | 'receiverRestartDelayMs' | 'executorTimeoutMs'>> & {
+export type StreamingConfInput = Partial<
+  Omit<StreamingConf, 'batchDurationMs' | 'blockIntervalMs' | 'receiverRestartDelayMs' | 'executorTimeoutMs' | 'localityWaitMs'>
+> & {
+  localityWait?: string | number;
   batchDuration?: string | number;
   blockInterval?: string | number;
   receiverRestartDelay?: string | number;
@@ -75,6 +96,9 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     executorTimeoutMs: parseDuration(input.executorTimeout ?? 30_000, 'executor timeout'),
     maxExecutorRestarts: input.maxExecutorRestarts ?? 10,
     retainedBatches: input.retainedBatches ?? 1000,
+    receiverPlacement: input.receiverPlacement ?? 'driver',
+    blockReplication: input.blockReplication ?? 2,
+    localityWaitMs: parseDuration(input.localityWait ?? 3000, 'locality wait'),
   };
   validateConf(conf);
   return conf;
@@ -94,4 +118,23 @@ function validateConf(conf: StreamingConf): void {
     throw new Error('default parallelism must be an integer >= 1');
   }
   if (conf.receiverMaxRate < 0) throw new Error('receiver max rate must be >= 0');
+  if (conf.receiverPlacement !== 'driver' && conf.receiverPlacement !== 'executor') {
+    throw new Error(`receiver placement must be 'driver' or 'executor', got ${JSON.stringify(conf.receiverPlacement)}`);
+  }
+  if (conf.blockReplication !== 1 && conf.blockReplication !== 2) {
+    throw new Error(`block replication must be 1 or 2, got ${conf.blockReplication}`);
+  }
+}
+
+/** The input that resolves to `conf` again: how an executor rebuilds the driver's conf. */
+export function confAsInput(conf: StreamingConf): StreamingConfInput {
+  const { batchDurationMs, blockIntervalMs, receiverRestartDelayMs, executorTimeoutMs, localityWaitMs, ...rest } = conf;
+  return {
+    ...rest,
+    batchDuration: batchDurationMs,
+    blockInterval: blockIntervalMs,
+    receiverRestartDelay: receiverRestartDelayMs,
+    executorTimeout: executorTimeoutMs,
+    localityWait: localityWaitMs,
+  };
 }

@@ -14,7 +14,10 @@ import { SocketReceiver } from '../receiver/socket-receiver';
 import { JobGenerator } from '../scheduler/job-generator';
 import { JobScheduler } from '../scheduler/job-scheduler';
 import { ReceivedBlockTracker } from '../scheduler/received-block-tracker';
+import { ExecutorReceiverTracker } from '../scheduler/executor-receiver-tracker';
 import { ReceiverTracker } from '../scheduler/receiver-tracker';
+import type { ReceiverTracking } from '../scheduler/receiver-tracking';
+import type { ReceiverStatus } from '../receiver/receiver-status';
 import type { TaskBackend } from '../scheduler/task-backend';
 import { resolveConf, type StreamingConf, type StreamingConfInput } from './conf';
 
@@ -44,7 +47,7 @@ export class StreamingContext {
   private stateValue: ContextState = 'initialized';
   private readonly bus = new ListenerBus();
   private readonly blocks = new ReceivedBlockTracker();
-  private receiverTracker: ReceiverTracker | null = null;
+  private receiverTracker: ReceiverTracking | null = null;
   private jobScheduler: JobScheduler | null = null;
   private jobGenerator: JobGenerator | null = null;
   private readonly log: (line: string) => void;
@@ -137,6 +140,9 @@ export class StreamingContext {
           'or create it through submit() from @sluice/cli',
       );
     }
+    if (this.conf.receiverPlacement === 'executor' && !backend.receiverHost) {
+      throw new Error("receiverPlacement 'executor' needs a backend that runs receivers on its executors");
+    }
     activeContext = this;
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
@@ -160,7 +166,10 @@ export class StreamingContext {
     const receiverStreams = this.graph.inputs.filter(
       (s): s is ReceiverInputDStream<unknown> => s instanceof ReceiverInputDStream,
     );
-    this.receiverTracker = new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log);
+    this.receiverTracker =
+      this.conf.receiverPlacement === 'executor'
+        ? new ExecutorReceiverTracker(receiverStreams, this.blocks, backend.receiverHost!, backend.events$, this.conf, this.bus, this.log)
+        : new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log);
     this.jobScheduler = new JobScheduler(
       this.bus,
       (time) => {
@@ -173,7 +182,8 @@ export class StreamingContext {
       },
       {
         batchFinished: (time) => {
-          this.blocks.cleanup(time);
+          const freed = this.blocks.cleanup(time).filter((b) => b.heldBy !== undefined);
+          if (freed.length > 0) backend.receiverHost?.removeBlocks(freed);
           this.graph.forget(time);
           backend.batchDone(time);
         },
@@ -258,9 +268,9 @@ export class StreamingContext {
     return this.jobScheduler?.completedBatches ?? [];
   }
 
-  /** Supervisors of the running receivers, for metrics (error counts, rates). */
-  get receivers() {
-    return this.receiverTracker?.supervisors ?? [];
+  /** The receivers, wherever they run, for metrics (records stored, error counts). */
+  get receivers(): ReceiverStatus[] {
+    return this.receiverTracker?.statuses ?? [];
   }
 }
 

@@ -48,23 +48,37 @@ export class BlockRDD<T> extends InputRDD<T> {
   }
 }
 
-/** A block's bytes as one Buffer (executors get one segment; joined only if needed). */
-export function blockData(block: ShippedBlock): Buffer {
-  const [first] = block.segments;
-  if (block.segments.length === 1 && first) {
-    return Buffer.isBuffer(first) ? first : Buffer.from(first.buffer, first.byteOffset, first.byteLength);
-  }
-  return Buffer.concat(block.segments, block.byteLength);
+/** The bytes of a block that is in this process (shipped in a task or in the block store). */
+function segmentsOf(block: ShippedBlock): Uint8Array[] {
+  if (!block.segments) throw new Error(`block ${block.blockId} is held by executor ${block.heldBy} and was not shipped here`);
+  return block.segments;
 }
 
-/** Appends the records of a shipped block to `out`. The hot loop of every receiver-fed job. */
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/** A block's bytes as one Buffer (a view when it has one segment; joined only if needed). */
+export function blockData(block: ShippedBlock): Buffer {
+  const segments = segmentsOf(block);
+  const [first] = segments;
+  if (segments.length === 1 && first) return asBuffer(first);
+  return Buffer.concat(segments, block.byteLength);
+}
+
+/** Appends the records of a block to `out`. The hot loop of every receiver-fed job. */
 export function decodeBlockInto<T>(block: ShippedBlock, decode: RecordDecoder<T>, out: T[]): void {
-  const data = blockData(block);
   if (block.encoding === 'v8') {
-    const records = deserialize(data) as T[];
+    const records = deserialize(blockData(block)) as T[];
     for (const r of records) out.push(r);
     return;
   }
+  const segments = segmentsOf(block);
+  if (segments.length === 1) decodeContiguous(asBuffer(segments[0]!), block, decode, out);
+  else decodeSegmented(segments, block, decode, out);
+}
+
+function decodeContiguous<T>(data: Buffer, block: ShippedBlock, decode: RecordDecoder<T>, out: T[]): void {
   const offsets = block.offsets!;
   // Buffer.from(arrayBuffer, offset, length) makes a view without subarray's species
   // lookup: measurably cheaper when a block holds millions of small records.
@@ -75,5 +89,43 @@ export function decodeBlockInto<T>(block: ShippedBlock, decode: RecordDecoder<T>
   for (let i = 0; i < block.count; i++) {
     const start = offsets[2 * i]!;
     out[at++] = decode(Buffer.from(ab, base + start, offsets[2 * i + 1]! - start));
+  }
+}
+
+/**
+ * A block still made of the stream's runs (read where the receiver stored it): each
+ * record is a view of the run it lies in; only a record that spans runs (a large frame
+ * that arrived in several socket chunks) is copied, once, into a buffer of its own.
+ */
+function decodeSegmented<T>(segments: Uint8Array[], block: ShippedBlock, decode: RecordDecoder<T>, out: T[]): void {
+  const offsets = block.offsets!;
+  let seg = 0;
+  let segStart = 0; // block offset where segments[seg] starts
+  for (let i = 0; i < block.count; i++) {
+    const start = offsets[2 * i]!;
+    const end = offsets[2 * i + 1]!;
+    while (seg < segments.length - 1 && segStart + segments[seg]!.byteLength <= start) {
+      segStart += segments[seg]!.byteLength;
+      seg++;
+    }
+    const first = segments[seg]!;
+    if (end <= segStart + first.byteLength) {
+      out.push(decode(Buffer.from(first.buffer, first.byteOffset + start - segStart, end - start)));
+      continue;
+    }
+    const record = Buffer.allocUnsafe(end - start);
+    let filled = 0;
+    let s = seg;
+    let sStart = segStart;
+    while (filled < record.length) {
+      const piece = segments[s]!;
+      const from = Math.max(start, sStart) - sStart;
+      const to = Math.min(end, sStart + piece.byteLength) - sStart;
+      record.set(piece.subarray(from, to), filled);
+      filled += to - from;
+      sStart += piece.byteLength;
+      s++;
+    }
+    out.push(decode(record));
   }
 }

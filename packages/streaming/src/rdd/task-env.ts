@@ -7,11 +7,14 @@ export interface ShippedBlock {
   encoding: 'frames' | 'v8';
   count: number;
   /**
-   * The block's bytes: the concatenation of these segments. On the driver a block is
-   * whatever runs of the stream the receiver kept (never concatenated); on an executor it
-   * is always a single view of the task's frame.
+   * The block's bytes: the concatenation of these segments. A block is whatever runs of
+   * the stream the receiver kept, never concatenated; a block shipped inside a task is a
+   * single view of the task's frame. Null on the driver when only an executor holds the
+   * bytes (a receiver placed there, no replica).
    */
-  segments: Uint8Array[];
+  segments: Uint8Array[] | null;
+  /** The executor whose block store holds this block, when a receiver there stored it. */
+  heldBy?: string;
   byteLength: number;
   /** 'frames' only: start and end of each record in data, 2 x count entries. */
   offsets: Uint32Array | null;

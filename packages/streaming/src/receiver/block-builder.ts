@@ -65,10 +65,7 @@ export class BlockBuilder {
     const i = 2 * this.frameCount;
     if (i + 2 > this.offsets.length) this.growOffsets();
     this.offsets[i] = this.sealedBytes;
-    for (const piece of pieces) {
-      this.runs.push(piece);
-      this.sealedBytes += piece.length;
-    }
+    for (const piece of pieces) this.pushRun(piece);
     this.offsets[i + 1] = this.sealedBytes;
     this.frameCount++;
     this.payloadBytes += length;
@@ -135,10 +132,24 @@ export class BlockBuilder {
 
   private sealRun(): void {
     if (this.runBuf) {
-      this.runs.push(this.runBuf.subarray(this.runStart, this.runEnd));
-      this.sealedBytes += this.runEnd - this.runStart;
+      this.pushRun(this.runBuf.subarray(this.runStart, this.runEnd));
       this.runBuf = null;
     }
+  }
+
+  /**
+   * Appends a run, merged with the previous one when it continues it in memory: a
+   * receiver reading into slabs (see SlabReader) gets large frames as views of adjacent
+   * reads, which join back into one view instead of one run per read.
+   */
+  private pushRun(run: Buffer): void {
+    const last = this.runs[this.runs.length - 1];
+    if (last && last.buffer === run.buffer && last.byteOffset + last.byteLength === run.byteOffset) {
+      this.runs[this.runs.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.byteLength + run.byteLength);
+    } else {
+      this.runs.push(run);
+    }
+    this.sealedBytes += run.byteLength;
   }
 
   private growOffsets(): void {

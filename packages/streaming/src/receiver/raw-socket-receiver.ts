@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { LengthPrefixedFramer, rawBlockOffsets, type FrameSink } from '@sluice/protocol';
 import { Receiver } from './receiver';
+import { joinAdjacent, slabReader } from './slab-reader';
 
 /**
  * rawSocketStream: the sender has already grouped records into blocks (see
@@ -22,32 +23,35 @@ export class RawSocketReceiver extends Receiver<Buffer> {
 
   onStart(): void {
     const framer = new LengthPrefixedFramer({ maxFrameBytes: this.maxFrameBytes });
+    const storeRawBlock = (body: Buffer): void => {
+      let offsets: Uint32Array;
+      try {
+        offsets = rawBlockOffsets(body);
+      } catch (err) {
+        this.supervisor?.reportError(`malformed raw block from ${this.host}:${this.port}: ${(err as Error).message}`, err, 'malformed');
+        return;
+      }
+      this.supervisor?.storeFramedBlock(body, offsets);
+    };
     const sink: FrameSink = {
-      record: (buf, start, end) => {
-        const body = buf.subarray(start, end);
-        let offsets: Uint32Array;
-        try {
-          offsets = rawBlockOffsets(body);
-        } catch (err) {
-          this.supervisor?.reportError(`malformed raw block from ${this.host}:${this.port}: ${(err as Error).message}`, err, 'malformed');
-          return;
-        }
-        this.supervisor?.storeFramedBlock(body, offsets);
-      },
+      record: (buf, start, end) => storeRawBlock(buf.subarray(start, end)),
+      // A block that arrived in several reads: its pieces are adjacent in the slab they
+      // were read into, so joining them is usually free.
+      recordPieces: (pieces, length) => storeRawBlock(joinAdjacent(pieces, length)),
       fault: (fault) =>
         this.supervisor?.reportError(`${fault.kind} at byte ${fault.offset} from ${this.host}:${this.port}: ${fault.message}`, undefined, fault.kind),
     };
-    const socket = connect({ host: this.host, port: this.port });
-    this.socket = socket;
-    let connected = false;
-    socket.on('connect', () => (connected = true));
-    socket.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer): void => {
       framer.push(chunk, sink);
       if (framer.needsReset) {
         socket.destroy();
         this.restart(`connection to ${this.host}:${this.port} reset after a corrupt frame`, undefined, 0);
       }
-    });
+    };
+    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk) });
+    this.socket = socket;
+    let connected = false;
+    socket.on('connect', () => (connected = true));
     socket.on('end', () => framer.end(sink));
     socket.on('error', (err) => {
       if (this.socket !== socket) return;

@@ -5,6 +5,7 @@ import type { ShippedBlock } from '../rdd/task-env';
 import { BlockBuilder } from './block-builder';
 import { RateLimiter } from './rate-limiter';
 import type { Receiver } from './receiver';
+import type { ReceiverStatus } from './receiver-status';
 
 export interface SupervisorOptions {
   blockIntervalMs: number;
@@ -14,13 +15,16 @@ export interface SupervisorOptions {
   /** Where cut blocks go: the ReceivedBlockTracker. */
   onBlock: (streamId: number, block: ShippedBlock) => void;
   log: (line: string) => void;
+  /** Where the receiver runs, for ReceiverInfo: 'driver' or an executor id. */
+  executorId?: string;
+  host?: string;
 }
 
 /**
  * Owns one receiver's life: starts it, cuts what it stores into a block every block
  * interval (an RxJS interval), restarts it after errors, and tells the listeners.
  */
-export class ReceiverSupervisor {
+export class ReceiverSupervisor implements ReceiverStatus {
   private readonly builder: BlockBuilder;
   private readonly limiter: RateLimiter;
   private ticker: Subscription | null = null;
@@ -40,6 +44,14 @@ export class ReceiverSupervisor {
     this.builder = new BlockBuilder(receiver.streamId);
     this.limiter = new RateLimiter(options.maxRate);
     receiver.supervisor = this;
+  }
+
+  get streamId(): number {
+    return this.receiver.streamId;
+  }
+
+  get name(): string {
+    return this.receiver.name;
   }
 
   get isReceiverStarted(): boolean {
@@ -155,8 +167,8 @@ export class ReceiverSupervisor {
       streamId: this.receiver.streamId,
       name: this.receiver.name,
       active: this.started && !this.stopped,
-      location: 'driver',
-      executorId: 'driver',
+      location: this.options.host ?? 'driver',
+      executorId: this.options.executorId ?? 'driver',
       lastErrorMessage: this.lastError.message,
       lastError: this.lastError.stack,
       lastErrorTime: this.lastError.time,

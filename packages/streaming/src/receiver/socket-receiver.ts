@@ -2,12 +2,14 @@ import { connect, type Socket } from 'node:net';
 import type { FrameSink } from '@sluice/protocol';
 import type { Converter } from '../converters/converter';
 import { Receiver } from './receiver';
+import { slabReader } from './slab-reader';
 
 /**
  * Connects to host:port and stores the records a converter's framer finds in the byte
  * stream (Spark's SocketReceiver; the other side listens, as `nc -lk` does).
  *
- * Each frame is copied once, into the current block; decoding waits for the executor.
+ * The socket is read into slabs (see slabReader) and frames stay views of them: nothing
+ * is copied here, and decoding waits for the task that reads the block.
  * Bad input never stops the stream: faults are reported with their offset; a frame over
  * maxFrameBytes resets the connection (the length prefix cannot be trusted after it); the
  * connection is re-established after the restart delay when it fails or ends.
@@ -47,13 +49,7 @@ export class SocketReceiver<T> extends Receiver<T> {
         );
       },
     };
-    const socket = connect({ host: this.host, port: this.port });
-    this.socket = socket;
-    let connected = false;
-    socket.on('connect', () => {
-      connected = true;
-    });
-    socket.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer): void => {
       const before = this.supervisor?.recordsStored ?? 0;
       framer.push(chunk, sink);
       if (framer.needsReset) {
@@ -62,6 +58,12 @@ export class SocketReceiver<T> extends Receiver<T> {
         return;
       }
       this.throttle(socket, (this.supervisor?.recordsStored ?? 0) - before);
+    };
+    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk) });
+    this.socket = socket;
+    let connected = false;
+    socket.on('connect', () => {
+      connected = true;
     });
     socket.on('end', () => framer.end(sink));
     socket.on('error', (err) => {

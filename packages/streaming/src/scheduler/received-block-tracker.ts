@@ -42,9 +42,28 @@ export class ReceivedBlockTracker {
     return out;
   }
 
-  /** Frees the blocks of a finished batch. */
-  cleanup(time: number): void {
+  /** Forgets the blocks of a finished batch and returns them (executors may hold some). */
+  cleanup(time: number): ShippedBlock[] {
+    const batch = this.batches.get(time);
     this.batches.delete(time);
+    return batch ? [...batch.values()].flat() : [];
+  }
+
+  /**
+   * An executor was lost: the blocks not yet in a batch whose only copy it held are gone.
+   * They are dropped (a batch would only fail on them) and returned, for the report.
+   */
+  dropBlocksOnlyOn(executorId: string): ShippedBlock[] {
+    const lost: ShippedBlock[] = [];
+    for (const [streamId, queue] of this.unallocated) {
+      const kept = queue.filter((b) => {
+        const gone = b.heldBy === executorId && b.segments === null;
+        if (gone) lost.push(b);
+        return !gone;
+      });
+      this.unallocated.set(streamId, kept);
+    }
+    return lost;
   }
 
   get pendingBlocks(): number {

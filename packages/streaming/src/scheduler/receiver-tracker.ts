@@ -3,15 +3,16 @@ import type { ListenerBus } from '../listener/listener-bus';
 import { ReceiverSupervisor } from '../receiver/receiver-supervisor';
 import type { StreamingConf } from '../context/conf';
 import type { ReceivedBlockTracker } from './received-block-tracker';
+import type { ReceiverTracking } from './receiver-tracking';
 
 /**
- * Starts and stops the receivers of all receiver input streams. Receivers run in the
- * driver process: the driver already receives every byte (it is the node the sources
- * connect to), so a block travels exactly once, driver to the executor whose task reads
- * it. Running receivers on executors instead would add a hop back to the driver for
- * scheduling or a peer-to-peer block fetch; see the README's "Where receivers run".
+ * Runs the receivers in the driver process (receiverPlacement 'driver', the default):
+ * the driver receives every byte and each block travels once more, inside the task that
+ * reads it, to whichever executor has a free core. Every received block stays on the
+ * driver until its batch is done, so losing an executor loses nothing. See
+ * ExecutorReceiverTracker for receivers placed on executors.
  */
-export class ReceiverTracker {
+export class ReceiverTracker implements ReceiverTracking {
   readonly supervisors: ReceiverSupervisor[] = [];
 
   constructor(
@@ -24,6 +25,10 @@ export class ReceiverTracker {
 
   get streamIds(): number[] {
     return this.streams.map((s) => s.streamId);
+  }
+
+  get statuses(): ReceiverSupervisor[] {
+    return this.supervisors;
   }
 
   async start(): Promise<void> {
@@ -43,9 +48,5 @@ export class ReceiverTracker {
 
   async stop(): Promise<void> {
     await Promise.all(this.supervisors.map((s) => s.stop()));
-  }
-
-  supervisorOf(streamId: number): ReceiverSupervisor | undefined {
-    return this.supervisors.find((s) => s.receiver.streamId === streamId);
   }
 }

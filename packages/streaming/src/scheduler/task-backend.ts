@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { ShippedBlock } from '../rdd/task-env';
+import type { ReceiverHost } from './receiver-host';
 
 /** One task, as the driver describes it to an executor (see LaunchTask in sluice.proto). */
 export interface TaskSpec {
@@ -46,4 +47,6 @@ export interface TaskBackend {
   stop(): Promise<void>;
   readonly events$: Observable<ExecutorEvent>;
   readonly totalCores: number;
+  /** Present when receivers can run on the executors (receiverPlacement 'executor'). */
+  readonly receiverHost?: ReceiverHost;
 }

@@ -1,0 +1,104 @@
+import { hostname } from 'node:os';
+import type { RpcConnection } from '@sluice/protocol';
+import {
+  ListenerBus,
+  ReceiverInputDStream,
+  ReceiverSupervisor,
+  type DStreamGraph,
+  type ShippedBlock,
+  type StreamingConf,
+  type StreamingEvent,
+} from '@sluice/streaming';
+import type { BlockStore } from './block-store';
+import { toBlockMessage } from './task-codec';
+
+const REPORTED_EVENTS: Partial<Record<StreamingEvent['type'], 'started' | 'error' | 'stopped'>> = {
+  onReceiverStarted: 'started',
+  onReceiverError: 'error',
+  onReceiverStopped: 'stopped',
+};
+
+/**
+ * The receivers the driver placed on this executor (receiverPlacement 'executor'). Each
+ * runs under a supervisor as it would in the driver; its blocks go into this executor's
+ * block store and are announced to the driver (with a copy when replication is 2), and
+ * its lifecycle events are reported to the driver, which tells the listeners.
+ */
+export class ExecutorReceivers {
+  private readonly running = new Map<number, ReceiverSupervisor>();
+
+  constructor(
+    private readonly graph: DStreamGraph,
+    private readonly conf: StreamingConf,
+    private readonly store: BlockStore,
+    private readonly rpc: RpcConnection,
+    private readonly executorId: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async start(streamId: number, replication: number): Promise<void> {
+    if (this.running.has(streamId)) return;
+    const stream = this.graph.inputs.find(
+      (s): s is ReceiverInputDStream<unknown> => s instanceof ReceiverInputDStream && s.streamId === streamId,
+    );
+    if (!stream) {
+      this.log(`executor ${this.executorId}: the job's graph has no receiver stream ${streamId}; the driver built a different graph`);
+      return;
+    }
+    const bus = new ListenerBus();
+    const supervisor: ReceiverSupervisor = new ReceiverSupervisor(stream.receiver, {
+      blockIntervalMs: this.conf.blockIntervalMs,
+      restartDelayMs: this.conf.receiverRestartDelayMs,
+      maxRate: this.conf.receiverMaxRate,
+      bus,
+      onBlock: (id, block) => this.onBlock(id, block, replication, supervisor),
+      log: this.log,
+      executorId: this.executorId,
+      host: hostname(),
+    });
+    bus.events$.subscribe((event) => {
+      const kind = REPORTED_EVENTS[event.type];
+      if (!kind || !('receiverInfo' in event.payload)) return;
+      this.rpc.send({
+        receiverReport: {
+          streamId,
+          event: kind,
+          receiverInfoJson: JSON.stringify(event.payload.receiverInfo),
+          errorCountsJson: JSON.stringify(Object.fromEntries(supervisor.errorCounts)),
+          recordsStored: supervisor.recordsStored,
+        },
+      });
+    });
+    this.running.set(streamId, supervisor);
+    await supervisor.start();
+  }
+
+  /** Stops a receiver; its last block and then its "stopped" report reach the driver, in that order. */
+  async stop(streamId: number, reason: string): Promise<void> {
+    const supervisor = this.running.get(streamId);
+    if (!supervisor) return;
+    this.running.delete(streamId);
+    await supervisor.stop(reason);
+  }
+
+  async stopAll(reason: string): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id, reason)));
+  }
+
+  private onBlock(streamId: number, block: ShippedBlock, replication: number, supervisor: ReceiverSupervisor): void {
+    const held: ShippedBlock = { ...block, heldBy: this.executorId };
+    this.store.put(held);
+    const replica = replication > 1 ? (block.segments ?? []) : [];
+    this.rpc.send(
+      {
+        blockAdded: {
+          streamId,
+          block: toBlockMessage(held),
+          replicaAttached: replication > 1,
+          recordsStored: supervisor.recordsStored,
+        },
+      },
+      replica,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import type { OnReadOpts } from 'node:net';
+
+const MIN_SLAB = 64 * 1024;
+const MAX_SLAB = 8 * 1024 * 1024;
+/** A read that leaves less room than this starts a new slab. */
+const MIN_READ = 64 * 1024;
+
+/**
+ * Socket reads straight into large slabs (net.connect's `onread`), for receivers.
+ *
+ * Node otherwise allocates a fresh 64 KiB buffer per read. A receiver keeps what it reads
+ * until the batch is done, so a 1 MB frame would stay as 16 separate chunks and be copied
+ * into one buffer when the task reads it. Reading into a slab instead puts consecutive
+ * reads next to each other in memory: a frame that arrives in many reads is still one
+ * contiguous view (BlockBuilder joins adjacent views), and the task reads it without a
+ * copy.
+ *
+ * Slabs are never reused: a region handed out stays as it is for as long as anything
+ * refers to it (the framer contract), and memory comes back through the garbage collector.
+ * The slab size follows the stream: it doubles while reads fill the room they get, up to
+ * 8 MiB, and falls back to 64 KiB for a trickle, so that a few small records kept by a job
+ * do not pin large slabs.
+ */
+export function slabReader(onChunk: (chunk: Buffer) => boolean | void): OnReadOpts {
+  let slabSize = MIN_SLAB;
+  let slab = Buffer.allocUnsafe(slabSize);
+  let used = 0;
+  return {
+    buffer: () => {
+      if (slab.length - used < MIN_READ) {
+        slab = Buffer.allocUnsafe(slabSize);
+        used = 0;
+      }
+      return slab.subarray(used);
+    },
+    callback: (nread: number, buf: Uint8Array) => {
+      const room = buf.byteLength;
+      const chunk = Buffer.from(buf.buffer, buf.byteOffset, nread);
+      used += nread;
+      if (nread >= room / 2 || nread >= MIN_READ) slabSize = Math.min(MAX_SLAB, slabSize * 2);
+      else if (nread < MIN_READ / 16) slabSize = MIN_SLAB;
+      return onChunk(chunk) !== false;
+    },
+  };
+}
+
+/**
+ * The pieces of one record as a single Buffer: a view when they lie next to each other in
+ * memory (reads into one slab), a copy only where they do not.
+ */
+export function joinAdjacent(pieces: Buffer[], length: number): Buffer {
+  const first = pieces[0];
+  if (!first) return Buffer.alloc(0);
+  let end = first.byteOffset + first.byteLength;
+  for (let i = 1; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (p.buffer !== first.buffer || p.byteOffset !== end) return Buffer.concat(pieces, length);
+    end += p.byteLength;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, length);
+}
