@@ -4,6 +4,8 @@ const MIN_SLAB = 64 * 1024;
 const MAX_SLAB = 8 * 1024 * 1024;
 /** A read that leaves less room than this starts a new slab. */
 const MIN_READ = 64 * 1024;
+/** Reads of a rate-limited receiver: what Node reads at a time by default. */
+export const RATE_LIMITED_READ = 64 * 1024;
 
 /**
  * Socket reads straight into large slabs (net.connect's `onread`), for receivers.
@@ -21,7 +23,11 @@ const MIN_READ = 64 * 1024;
  * 8 MiB, and falls back to 64 KiB for a trickle, so that a few small records kept by a job
  * do not pin large slabs.
  */
-export function slabReader(onChunk: (chunk: Buffer) => boolean | void): OnReadOpts {
+export function slabReader(
+  onChunk: (chunk: Buffer) => boolean | void,
+  /** The largest read wanted now: a rate-limited receiver reads in small steps, so that its pauses keep it near its rate. */
+  maxReadBytes: () => number = () => Infinity,
+): OnReadOpts {
   let slabSize = MIN_SLAB;
   let slab = Buffer.allocUnsafe(slabSize);
   let used = 0;
@@ -31,7 +37,7 @@ export function slabReader(onChunk: (chunk: Buffer) => boolean | void): OnReadOp
         slab = Buffer.allocUnsafe(slabSize);
         used = 0;
       }
-      return slab.subarray(used);
+      return slab.subarray(used, Math.min(slab.length, used + maxReadBytes()));
     },
     callback: (nread: number, buf: Uint8Array) => {
       const room = buf.byteLength;
