@@ -15,6 +15,9 @@ Options:
   --default-parallelism N  partitions of shuffles (default: executors x cores)
   --max-rate N             records per second per receiver (default: unlimited)
   --max-frame-bytes N      largest frame a receiver accepts (default: 67108864)
+  --receiver-placement P   where receivers run: driver (default) or executor
+  --block-replication N    receivers on executors: copies of each block, 1 (default)
+                           or 2 (the second on the driver, safe from executor loss)
   --driver-host H          address executors connect to (default: 127.0.0.1)
   --driver-port P          port executors connect to (default: any free port)
   --run-for D              stop gracefully after D (default: run until Ctrl-C)
@@ -59,6 +62,7 @@ const NUMERIC: Record<string, keyof StreamingConfInput> = {
   '--max-rate': 'receiverMaxRate',
   '--max-frame-bytes': 'maxFrameBytes',
   '--driver-port': 'driverPort',
+  '--block-replication': 'blockReplication',
 };
 
 /** Options up to the job file are sluice's; the rest belongs to the job (like spark-submit). */
@@ -90,6 +94,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     } else if (name === '--batch-duration') conf.batchDuration = get();
     else if (name === '--block-interval') conf.blockInterval = get();
     else if (name === '--driver-host') conf.driverHost = get();
+    else if (name === '--receiver-placement') conf.receiverPlacement = get() as StreamingConfInput['receiverPlacement'];
     else if (name === '--run-for') cmd.runForMs = parseDuration(get(), '--run-for');
     else if (name === '--conf') {
       const kv = get();

@@ -8,7 +8,8 @@ import { totals } from './jobs/ingest-source-job';
 const MAX_SIZE = 10_000_000;
 
 const USAGE = `Usage: npm run bench -- ingest [--source socket|raw|device] [--transport unix|fifo] [--block-records N]
-                             [--size BYTES] [--seconds S] [--executors N] [--batch-duration D] [--block-interval D] [--json]
+                             [--size BYTES] [--seconds S] [--executors N] [--batch-duration D] [--block-interval D]
+                             [--placement executor|driver] [--replication 1|2] [--json]
 
 Streams messages of --size bytes (1 to ${MAX_SIZE}) for --seconds into a stream whose
 records are mapped to their lengths and summed on the executors, checks the sum, and
@@ -19,6 +20,11 @@ compares with a bare Node reader parsing the same bytes from the same kind of se
           1000, fewer when a block would pass 4 MiB); each block becomes a partition
   device  device frames (sync word, sequence, length, CRC-32) over a Unix socket
           (--transport unix, default) or a FIFO (--transport fifo) into the device receiver
+
+--placement is the context's receiverPlacement (default here: executor, the fast path
+for large messages) and --replication its blockReplication (default here: 1). The engine
+holds about a batch of data in memory: for large messages, runs of 15 s or more measure
+the steady state rather than the first touch of that memory.
 `;
 
 async function measureBare(source: IngestSource, options: SenderOptions) {

@@ -1,7 +1,7 @@
 import type { OnReadOpts } from 'node:net';
 
 const MIN_SLAB = 64 * 1024;
-const MAX_SLAB = 8 * 1024 * 1024;
+const MAX_SLAB = 32 * 1024 * 1024;
 /** A read that leaves less room than this starts a new slab. */
 const MIN_READ = 64 * 1024;
 /** Reads of a rate-limited receiver: what Node reads at a time by default. */
@@ -20,7 +20,7 @@ export const RATE_LIMITED_READ = 64 * 1024;
  * Slabs are never reused: a region handed out stays as it is for as long as anything
  * refers to it (the framer contract), and memory comes back through the garbage collector.
  * The slab size follows the stream: it doubles while reads fill the room they get, up to
- * 8 MiB, and falls back to 64 KiB for a trickle, so that a few small records kept by a job
+ * 32 MiB (a 10 MB frame then usually lies in one slab), and falls back to 64 KiB for a trickle, so that a few small records kept by a job
  * do not pin large slabs.
  */
 export function slabReader(
