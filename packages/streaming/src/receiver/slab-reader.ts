@@ -1,7 +1,7 @@
 import type { OnReadOpts } from 'node:net';
 
 const MIN_SLAB = 64 * 1024;
-const MAX_SLAB = 32 * 1024 * 1024;
+const MAX_SLAB = 16 * 1024 * 1024;
 /** A read that leaves less room than this starts a new slab. */
 const MIN_READ = 64 * 1024;
 /** Reads of a rate-limited receiver: what Node reads at a time by default. */
@@ -20,8 +20,11 @@ export const RATE_LIMITED_READ = 64 * 1024;
  * Slabs are never reused: a region handed out stays as it is for as long as anything
  * refers to it (the framer contract), and memory comes back through the garbage collector.
  * The slab size follows the stream: it doubles while reads fill the room they get, up to
- * 32 MiB (a 10 MB frame then usually lies in one slab), and falls back to 64 KiB for a trickle, so that a few small records kept by a job
- * do not pin large slabs.
+ * 16 MiB, and falls back to 64 KiB for a trickle, so that a few small records kept by a job
+ * do not pin large slabs. Why 16 MiB and not more: glibc serves allocations below its mmap
+ * threshold (at most 32 MiB) from the heap, where memory the collector frees is used again;
+ * larger slabs would each be mapped afresh, and the kernel would zero every page of them.
+ * (A frame larger than what is left of a slab spans two; the task copies it once.)
  */
 export function slabReader(
   onChunk: (chunk: Buffer) => boolean | void,
