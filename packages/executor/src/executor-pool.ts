@@ -225,7 +225,8 @@ export class ExecutorPool implements TaskBackend {
   private onMessage(e: ExecutorHandle, msg: Envelope, trailer: Buffer): void {
     e.lastSeen = Date.now();
     if (msg.taskFinished) this.onTaskFinished(e, msg.taskFinished);
-    else if (msg.blockAdded) this.receiverHost.blockAdded(e.id, msg.blockAdded, trailer);
+    else if (msg.blockReplicaPart) this.receiverHost.replicaPart(e.id, msg.blockReplicaPart.blockId, trailer);
+    else if (msg.blockAdded) this.receiverHost.blockAdded(e.id, msg.blockAdded);
     else if (msg.receiverReport) this.receiverHost.receiverReport(e.id, msg.receiverReport);
     else if (msg.executorReady) this.onReady(e, msg.executorReady);
   }

@@ -88,17 +88,41 @@ export class ExecutorReceivers {
   private onBlock(streamId: number, block: ShippedBlock, replication: number, supervisor: ReceiverSupervisor): void {
     const held: ShippedBlock = { ...block, heldBy: this.executorId };
     this.store.put(held);
-    const replica = replication > 1 ? (block.segments ?? []) : [];
-    this.rpc.send(
-      {
-        blockAdded: {
-          streamId,
-          block: toBlockMessage(held),
-          replicaAttached: replication > 1,
-          recordsStored: supervisor.recordsStored,
-        },
+    if (replication > 1) {
+      for (const part of replicaParts(block.segments ?? [])) this.rpc.send({ blockReplicaPart: { blockId: block.blockId } }, part);
+    }
+    this.rpc.send({
+      blockAdded: {
+        streamId,
+        block: toBlockMessage(held),
+        replicaAttached: replication > 1,
+        recordsStored: supervisor.recordsStored,
       },
-      replica,
-    );
+    });
   }
+}
+
+/** Largest replica part: small enough to be served from the allocator's heap on the driver. */
+const REPLICA_PART_BYTES = 8 * 1024 * 1024;
+
+/** A block's segments regrouped into parts of at most REPLICA_PART_BYTES (views, no copies). */
+function replicaParts(segments: Uint8Array[]): Uint8Array[][] {
+  const parts: Uint8Array[][] = [];
+  let part: Uint8Array[] = [];
+  let size = 0;
+  for (const segment of segments) {
+    for (let at = 0; at < segment.byteLength; ) {
+      const take = Math.min(segment.byteLength - at, REPLICA_PART_BYTES - size);
+      part.push(segment.subarray(at, at + take));
+      size += take;
+      at += take;
+      if (size === REPLICA_PART_BYTES) {
+        parts.push(part);
+        part = [];
+        size = 0;
+      }
+    }
+  }
+  if (size > 0) parts.push(part);
+  return parts;
 }

@@ -31,6 +31,8 @@ export class ReceiverPlacement implements ReceiverHost {
   private readonly finished = new Set<number>();
   private readonly stopWaiters = new Map<number, () => void>();
   private stopping = false;
+  /** Replica parts received ahead of their BlockAdded, by executor and block id. */
+  private readonly replicaParts = new Map<string, Buffer[]>();
   private readonly events = new Subject<ReceiverHostEvent>();
   readonly receiverEvents$ = this.events.asObservable();
 
@@ -91,6 +93,7 @@ export class ReceiverPlacement implements ReceiverHost {
   }
 
   executorLost(executorId: string): void {
+    for (const key of [...this.replicaParts.keys()]) if (key.startsWith(`${executorId}/`)) this.replicaParts.delete(key);
     for (const [streamId, id] of [...this.placed]) {
       if (id !== executorId) continue;
       this.placed.delete(streamId);
@@ -100,10 +103,26 @@ export class ReceiverPlacement implements ReceiverHost {
     this.place();
   }
 
-  blockAdded(executorId: string, msg: BlockAdded, trailer: Buffer): void {
+  replicaPart(executorId: string, blockId: string, trailer: Buffer): void {
+    const key = `${executorId}/${blockId}`;
+    const parts = this.replicaParts.get(key);
+    if (parts) parts.push(trailer);
+    else this.replicaParts.set(key, [trailer]);
+  }
+
+  blockAdded(executorId: string, msg: BlockAdded): void {
+    const key = `${executorId}/${msg.block.blockId}`;
+    const parts = this.replicaParts.get(key) ?? [];
+    this.replicaParts.delete(key);
+    const byteLength = Number(msg.block.payloadLength);
+    const meta = fromBlockMessage(msg.block, Buffer.alloc(0));
     const block: ShippedBlock = msg.replicaAttached
-      ? { ...fromBlockMessage(msg.block, trailer), heldBy: executorId }
-      : { ...fromBlockMessage(msg.block, trailer.subarray(0, 0)), segments: null, byteLength: Number(msg.block.payloadLength), heldBy: executorId };
+      ? { ...meta, segments: parts, byteLength, heldBy: executorId }
+      : { ...meta, segments: null, byteLength, heldBy: executorId };
+    if (msg.replicaAttached && parts.reduce((n, p) => n + p.length, 0) !== byteLength) {
+      this.log(`block ${msg.block.blockId} from executor ${executorId}: the replica is incomplete; keeping it only on the executor`);
+      block.segments = null;
+    }
     this.events.next({ type: 'block', streamId: msg.streamId, executorId, block, recordsStored: msg.recordsStored });
   }
 

@@ -47,6 +47,7 @@ export interface StopReceiver { streamId: number; reason: string }
 export interface BlockAdded { streamId: number; block: BlockMessage; replicaAttached: boolean; recordsStored: number }
 export interface ReceiverReport { streamId: number; event: string; receiverInfoJson: string; errorCountsJson: string; recordsStored: number }
 export interface RemoveBlocks { blockIds: string[] }
+export interface BlockReplicaPart { blockId: string }
 
 export interface Envelope {
   registerExecutor?: RegisterExecutor;
@@ -64,6 +65,7 @@ export interface Envelope {
   blockAdded?: BlockAdded;
   receiverReport?: ReceiverReport;
   removeBlocks?: RemoveBlocks;
+  blockReplicaPart?: BlockReplicaPart;
 }
 
 const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));
