@@ -88,6 +88,43 @@ test('under garbage, bad CRCs, gaps and truncation the device receiver stores ex
   }
 });
 
+test('placed on an executor, the device receiver stores the same good frames and its fault counts reach the driver', async () => {
+  jobs.batches.length = 0;
+  const stream = ['--count', '2000', '--size', '300', '--garbage', '0.05', '--bad-crc', '0.04', '--drop-seq', '0.03', '--truncate-last', '--seed', '11'];
+  const socketPath = join(dir, 'reference-placed.sock');
+  const reference = new DeviceSender(['--mode', 'unix', '--once', '--path', socketPath, ...stream]);
+  await reference.waitFor(/listening on/);
+  const expected = await frameUnixStream(socketPath);
+  await reference.summary();
+
+  const fifo = join(dir, 'placed.fifo');
+  const sender = new DeviceSender(['--path', fifo, ...stream]);
+  try {
+    await sender.waitFor(/waiting for a reader/);
+    const errors: { executorId: string; message: string }[] = [];
+    const { ssc } = await start({
+      job,
+      args: ['records', fifo],
+      conf: { executors: 2, batchDuration: '300ms', blockInterval: '50ms', receiverPlacement: 'executor' },
+      log: quiet,
+    });
+    ssc.addStreamingListener({ onReceiverError: (e) => errors.push({ executorId: e.receiverInfo.executorId, message: e.receiverInfo.lastErrorMessage }) });
+    const summary = await sender.summary();
+    await waitFor(() => allRecords().length >= summary.good_frames, 15_000, `${summary.good_frames} good frames`);
+    await sleep(400);
+    const counts = ssc.receivers[0]!.errorCounts;
+    await ssc.stop({ graceful: true });
+
+    assert.deepEqual(allRecords(), expected.records, 'the same frames as a bare reader, in order, once each');
+    assert.equal(counts.get('bad-crc'), summary.bad_crc, 'bad-crc reports');
+    assert.equal(counts.get('garbage'), summary.garbage_runs, 'garbage reports');
+    assert.equal(counts.get('truncated'), summary.truncated, 'truncated reports');
+    assert.ok(errors.length > 0 && errors.every((e) => /^[01]$/.test(e.executorId)), 'reports come from the executor running the receiver');
+  } finally {
+    sender.stop();
+  }
+});
+
 test('a FIFO that does not exist yet is waited for; when its writer goes away the receiver waits for the next one', async () => {
   jobs.batches.length = 0;
   const fifo = join(dir, 'later.fifo');
