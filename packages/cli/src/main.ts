@@ -1,6 +1,7 @@
 import { executorMain } from '@sluice/executor';
 import { MAIN_USAGE, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
 import { submit } from './submit';
+import type { StreamingConf } from '@sluice/streaming';
 
 function fail(message: string, usage: string): number {
   process.stderr.write(`sluice: ${message}\n\n${usage}`);
@@ -30,7 +31,8 @@ async function submitCommand(argv: string[]): Promise<number> {
   const { host, port } = pool.address;
   process.stderr.write(
     `sluice: started ${ssc.conf.appName}: ${pool.executorIds.length} executor(s), batch ${ssc.conf.batchDurationMs} ms, ` +
-      `block interval ${ssc.conf.blockIntervalMs} ms; executors connect to ${host}:${port}\n`,
+      `block interval ${ssc.conf.blockIntervalMs} ms, receivers ${receiverPlacementText(ssc.conf)}; ` +
+      `executors connect to ${host}:${port}\n`,
   );
   let stopping = false;
   const stop = (why: string) => {
@@ -67,4 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     default:
       return fail(`unknown command "${command}"`, MAIN_USAGE);
   }
+}
+
+function receiverPlacementText(conf: StreamingConf): string {
+  if (conf.receiverPlacement === 'driver') return 'in the driver';
+  return `on executors (${conf.blockReplication === 2 ? 'a copy of each block on the driver' : 'blocks kept on one executor only'})`;
 }
