@@ -160,11 +160,13 @@ export class ExecutorPool implements TaskBackend {
     const proc = launchLocalExecutor(id, host, port, this.conf.executorCores, this.log);
     this.launching.set(id, proc);
     proc.child.on('exit', (code, signal) => {
-      this.launching.delete(id);
+      // Still "launching" at exit: it never registered. Otherwise its loss may already
+      // have been handled when its connection closed, just before the exit.
+      const neverRegistered = this.launching.delete(id);
       const handle = this.executors.get(id);
       const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
       if (handle) this.lose(handle, `executor process ${how}`);
-      else if (!this.stopping) this.log(`executor ${id} ${how} before registering${tailOf(proc)}`);
+      else if (neverRegistered && !this.stopping) this.log(`executor ${id} ${how} before registering${tailOf(proc)}`);
       this.maybeRelaunch();
     });
   }
