@@ -7,11 +7,9 @@ import type { ShippedBlock } from '@sluice/streaming';
  */
 export class BlockStore {
   private readonly blocks = new Map<string, ShippedBlock>();
-  private bytes = 0;
 
   put(block: ShippedBlock): void {
     this.blocks.set(block.blockId, block);
-    this.bytes += block.byteLength;
   }
 
   get(blockId: string): ShippedBlock | undefined {
@@ -19,17 +17,6 @@ export class BlockStore {
   }
 
   remove(blockId: string): void {
-    const block = this.blocks.get(blockId);
-    if (!block) return;
     this.blocks.delete(blockId);
-    this.bytes -= block.byteLength;
-  }
-
-  get size(): number {
-    return this.blocks.size;
-  }
-
-  get totalBytes(): number {
-    return this.bytes;
   }
 }

@@ -320,9 +320,9 @@ export class ExecutorPool implements TaskBackend {
     const prefetch = this.conf.taskPrefetch ?? 0;
     const now = Date.now();
     let retryInMs: number | null = null;
+    const slots = [...this.executors.values()].map((e) => ({ id: e.id, ready: e.ready, free: e.cores + prefetch - e.running.size }));
     for (let i = 0; i < this.queue.length; ) {
       const task = this.queue[i]!;
-      const slots = [...this.executors.values()].map((e) => ({ id: e.id, ready: e.ready, free: e.cores + prefetch - e.running.size }));
       const placement = placeTask(task.spec, task.queuedAt, slots, now, this.conf.localityWaitMs);
       if (placement.kind === 'wait') {
         if (placement.retryInMs !== null) retryInMs = Math.min(retryInMs ?? Infinity, placement.retryInMs);
@@ -335,6 +335,7 @@ export class ExecutorPool implements TaskBackend {
         continue;
       }
       const target = this.executors.get(placement.executorId)!;
+      slots.find((s) => s.id === target.id)!.free--;
       task.executorId = target.id;
       target.running.add(task.taskId);
       this.inFlight.set(task.taskId, task);

@@ -46,12 +46,12 @@ export class ExecutorReceivers {
       return;
     }
     const bus = new ListenerBus();
-    const supervisor: ReceiverSupervisor = new ReceiverSupervisor(stream.receiver, {
+    const supervisor = new ReceiverSupervisor(stream.receiver, {
       blockIntervalMs: this.conf.blockIntervalMs,
       restartDelayMs: this.conf.receiverRestartDelayMs,
       maxRate: this.conf.receiverMaxRate,
       bus,
-      onBlock: (id, block) => this.onBlock(id, block, replication, supervisor),
+      onBlock: (id, block) => this.onBlock(id, block, replication),
       log: this.log,
       executorId: this.executorId,
       host: hostname(),
@@ -65,7 +65,6 @@ export class ExecutorReceivers {
           event: kind,
           receiverInfoJson: JSON.stringify(event.payload.receiverInfo),
           errorCountsJson: JSON.stringify(Object.fromEntries(supervisor.errorCounts)),
-          recordsStored: supervisor.recordsStored,
         },
       });
     });
@@ -85,20 +84,13 @@ export class ExecutorReceivers {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id, reason)));
   }
 
-  private onBlock(streamId: number, block: ShippedBlock, replication: number, supervisor: ReceiverSupervisor): void {
+  private onBlock(streamId: number, block: ShippedBlock, replication: number): void {
     const held: ShippedBlock = { ...block, heldBy: this.executorId };
     this.store.put(held);
     if (replication > 1) {
       for (const part of replicaParts(block.segments ?? [])) this.rpc.send({ blockReplicaPart: { blockId: block.blockId } }, part);
     }
-    this.rpc.send({
-      blockAdded: {
-        streamId,
-        block: toBlockMessage(held),
-        replicaAttached: replication > 1,
-        recordsStored: supervisor.recordsStored,
-      },
-    });
+    this.rpc.send({ blockAdded: { streamId, block: toBlockMessage(held), replicaAttached: replication > 1 } });
   }
 }
 

@@ -123,7 +123,7 @@ export class ReceiverPlacement implements ReceiverHost {
       this.log(`block ${msg.block.blockId} from executor ${executorId}: the replica is incomplete; keeping it only on the executor`);
       block.segments = null;
     }
-    this.events.next({ type: 'block', streamId: msg.streamId, executorId, block, recordsStored: msg.recordsStored });
+    this.events.next({ type: 'block', streamId: msg.streamId, executorId, block });
   }
 
   receiverReport(executorId: string, msg: ReceiverReport): void {
@@ -145,7 +145,6 @@ export class ReceiverPlacement implements ReceiverHost {
       event,
       info: JSON.parse(msg.receiverInfoJson) as ReceiverInfo,
       errorCounts: JSON.parse(msg.errorCountsJson || '{}') as Record<string, number>,
-      recordsStored: msg.recordsStored,
     });
   }
 

@@ -44,8 +44,8 @@ export interface BatchDone { batchTime: number }
 export interface Shutdown { reason: string }
 export interface StartReceiver { streamId: number; replication: number }
 export interface StopReceiver { streamId: number; reason: string }
-export interface BlockAdded { streamId: number; block: BlockMessage; replicaAttached: boolean; recordsStored: number }
-export interface ReceiverReport { streamId: number; event: string; receiverInfoJson: string; errorCountsJson: string; recordsStored: number }
+export interface BlockAdded { streamId: number; block: BlockMessage; replicaAttached: boolean }
+export interface ReceiverReport { streamId: number; event: string; receiverInfoJson: string; errorCountsJson: string }
 export interface RemoveBlocks { blockIds: string[] }
 export interface BlockReplicaPart { blockId: string }
 

@@ -1,5 +1,6 @@
 import { serialize } from 'node:v8';
 import type { ShippedBlock } from '../rdd/task-env';
+import { continues } from './slab-reader';
 
 /** Bytes between two records of one chunk (framing headers) still kept in one run. */
 const MAX_GAP_BYTES = 256;
@@ -139,12 +140,12 @@ export class BlockBuilder {
 
   /**
    * Appends a run, merged with the previous one when it continues it in memory: a
-   * receiver reading into slabs (see SlabReader) gets large frames as views of adjacent
+   * receiver reading into slabs (see slabReader) gets large frames as views of adjacent
    * reads, which join back into one view instead of one run per read.
    */
   private pushRun(run: Buffer): void {
     const last = this.runs[this.runs.length - 1];
-    if (last && last.buffer === run.buffer && last.byteOffset + last.byteLength === run.byteOffset) {
+    if (last && continues(last, run)) {
       this.runs[this.runs.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.byteLength + run.byteLength);
     } else {
       this.runs.push(run);

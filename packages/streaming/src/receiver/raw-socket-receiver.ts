@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { LengthPrefixedFramer, rawBlockOffsets, type FrameSink } from '@sluice/protocol';
 import { Receiver } from './receiver';
-import { joinAdjacent, RATE_LIMITED_READ, slabReader } from './slab-reader';
+import { joinAdjacent, slabReader } from './slab-reader';
 
 /**
  * rawSocketStream: the sender has already grouped records into blocks (see
@@ -48,7 +48,7 @@ export class RawSocketReceiver extends Receiver<Buffer> {
         this.restart(`connection to ${this.host}:${this.port} reset after a corrupt frame`, undefined, 0);
       }
     };
-    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.maxReadBytes()) });
+    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.isRateLimited) });
     this.socket = socket;
     let connected = false;
     socket.on('connect', () => (connected = true));
@@ -60,10 +60,6 @@ export class RawSocketReceiver extends Receiver<Buffer> {
     socket.on('close', (hadError) => {
       if (this.socket === socket && !hadError) this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
     });
-  }
-
-  private maxReadBytes(): number {
-    return (this.supervisor?.rateLimit ?? 0) > 0 ? RATE_LIMITED_READ : Infinity;
   }
 
   onStop(): void {

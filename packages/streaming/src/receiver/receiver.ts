@@ -87,6 +87,11 @@ export abstract class Receiver<T> {
     return this.supervisor?.rateDelay(records) ?? 0;
   }
 
+  /** Whether receiverMaxRate (or backpressure) limits this receiver now. */
+  protected get isRateLimited(): boolean {
+    return (this.supervisor?.rateLimit ?? 0) > 0;
+  }
+
   private requireSupervisor(): ReceiverSupervisor {
     if (!this.supervisor) throw new Error(`receiver ${this.name} is not running: store() was called before onStart()`);
     return this.supervisor;

@@ -5,7 +5,7 @@ const MAX_SLAB = 16 * 1024 * 1024;
 /** A read that leaves less room than this starts a new slab. */
 const MIN_READ = 64 * 1024;
 /** Reads of a rate-limited receiver: what Node reads at a time by default. */
-export const RATE_LIMITED_READ = 64 * 1024;
+const RATE_LIMITED_READ = 64 * 1024;
 
 /**
  * Socket reads straight into large slabs (net.connect's `onread`), for receivers.
@@ -28,8 +28,8 @@ export const RATE_LIMITED_READ = 64 * 1024;
  */
 export function slabReader(
   onChunk: (chunk: Buffer) => boolean | void,
-  /** The largest read wanted now: a rate-limited receiver reads in small steps, so that its pauses keep it near its rate. */
-  maxReadBytes: () => number = () => Infinity,
+  /** Whether the receiver is rate-limited now: it then reads in small steps, so that its pauses keep it near its rate. */
+  rateLimited: () => boolean = () => false,
 ): OnReadOpts {
   let slabSize = MIN_SLAB;
   let slab = Buffer.allocUnsafe(slabSize);
@@ -40,7 +40,7 @@ export function slabReader(
         slab = Buffer.allocUnsafe(slabSize);
         used = 0;
       }
-      return slab.subarray(used, Math.min(slab.length, used + maxReadBytes()));
+      return rateLimited() ? slab.subarray(used, Math.min(slab.length, used + RATE_LIMITED_READ)) : slab.subarray(used);
     },
     callback: (nread: number, buf: Uint8Array) => {
       const room = buf.byteLength;
@@ -60,11 +60,11 @@ export function slabReader(
 export function joinAdjacent(pieces: Buffer[], length: number): Buffer {
   const first = pieces[0];
   if (!first) return Buffer.alloc(0);
-  let end = first.byteOffset + first.byteLength;
-  for (let i = 1; i < pieces.length; i++) {
-    const p = pieces[i]!;
-    if (p.buffer !== first.buffer || p.byteOffset !== end) return Buffer.concat(pieces, length);
-    end += p.byteLength;
-  }
+  for (let i = 1; i < pieces.length; i++) if (!continues(pieces[i - 1]!, pieces[i]!)) return Buffer.concat(pieces, length);
   return Buffer.from(first.buffer, first.byteOffset, length);
+}
+
+/** Whether `next` starts in memory exactly where `prev` ends (two reads into one slab). */
+export function continues(prev: Uint8Array, next: Uint8Array): boolean {
+  return prev.buffer === next.buffer && prev.byteOffset + prev.byteLength === next.byteOffset;
 }

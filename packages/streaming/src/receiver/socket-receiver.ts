@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { FrameSink } from '@sluice/protocol';
 import type { Converter } from '../converters/converter';
 import { Receiver } from './receiver';
-import { RATE_LIMITED_READ, slabReader } from './slab-reader';
+import { slabReader } from './slab-reader';
 
 /**
  * Connects to host:port and stores the records a converter's framer finds in the byte
@@ -59,7 +59,7 @@ export class SocketReceiver<T> extends Receiver<T> {
       }
       this.throttle(socket, (this.supervisor?.recordsStored ?? 0) - before);
     };
-    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.maxReadBytes()) });
+    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.isRateLimited) });
     this.socket = socket;
     let connected = false;
     socket.on('connect', () => {
@@ -75,10 +75,6 @@ export class SocketReceiver<T> extends Receiver<T> {
       if (this.socket !== socket || hadError) return;
       this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
     });
-  }
-
-  private maxReadBytes(): number {
-    return (this.supervisor?.rateLimit ?? 0) > 0 ? RATE_LIMITED_READ : Infinity;
   }
 
   onStop(): void {

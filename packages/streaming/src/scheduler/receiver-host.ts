@@ -12,7 +12,7 @@ export interface ReceiverToPlace {
 
 /** What executors running receivers tell the driver. */
 export type ReceiverHostEvent =
-  | { type: 'block'; streamId: number; executorId: string; block: ShippedBlock; recordsStored: number }
+  | { type: 'block'; streamId: number; executorId: string; block: ShippedBlock }
   | {
       type: 'report';
       streamId: number;
@@ -20,7 +20,6 @@ export type ReceiverHostEvent =
       event: 'started' | 'error' | 'stopped';
       info: ReceiverInfo;
       errorCounts: Record<string, number>;
-      recordsStored: number;
     };
 
 /**
