@@ -4,18 +4,14 @@
  * the project.
  */
 
+import { SeededRandom } from '@sluice/sender/random';
+
 type Draw = (w: number, h: number, rnd: () => number) => string;
 
-/** mulberry32: small, fast, and good enough to pick colours and positions. */
+/** A seeded generator (the sender's mulberry32) as a plain function, for the drawings. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 // Hues from yellow-green round to magenta: skin tones (reds and oranges) make a
