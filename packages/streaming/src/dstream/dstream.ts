@@ -35,7 +35,7 @@ export abstract class DStream<T> {
   getOrCompute(time: number): RDD<T> {
     let rdd = this.generated.get(time);
     if (!rdd) {
-      rdd = runInChildScope(`d${this.id}`, () => this.compute(time));
+      rdd = runInChildScope(`d${this.id}`, () => this.compute(time), time);
       this.generated.set(time, rdd);
     }
     return rdd;

@@ -16,14 +16,14 @@ export abstract class InputDStream<T> extends DStream<T> {
     graph.addInput(this as InputDStream<unknown>);
   }
 
-  /** The id its RDD gets: the first RDD created in this stream's scope. */
-  get rddIdFor(): string {
-    return `d${this.id}.0`;
+  /** The id its RDD of batch `time` gets: the first RDD created in this stream's scope. */
+  rddIdFor(time: number): string {
+    return `d${this.id}.0@${time}`;
   }
 
   protected compute(time: number): InputRDD<T> {
     if (this.graph.mode === 'driver') return this.computeOnDriver(time);
-    const descriptor = currentScope().inputs?.get(this.rddIdFor);
+    const descriptor = currentScope().inputs?.get(this.rddIdFor(time));
     if (descriptor === undefined) {
       throw new Error(`no input metadata for ${this} at ${time}: the driver did not send it with the task`);
     }

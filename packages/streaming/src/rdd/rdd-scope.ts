@@ -7,10 +7,12 @@ import type { JobRunner } from './job-runner';
  * RDD ids must come out the same on the driver and on every executor, because a task
  * names the RDD it computes by id and the executor finds it by rebuilding the lineage
  * from the job module. So ids are not taken from a global counter (whose value depends
- * on what else ran before) but from the scope that creates them: "d7.0" is the first RDD
- * DStream 7 created for a batch, "o2.3" the fourth RDD that output operation 2's
- * foreachRDD function created. AsyncLocalStorage keeps the scope across awaits inside
- * an async foreachRDD function.
+ * on what else ran before) but from the scope that creates them: "d7.0@T" is the first
+ * RDD DStream 7 created for batch T, "o2.3@T" the fourth RDD that output operation 2's
+ * foreachRDD function created for batch T. The batch time is part of the id because one
+ * lineage can span many batches (a window reads the RDDs of several batches, a state
+ * stream the previous batch's state): without it two batches' "d7.0" would be one RDD.
+ * AsyncLocalStorage keeps the scope across awaits inside an async foreachRDD function.
  */
 export interface RddScope {
   readonly prefix: string;
@@ -39,7 +41,7 @@ export function currentScope(): RddScope {
 
 export function nextRddId(): string {
   const scope = currentScope();
-  return `${scope.prefix}.${scope.counter++}`;
+  return `${scope.prefix}.${scope.counter++}@${scope.batchTime}`;
 }
 
 export function runInScope<R>(
@@ -49,11 +51,21 @@ export function runInScope<R>(
   return storage.run({ ...fields, counter: 0, actionCounter: 0 }, fn);
 }
 
-/** A nested scope sharing the runner, batch and inputs of the current one. */
-export function runInChildScope<R>(prefix: string, fn: () => R): R {
+/**
+ * A nested scope sharing the runner and inputs of the current one. `batchTime` is the
+ * batch whose RDDs it creates: a window computing an earlier batch of its parent passes
+ * that batch's time, so the parent's RDD gets the id it had (or will have) in its own batch.
+ */
+export function runInChildScope<R>(prefix: string, fn: () => R, batchTime?: number): R {
   const parent = currentScope();
   return runInScope(
-    { prefix, batchTime: parent.batchTime, runner: parent.runner, inputs: parent.inputs, outputOp: parent.outputOp },
+    {
+      prefix,
+      batchTime: batchTime ?? parent.batchTime,
+      runner: parent.runner,
+      inputs: parent.inputs,
+      outputOp: parent.outputOp,
+    },
     fn,
   );
 }
