@@ -146,7 +146,11 @@ export class StreamingContext {
     activeContext = this;
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
-      else this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      else if (e.type === 'removed') this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      else {
+        const { executorId, time, runningTasks, memoryBytes } = e;
+        this.bus.post({ type: 'onExecutorHeartbeat', payload: { heartbeat: { executorId, time, runningTasks, memoryBytes } } });
+      }
     });
     try {
       await backend.start({
@@ -198,6 +202,7 @@ export class StreamingContext {
       this.jobScheduler,
       backend,
       this.log,
+      (event) => this.bus.post(event),
     );
     await Promise.all(this.graph.inputs.map((s) => s.start()));
     await this.receiverTracker.start();
@@ -266,6 +271,11 @@ export class StreamingContext {
   /** Batches finished so far (the newest retainedBatches), for the UI and tests. */
   get completedBatches() {
     return this.jobScheduler?.completedBatches ?? [];
+  }
+
+  /** Received blocks not yet freed, by holder (an executor id or 'driver'), for the UI. */
+  blocksHeld(): Map<string, { blocks: number; bytes: number }> {
+    return this.blocks.holdings();
   }
 
   /** The receivers, wherever they run, for metrics (records stored, error counts). */

@@ -1,5 +1,6 @@
 import { concatMap, timer, type Subscription } from 'rxjs';
 import type { DStreamGraph } from '../dstream/dstream-graph';
+import type { StreamingEvent } from '../listener/streaming-listener';
 import type { JobRunner } from '../rdd/job-runner';
 import { runInScope } from '../rdd/rdd-scope';
 import { DAGScheduler } from './dag-scheduler';
@@ -29,6 +30,7 @@ export class JobGenerator {
     private readonly scheduler: JobScheduler,
     private readonly backend: TaskBackend,
     private readonly log: (line: string) => void,
+    private readonly post: (event: StreamingEvent) => void = () => {},
   ) {}
 
   get lastBatchTime(): number {
@@ -72,7 +74,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.post)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
