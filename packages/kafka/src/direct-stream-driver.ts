@@ -38,6 +38,8 @@ export class DirectStreamDriver {
   private owner: TransactionalOffsetsOwner | null = null;
   private stopping = false;
   private stopped = false;
+  /** Log-end offsets fetched when each batch in flight was cut, by batch time. */
+  private readonly logEndOffsets = new Map<number, Map<string, number>>();
   private readonly inFlightWaiters: (() => void)[] = [];
   private readonly prepareOutage: OutageLog;
 
@@ -75,6 +77,7 @@ export class DirectStreamDriver {
         batchDurationMs: this.batchDurationMs,
       });
       this.tracker.cutBatch(time, until);
+      this.logEndOffsets.set(time, latest);
       this.prepareOutage.recovered(`resuming at ${this.describePositions()}`);
     } catch (err) {
       this.prepareOutage.failed(err);
@@ -86,6 +89,11 @@ export class DirectStreamDriver {
   /** The ranges of batch `time` (none if Kafka could not be asked). */
   rangesOf(time: number): readonly OffsetRange[] {
     return this.tracker.batch(time)?.ranges ?? [];
+  }
+
+  /** The log-end offset of a partition when batch `time` was cut: what lag is measured against. */
+  logEndOffsetAt(time: number, topic: string, partition: number): number | undefined {
+    return this.logEndOffsets.get(time)?.get(tpKey(topic, partition));
   }
 
   /** True while batch `time` still counts: no failure has rewound the stream since it was cut. */
@@ -106,6 +114,7 @@ export class DirectStreamDriver {
       this.committer.batchSucceeded(time);
     }
     this.tracker.finishBatch(time);
+    this.logEndOffsets.delete(time);
     if (this.tracker.batchesInFlight === 0) for (const w of this.inFlightWaiters.splice(0)) w();
   }
 

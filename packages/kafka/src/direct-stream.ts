@@ -85,7 +85,16 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
       streamId: this.id,
       numRecords,
       bytes: 0,
-      metadata: { offsets: ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })) },
+      metadata: {
+        offsets: ranges.map((r) => ({
+          topic: r.topic,
+          partition: r.partition,
+          fromOffset: r.fromOffset,
+          untilOffset: r.untilOffset,
+          // The partition's end when the batch was cut: its lag is logEndOffset - untilOffset.
+          logEndOffset: this.driver!.logEndOffsetAt(time, r.topic, r.partition) ?? r.untilOffset,
+        })),
+      },
     };
   }
 
