@@ -10,6 +10,8 @@ export interface SubmitOptions {
   args?: string[];
   conf?: StreamingConfInput;
   log?: (line: string) => void;
+  /** Called after the job built its graph, before the context starts (the UI attaches here). */
+  beforeStart?: (ssc: StreamingContext) => void | Promise<void>;
 }
 
 export interface SubmittedApp {
@@ -34,6 +36,7 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
     throw new Error(`${options.job} must export its job: \`export default function job(ssc, args) { ... }\``);
   }
   await job(ssc, args);
+  await options.beforeStart?.(ssc);
   if (ssc.state === 'initialized') await ssc.start();
   return { ssc, pool };
 }

@@ -51,7 +51,7 @@ export class DAGScheduler implements JobRunner {
     const mapOutputs: MapOutputs = new Map();
     for (const shuffle of all.filter((r): r is ShuffledRDD<unknown, unknown, unknown> => r instanceof ShuffledRDD)) {
       const parent = shuffle.parent;
-      const outcomes = await this.runStage(base, shuffle.id, parent.numPartitions, (p) => ({
+      const outcomes = await this.runStage(base, `${shuffle.id}/map`, parent.numPartitions, (p) => ({
         ...base,
         stageRdd: shuffle.id,
         shuffleId: shuffle.shuffleId,
