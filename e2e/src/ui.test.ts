@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { startHistoryServer } from '@sluice/ui';
+import { startHistoryServer, UiServer, UiStore } from '@sluice/ui';
+import { syntheticBatch, syntheticRun } from '@sluice/ui/testing';
 import { BOOM_MESSAGE } from '../fixtures/ui-job';
 import { launchBrowser, lineSource, startUiJob } from '../fixtures/ui-helpers';
 import { waitFor } from './helpers';
@@ -189,5 +190,37 @@ describe('web UI', { timeout: 120_000 }, () => {
       await ui.stop();
     }
   });
-});
 
+  test('with 10,000 batches retained the Streaming page loads, pages its table, and keeps up with new batches', async () => {
+    const store = new UiStore();
+    for (const e of syntheticRun({ batches: 12_000 })) store.apply(e);
+    const server = new UiServer(store, { port: 0 });
+    await server.start();
+    const page = await browser.newPage();
+    try {
+      const t0 = Date.now();
+      await page.goto(`${server.url}/streaming/`);
+      await page.waitForSelector('body[data-ready]');
+      const loadMs = Date.now() - t0;
+      assert.equal(await textOf(page, '#n-retained'), '10,000');
+      assert.equal(await textOf(page, '#stat-completed'), '12,000');
+      assert.equal(await page.locator('#completed-batches tbody tr').count(), 50, 'one page of the table');
+      await page.click('#older');
+      await page.waitForFunction('document.querySelector("#page-info").textContent.startsWith("batches 51-")');
+
+      // New batches keep arriving: each push must reach the page promptly.
+      const t1 = Date.now();
+      let i = 12_000;
+      const start = 1_700_000_000_000;
+      for (; i < 12_020; i++) {
+        for (const e of syntheticBatch(start + (i + 1) * 1000, i)) store.apply(e);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await waitForNumber(page, '#stat-completed', (n) => n === 12_020, 'the 20 new batches');
+      console.log(`# 10,000 retained batches: page ready in ${loadMs} ms; 20 new batches shown ${Date.now() - t1} ms after the first`);
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+});
