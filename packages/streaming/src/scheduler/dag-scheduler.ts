@@ -28,6 +28,7 @@ export class DAGScheduler implements JobRunner {
     private readonly backend: TaskBackend,
     private readonly batchTime: number,
     private readonly outputOp: number,
+    private readonly zeroTime: number,
     /** Where task and stage events go (the context's listener bus). */
     private readonly post: (event: StreamingEvent) => void = () => {},
   ) {}
@@ -41,6 +42,7 @@ export class DAGScheduler implements JobRunner {
     for (const r of all) if (r instanceof InputRDD) inputs[r.id] = r.descriptor();
     const base = {
       batchTime: this.batchTime,
+      zeroTime: this.zeroTime,
       outputOp: this.outputOp,
       actionIndex,
       actionKind: action.kind,
