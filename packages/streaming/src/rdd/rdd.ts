@@ -75,6 +75,18 @@ export abstract class RDD<T> {
     return records.slice();
   }
 
+  /**
+   * Hands the records of a partition to `sink` one at a time, in order. Readers that
+   * consume records one by one (a shuffle's map side) use it: a chain of map, flatMap and
+   * filter over a block then runs record by record, never building the arrays in
+   * between. This default reads the partition through iterator() (so persisted
+   * partitions are kept and reused); RDDs that can stream override it.
+   */
+  async forEachRecord(partition: number, env: TaskEnv, sink: (record: T) => void): Promise<void> {
+    const records = await this.iterator(partition, env);
+    for (let i = 0; i < records.length; i++) sink(records[i]!);
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
     const persisted = this.level === StorageLevel.NONE ? '' : ` ${this.level}`;
