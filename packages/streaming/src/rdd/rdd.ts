@@ -28,6 +28,17 @@ export abstract class RDD<T> {
   /** Computes one partition; runs inside a task on an executor. */
   abstract compute(partition: number, env: TaskEnv): Promise<T[]>;
 
+  /**
+   * The same partition as a sequence of chunks, for actions and shuffle writes that can
+   * take it a piece at a time (see partition-chunks.ts). By default one chunk: the whole
+   * partition. Input RDDs that read from outside (a Kafka offset range) yield as they
+   * read, and element-wise transformations pass chunks through, so a task's memory is
+   * bounded by a chunk rather than by its partition.
+   */
+  async *computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    yield await this.compute(partition, env);
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
     const head = `${indent}(${this.numPartitions}) ${this.name} [${this.id}]`;
