@@ -91,4 +91,32 @@ describe('Kafka direct stream over a range far larger than an executor holds', {
       await ssc.stop();
     }
   });
+
+  test('countFromOffsets: count() and isEmpty() answer from the offsets without reading, markers included', async () => {
+    counted.length = 0;
+    const topic = uniqueName('count-offsets');
+    await k.admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    const producer = k.kafka.producer({ transactionalId: uniqueName('count-offsets-tx'), idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    try {
+      // 10 records in partition 0 and one commit marker after them: 11 offsets, 10 records.
+      const tx = await producer.transaction();
+      await tx.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `v${i}` })) });
+      await tx.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    const { ssc } = await start({ job, args: [k.brokers, topic, uniqueName('g'), String(MiB), 'true'], conf: { executors: 1, batchDuration: '300ms' }, log: () => undefined });
+    try {
+      await waitFor(() => counted.length >= 2, 30_000, 'two batches');
+    } finally {
+      await ssc.stop();
+    }
+    const [first, second] = counted;
+    // Answered from the offsets: the marker counts, which is why the option is off by default.
+    assert.equal(first!.count, 11);
+    assert.equal(first!.empty, false);
+    assert.equal(second!.count, 0);
+    assert.equal(second!.empty, true);
+  });
 });
