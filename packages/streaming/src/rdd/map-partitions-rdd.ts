@@ -33,7 +33,7 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
     // Element-wise, the input is taken a chunk at a time even here, so a filter over a
     // large Kafka range holds what passes, not the range.
     if (this.elementWise) return gatherChunks(this.computeChunks(partition, env));
-    const items = await this.parent.compute(partition, env);
+    const items = await this.parent.iterator(partition, env);
     return this.f(items, partition);
   }
 
@@ -42,7 +42,7 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
       yield await this.compute(partition, env);
       return;
     }
-    for await (const chunk of this.parent.computeChunks(partition, env)) {
+    for await (const chunk of this.parent.chunks(partition, env)) {
       const out = await this.f(chunk, partition);
       if (out.length > 0) yield out;
     }

@@ -24,12 +24,12 @@ export class UnionRDD<T> extends RDD<T> {
 
   compute(partition: number, env: TaskEnv): Promise<T[]> {
     const [parent, inParent] = this.locate(partition);
-    return parent.compute(inParent, env);
+    return parent.iterator(inParent, env);
   }
 
   override computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
     const [parent, inParent] = this.locate(partition);
-    return parent.computeChunks(inParent, env);
+    return parent.chunks(inParent, env);
   }
 
   private locate(partition: number): [RDD<T>, number] {

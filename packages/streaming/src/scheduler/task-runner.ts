@@ -27,12 +27,12 @@ export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: Ta
   // Both ends take the partition in chunks where they can (see rdd/partition-chunks.ts).
   if (task.shuffleId) {
     if (!(target instanceof ShuffledRDD)) throw new Error(`RDD ${task.stageRdd} is not a shuffle`);
-    const buckets = await target.writeMapOutputChunks(target.parent.computeChunks(task.partition, env), task.partition);
+    const buckets = await target.writeMapOutputChunks(target.parent.chunks(task.partition, env), task.partition);
     return { result: EMPTY, shuffleBuckets: buckets };
   }
   const action = job.action;
   const partial = action.perChunks
-    ? await action.perChunks(target.computeChunks(task.partition, env), task.partition)
-    : await action.perPartition(await target.compute(task.partition, env), task.partition);
+    ? await action.perChunks(target.chunks(task.partition, env), task.partition)
+    : await action.perPartition(await target.iterator(task.partition, env), task.partition);
   return { result: serialize(partial), shuffleBuckets: [] };
 }
