@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   collectAction,
   countAction,
+  foreachAction,
   foreachPartitionAction,
   reduceAction,
   takeAction,
@@ -88,6 +89,7 @@ proto.map = function (this: AnyRDD, f: (v: unknown) => unknown) {
       return out;
     },
     'MapPartitionsRDD(map)',
+    true,
     (v, emit) => emit(f(v)),
   );
 };
@@ -101,6 +103,7 @@ proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
       return out;
     },
     'MapPartitionsRDD(flatMap)',
+    true,
     (v, emit) => {
       const many = f(v);
       if (Array.isArray(many)) for (let i = 0; i < many.length; i++) emit(many[i]);
@@ -110,7 +113,7 @@ proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
 };
 
 proto.filter = function (this: AnyRDD, f: (v: unknown) => boolean) {
-  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)', (v, emit) => {
+  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)', true, (v, emit) => {
     if (f(v)) emit(v);
   });
 };
@@ -207,9 +210,7 @@ proto.foreachPartition = function (this: AnyRDD, f: (items: any[], p: number) =>
 };
 
 proto.foreach = function (this: AnyRDD, f: (v: any) => void | Promise<void>) {
-  return this.foreachPartition(async (items) => {
-    for (const x of items) await f(x);
-  });
+  return this.runAction(foreachAction(f));
 };
 
 /**

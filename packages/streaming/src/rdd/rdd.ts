@@ -76,15 +76,42 @@ export abstract class RDD<T> {
   }
 
   /**
+   * The same partition as a sequence of chunks, for actions and shuffle writes that can
+   * take it a piece at a time (see partition-chunks.ts). By default one chunk: the whole
+   * partition. Input RDDs that read from outside (a Kafka offset range) yield as they
+   * read, and element-wise transformations pass chunks through, so a task's memory is
+   * bounded by a chunk rather than by its partition.
+   */
+  async *computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    yield await this.compute(partition, env);
+  }
+
+  /**
+   * The chunked counterpart of iterator(): what chunked readers (element-wise children,
+   * folding actions, a shuffle's map side) call. A persisted partition comes whole, from
+   * the cache or computed and kept (a kept partition is held anyway); otherwise the
+   * partition streams from computeChunks.
+   */
+  async *chunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    if (this.level === StorageLevel.NONE) {
+      yield* this.computeChunks(partition, env);
+      return;
+    }
+    yield await this.iterator(partition, env);
+  }
+
+  /**
    * Hands the records of a partition to `sink` one at a time, in order. Readers that
    * consume records one by one (a shuffle's map side) use it: a chain of map, flatMap and
    * filter over a block then runs record by record, never building the arrays in
-   * between. This default reads the partition through iterator() (so persisted
-   * partitions are kept and reused); RDDs that can stream override it.
+   * between. This default takes the partition's chunks (so persisted partitions are
+   * kept and reused, and a chunked source is read a chunk at a time); RDDs that can
+   * stream record by record override it.
    */
   async forEachRecord(partition: number, env: TaskEnv, sink: (record: T) => void): Promise<void> {
-    const records = await this.iterator(partition, env);
-    for (let i = 0; i < records.length; i++) sink(records[i]!);
+    for await (const chunk of this.chunks(partition, env)) {
+      for (let i = 0; i < chunk.length; i++) sink(chunk[i]!);
+    }
   }
 
   /** The lineage as text, one RDD a line, for debugging. */
