@@ -60,6 +60,12 @@ export interface StreamingConf {
    * it runs elsewhere with the driver's replica (Spark's spark.locality.wait).
    */
   localityWaitMs: number;
+  /**
+   * Where checkpoints of state and windows go (ssc.checkpoint(dir) sets it). Null: the
+   * driver makes a temporary directory per application at start (fine for executors on
+   * this host; executors elsewhere need a shared directory).
+   */
+  checkpointDir: string | null;
 }
 
 export type StreamingConfInput = Partial<
@@ -100,6 +106,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     receiverPlacement: input.receiverPlacement ?? 'driver',
     blockReplication: input.blockReplication ?? 1,
     localityWaitMs: parseDuration(input.localityWait ?? 3000, 'locality wait'),
+    checkpointDir: input.checkpointDir ?? null,
   };
   validateConf(conf);
   return conf;

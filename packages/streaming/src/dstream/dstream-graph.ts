@@ -13,6 +13,8 @@ export class DStreamGraph {
   readonly inputs: InputDStream<unknown>[] = [];
   readonly outputs: OutputDStream<unknown>[] = [];
   private frozen = false;
+  /** Where checkpoints go: ssc.checkpoint(dir), or a per-application temp dir (checkpoint/). */
+  checkpointDir: string | null = null;
 
   constructor(
     readonly mode: 'driver' | 'executor',
@@ -57,6 +59,11 @@ export class DStreamGraph {
   /** Forgets the RDDs of batches up to `time` once they are done. */
   forget(time: number): void {
     for (const s of this.streams) s.forget(time);
+  }
+
+  /** Streams that are checkpointed (state, windows with an inverse function, checkpoint(interval)). */
+  streamsToCheckpoint(): DStream<unknown>[] {
+    return this.streams.filter((s) => s.checkpointIntervalSetMs !== null || s.mustCheckpoint);
   }
 
   /** A fingerprint of the graph's shape, compared between driver and executors. */
