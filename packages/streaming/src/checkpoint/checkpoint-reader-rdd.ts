@@ -21,9 +21,17 @@ export class CheckpointReaderRDD<T> extends RDD<T> {
   ) {
     super(cut.rddId);
     this.numPartitions = cut.numPartitions;
+    this.checkpointCut = cut;
   }
 
-  async compute(partition: number, _env: TaskEnv): Promise<T[]> {
-    return this.codec.decode(await readPartitionFile(this.cut.dir, this.cut.rddId, partition));
+  compute(partition: number, _env: TaskEnv): Promise<T[]> {
+    return readCheckpointedPartition(this, partition, this.codec);
   }
+}
+
+/** A partition of a checkpointed RDD, read back from its file. */
+export async function readCheckpointedPartition<T>(rdd: RDD<T>, partition: number, codec: PartitionCodec<T>): Promise<T[]> {
+  const cut = rdd.checkpointCut;
+  if (!cut) throw new Error(`${rdd.id} is not checkpointed`);
+  return codec.decode(await readPartitionFile(cut.dir, cut.rddId, partition));
 }

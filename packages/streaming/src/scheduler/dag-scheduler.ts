@@ -28,6 +28,7 @@ export class DAGScheduler implements JobRunner {
     private readonly backend: TaskBackend,
     private readonly batchTime: number,
     private readonly outputOp: number,
+    private readonly zeroTime: number,
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -43,6 +44,7 @@ export class DAGScheduler implements JobRunner {
     }
     const base = {
       batchTime: this.batchTime,
+      zeroTime: this.zeroTime,
       outputOp: this.outputOp,
       actionIndex,
       actionKind: action.kind,

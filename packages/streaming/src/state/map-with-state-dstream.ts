@@ -33,8 +33,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends RecursiveDStream<Re
     const prev = this.previous(time) ?? this.initialRecords(time);
     const data = (this.parent as DStream<[K, V]>).getOrCompute(time).partitionBy(this.partitioner);
     const timeout = this.spec.getTimeoutMs();
-    const rdd = new MapWithStateRDD(prev, data, this.spec.mappingFunction, timeout === null ? null : time - timeout);
-    return this.remember(time, rdd);
+    const threshold = timeout === null ? null : time - timeout;
+    return new MapWithStateRDD(prev, data, this.spec.mappingFunction, threshold, this.checkpointCodec()).persist();
   }
 
   private initialRecords(time: number): RDD<Record<K, S, M>> {

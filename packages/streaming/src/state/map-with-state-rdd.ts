@@ -1,3 +1,5 @@
+import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd';
+import type { PartitionCodec } from '../checkpoint/partition-codec';
 import { oneToOne, type Dependency } from '../rdd/dependency';
 import { RDD } from '../rdd/rdd';
 import type { TaskEnv } from '../rdd/task-env';
@@ -31,6 +33,7 @@ export class MapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>
     private readonly fn: MappingFunction<K, V, S, M>,
     /** Keys last updated before this time time out in this batch; null: no timeout. */
     private readonly timeoutThreshold: number | null,
+    private readonly codec: PartitionCodec<MapWithStateRecord<K, S, M>>,
   ) {
     super();
     if (prev.numPartitions !== data.numPartitions) {
@@ -52,8 +55,8 @@ export class MapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>
   }
 
   async compute(partition: number, env: TaskEnv): Promise<MapWithStateRecord<K, S, M>[]> {
-    if (!this.prev || !this.data) throw new Error(`${this.id} is checkpointed; it is read back by a checkpoint reader`);
-    const [prevRecords, records] = await Promise.all([this.prev.compute(partition, env), this.data.compute(partition, env)]);
+    if (!this.prev || !this.data) return readCheckpointedPartition(this, partition, this.codec);
+    const [prevRecords, records] = await Promise.all([this.prev.iterator(partition, env), this.data.iterator(partition, env)]);
     const prevMap = prevRecords[0]?.stateMap;
     const stateMap = prevMap ? prevMap.copy() : new StateMap<K, S>();
     const mapped = updateStates(stateMap, records, this.fn, this.batchTime, this.timeoutThreshold);

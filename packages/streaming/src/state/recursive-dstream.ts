@@ -1,3 +1,4 @@
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
 import { addCheckpointer } from '../checkpoint/checkpointer';
 import { DStream } from '../dstream/dstream';
 import { ParallelCollectionRDD } from '../rdd/parallel-collection-rdd';
@@ -11,15 +12,16 @@ import { EmptyInputRDD } from './empty-input-rdd';
  * inverse-reduce windows). Such lineages reach back to the first batch, so these streams
  * are always checkpointed (their default interval is Spark's, >= 10 s), and:
  *
- * - the driver keeps its newest RDD for the next batch (whatever `forget` drops), and with
- *   it the lineage since the last checkpoint, input blocks included, which is what lost
- *   partitions are recomputed from after an executor dies;
+ * - each RDD is persisted (its partitions stay on the executors that computed them, and
+ *   the next batch's tasks read them there) and remembered for one slide more than other
+ *   streams, so that its cached partitions are still there when the next batch reads them;
+ * - the driver keeps, through the newest RDD, the lineage since the last checkpoint,
+ *   input blocks included: what lost partitions are recomputed from after an executor dies;
  * - an executor's replay follows the stream back to the last checkpoint (the driver sends
  *   the cut with the task) or, before the first checkpoint, to the first batch, which it
  *   recognizes by the batch's initial-state RDD in the task's inputs.
  */
 export abstract class RecursiveDStream<T, K, S> extends DStream<T> {
-  private latest: { time: number; rdd: RDD<T> } | null = null;
   private firstTime: number | null = null;
 
   protected constructor(
@@ -34,6 +36,11 @@ export abstract class RecursiveDStream<T, K, S> extends DStream<T> {
     return true;
   }
 
+  /** The previous batch's RDD must outlive its batch: the next one reads its cached partitions. */
+  protected override minRememberDurationMs(): number {
+    return 2 * this.slideDurationMs;
+  }
+
   /** Subclasses call this last in their constructor (the checkpoint job reads this stream). */
   protected enableCheckpoints(): void {
     addCheckpointer(this as DStream<unknown>);
@@ -45,17 +52,21 @@ export abstract class RecursiveDStream<T, K, S> extends DStream<T> {
     if (this.graph.mode === 'driver') {
       this.firstTime ??= time;
       if (time === this.firstTime) return null;
-      if (this.latest?.time === prevTime) return this.latest.rdd;
       return this.getOrCompute(prevTime);
     }
-    if (currentScope().inputs?.has(this.initialRddId(time))) return null;
+    const inputs = currentScope().inputs;
+    if (inputs?.has(this.initialRddId(time))) return null;
+    // RDDs this executor still remembers from earlier batches link back to its own
+    // earlier replays: those the driver has cut since are cut here too, so the chain ends
+    // at the checkpoint (and what is behind it can be collected).
+    const prefix = `cut:d${this.id}@`;
+    for (const [key, value] of inputs ?? []) {
+      if (!key.startsWith(prefix)) continue;
+      const cut = value as CheckpointCut;
+      const remembered = this.generatedAt(cut.time);
+      if (remembered && !remembered.checkpointCut) remembered.markCheckpointed(cut);
+    }
     return this.getOrCompute(prevTime);
-  }
-
-  /** Remembers the RDD just computed for the next batch (driver). */
-  protected remember(time: number, rdd: RDD<T>): RDD<T> {
-    if (this.graph.mode === 'driver') this.latest = { time, rdd };
-    return rdd;
   }
 
   /** The initial state's pairs, partitioned by the state's partitioner (first batch). */

@@ -23,6 +23,6 @@ export class StateDStream<K, V, S> extends RecursiveDStream<[K, S], K, S> {
   protected compute(time: number): RDD<[K, S]> {
     const prev = this.previous(time) ?? this.initialStateRDD(time);
     const grouped = (this.parent as DStream<[K, V]>).getOrCompute(time).groupByKey(this.partitioner);
-    return this.remember(time, new UpdateStateRDD(prev, grouped, this.updateFn));
+    return new UpdateStateRDD(prev, grouped, this.updateFn, this.checkpointCodec()).persist();
   }
 }

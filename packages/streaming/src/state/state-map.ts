@@ -1,4 +1,5 @@
 import { mapKeyOf, type MapKey } from '../rdd/key-hash';
+import { estimateRecordsSize, type SizeAware } from '../storage/size-estimator';
 
 export interface StateEntry<K, S> {
   key: K;
@@ -19,15 +20,17 @@ const REMOVED = null;
  * reads the same states). Every `compactEvery` layers the chain is flattened into one map,
  * which bounds lookups and lets the oldest layers be collected.
  */
-export class StateMap<K, S> {
-  private layer = new Map<MapKey, StateEntry<K, S> | typeof REMOVED>();
-  private parent: StateMap<K, S> | null;
-  private depth: number;
+export class StateMap<K, S> implements SizeAware {
+  // Private fields (#) so that nothing walks a million entries by reflection: the block
+  // manager asks estimatedSize() instead.
+  #layer = new Map<MapKey, StateEntry<K, S> | typeof REMOVED>();
+  #parent: StateMap<K, S> | null;
+  #depth: number;
 
   constructor(parent: StateMap<K, S> | null = null, private readonly compactEvery = 16) {
-    this.parent = parent;
-    this.depth = parent ? parent.depth + 1 : 0;
-    if (this.depth >= compactEvery) this.flatten();
+    this.#parent = parent;
+    this.#depth = parent ? parent.#depth + 1 : 0;
+    if (this.#depth >= compactEvery) this.flatten();
   }
 
   /** A new map starting from this one; changes to it leave this one as it is. */
@@ -40,25 +43,25 @@ export class StateMap<K, S> {
   }
 
   put(key: K, state: S, updatedAt: number): void {
-    this.layer.set(mapKeyOf(key), { key, state, updatedAt });
+    this.#layer.set(mapKeyOf(key), { key, state, updatedAt });
   }
 
   remove(key: K): void {
     const mk = mapKeyOf(key);
-    if (this.parent === null) this.layer.delete(mk);
-    else this.layer.set(mk, REMOVED);
+    if (this.#parent === null) this.#layer.delete(mk);
+    else this.#layer.set(mk, REMOVED);
   }
 
   /** Every live entry, each key once. */
   *entries(): IterableIterator<StateEntry<K, S>> {
-    if (this.parent === null) {
-      for (const e of this.layer.values()) if (e !== REMOVED) yield e;
+    if (this.#parent === null) {
+      for (const e of this.#layer.values()) if (e !== REMOVED) yield e;
       return;
     }
     // Newest layer first; a key seen in a newer layer hides its older versions.
     const seen = new Set<MapKey>();
-    for (let m: StateMap<K, S> | null = this; m !== null; m = m.parent) {
-      for (const [mk, e] of m.layer) {
+    for (let m: StateMap<K, S> | null = this; m !== null; m = m.#parent) {
+      for (const [mk, e] of m.#layer) {
         if (seen.has(mk)) continue;
         seen.add(mk);
         if (e !== REMOVED) yield e;
@@ -72,15 +75,15 @@ export class StateMap<K, S> {
   }
 
   get size(): number {
-    if (this.parent === null) return this.layer.size;
+    if (this.#parent === null) return this.#layer.size;
     let n = 0;
     for (const _ of this.entries()) n++;
     return n;
   }
 
   private getByMapKey(mk: MapKey): StateEntry<K, S> | undefined {
-    for (let m: StateMap<K, S> | null = this; m !== null; m = m.parent) {
-      const e = m.layer.get(mk);
+    for (let m: StateMap<K, S> | null = this; m !== null; m = m.#parent) {
+      const e = m.#layer.get(mk);
       if (e !== undefined) return e === REMOVED ? undefined : e;
     }
     return undefined;
@@ -90,9 +93,30 @@ export class StateMap<K, S> {
   private flatten(): void {
     const flat = new Map<MapKey, StateEntry<K, S>>();
     for (const e of this.entries()) flat.set(mapKeyOf(e.key), e);
-    this.layer = flat;
-    this.parent = null;
-    this.depth = 0;
+    this.#layer = flat;
+    this.#parent = null;
+    this.#depth = 0;
+  }
+
+  /**
+   * Heap bytes of every layer (a layer shared with the previous batch's map counts in
+   * both: the block manager errs on the side of keeping less).
+   */
+  estimatedSize(): number {
+    let entries = 0;
+    const sample: StateEntry<K, S>[] = [];
+    for (let m: StateMap<K, S> | null = this; m !== null; m = m.#parent) {
+      entries += m.#layer.size;
+      if (sample.length < 16) {
+        for (const e of m.#layer.values()) {
+          if (e !== REMOVED) sample.push(e);
+          if (sample.length >= 16) break;
+        }
+      }
+    }
+    // Per entry: the map's slot (~3 pointers), the entry object and what it holds.
+    const perEntry = sample.length === 0 ? 0 : estimateRecordsSize(sample) / sample.length;
+    return 64 + entries * (24 + perEntry);
   }
 
   /** Compact form for checkpoints: keys, states and update times as three arrays. */

@@ -1,3 +1,5 @@
+import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd';
+import type { PartitionCodec } from '../checkpoint/partition-codec';
 import { oneToOne, type Dependency } from '../rdd/dependency';
 import { mapKeyOf, type MapKey } from '../rdd/key-hash';
 import { RDD } from '../rdd/rdd';
@@ -17,7 +19,12 @@ export class UpdateStateRDD<K, V, S> extends RDD<[K, S]> {
   private prev: RDD<[K, S]> | null;
   private grouped: RDD<[K, V[]]> | null;
 
-  constructor(prev: RDD<[K, S]>, grouped: RDD<[K, V[]]>, private readonly fn: UpdateFunction<V, S>) {
+  constructor(
+    prev: RDD<[K, S]>,
+    grouped: RDD<[K, V[]]>,
+    private readonly fn: UpdateFunction<V, S>,
+    private readonly codec: PartitionCodec<[K, S]>,
+  ) {
     super();
     if (prev.numPartitions !== grouped.numPartitions) {
       throw new Error(`updateStateByKey: state has ${prev.numPartitions} partitions but the new data ${grouped.numPartitions}`);
@@ -38,8 +45,8 @@ export class UpdateStateRDD<K, V, S> extends RDD<[K, S]> {
   }
 
   async compute(partition: number, env: TaskEnv): Promise<[K, S][]> {
-    if (!this.prev || !this.grouped) throw new Error(`${this.id} is checkpointed; it is read back by a checkpoint reader`);
-    const [states, grouped] = await Promise.all([this.prev.compute(partition, env), this.grouped.compute(partition, env)]);
+    if (!this.prev || !this.grouped) return readCheckpointedPartition(this, partition, this.codec);
+    const [states, grouped] = await Promise.all([this.prev.iterator(partition, env), this.grouped.iterator(partition, env)]);
     const fresh = new Map<MapKey, [K, V[]]>();
     for (const pair of grouped) fresh.set(mapKeyOf(pair[0]), pair);
     const out: [K, S][] = [];
