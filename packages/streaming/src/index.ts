@@ -21,6 +21,7 @@ export * from './rdd/aggregator';
 export * from './rdd/block-rdd';
 export * from './rdd/input-rdd';
 export * from './rdd/key-hash';
+export { gatherChunks } from './rdd/partition-chunks';
 export * from './rdd/partitioner';
 export * from './rdd/rdd';
 export * from './rdd/rdd-scope';
