@@ -73,7 +73,8 @@ export function setDefaultParallelism(n: number): void {
   defaultParallelism = n;
 }
 
-function toPartitioner(p: number | Partitioner | undefined): Partitioner {
+/** A shuffle's partitioner from what a user passed: a count, a partitioner, or nothing (the default). */
+export function toPartitioner(p: number | Partitioner | undefined): Partitioner {
   if (p === undefined) return new HashPartitioner(defaultPartitions());
   return typeof p === 'number' ? new HashPartitioner(p) : p;
 }
