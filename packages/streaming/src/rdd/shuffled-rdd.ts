@@ -9,9 +9,9 @@ import type { TaskEnv } from './task-env';
 /**
  * The reduce side of a shuffle, and the recipe for its map side.
  *
- * Map side (a shuffle-map task over a parent partition): records are routed to reduce
- * partitions by the partitioner and, with an aggregator, combined per key first (map-side
- * combine), so a word seen 10,000 times in a partition travels once. Each reduce
+ * Map side (a shuffle-map task over a parent partition): records are combined per key
+ * first when there is an aggregator (map-side combine), so a word seen 10,000 times in a
+ * partition travels once, and routed to reduce partitions by the partitioner. Each reduce
  * partition's share is serialized in bulk with v8.serialize: one buffer per bucket, never
  * one message per record.
  *
@@ -39,30 +39,39 @@ export class ShuffledRDD<T, K, C> extends RDD<T | [K, C]> {
     return this.id;
   }
 
-  /** Runs in a shuffle-map task: splits one parent partition into serialized buckets. */
-  writeMapOutput(items: unknown[], mapPartition: number): Uint8Array[] {
+  /**
+   * Runs in a shuffle-map task: streams one parent partition into serialized buckets.
+   * With an aggregator, records are combined per key in one map first and each distinct
+   * key is routed (hashed) once, not each record; the parent's records arrive one at a
+   * time (forEachRecord), so a chain like flatMap -> map never builds its arrays.
+   */
+  async writeMapOutput(mapPartition: number, env: TaskEnv): Promise<Uint8Array[]> {
     const n = this.partitioner.numPartitions;
+    const partitioner = this.partitioner;
+    const buckets: unknown[][] = Array.from({ length: n }, () => []);
     if (!this.aggregator) {
-      const buckets: unknown[][] = Array.from({ length: n }, () => []);
-      for (let i = 0; i < items.length; i++) {
-        buckets[this.partitioner.partitionOf(items[i], mapPartition, i)]!.push(items[i]);
-      }
+      let i = 0;
+      await this.parent.forEachRecord(mapPartition, env, (record) => {
+        buckets[partitioner.partitionOf(record, mapPartition, i++)]!.push(record);
+      });
       return buckets.map((b) => serialize(b));
     }
     const agg = this.aggregator;
-    const combined: Map<MapKey, [unknown, C]>[] = Array.from({ length: n }, () => new Map());
-    for (let i = 0; i < items.length; i++) {
-      const pair = items[i] as [unknown, unknown];
+    const combined = new Map<MapKey, [unknown, C]>();
+    await this.parent.forEachRecord(mapPartition, env, (record) => {
+      const pair = record as [unknown, unknown];
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new TypeError(`a key-value operation expected [key, value] pairs but got ${describe(pair)}`);
       }
-      const bucket = combined[this.partitioner.partitionOf(pair, mapPartition, i)]!;
-      const mk = mapKeyOf(pair[0]);
-      const entry = bucket.get(mk);
-      if (entry === undefined) bucket.set(mk, [pair[0], agg.createCombiner(pair[1])]);
+      const key = pair[0];
+      const mk = key === null || typeof key !== 'object' ? (key as MapKey) : mapKeyOf(key);
+      const entry = combined.get(mk);
+      if (entry === undefined) combined.set(mk, [key, agg.createCombiner(pair[1])]);
       else entry[1] = agg.mergeValue(entry[1], pair[1]);
-    }
-    return combined.map((bucket) => serialize([...bucket.values()]));
+    });
+    let i = 0;
+    for (const entry of combined.values()) buckets[partitioner.partitionOf(entry, mapPartition, i++)]!.push(entry);
+    return buckets.map((b) => serialize(b));
   }
 
   async compute(_partition: number, env: TaskEnv): Promise<(T | [K, C])[]> {

@@ -1,5 +1,6 @@
 import { rangeDependency, type Dependency } from './dependency';
 import { RDD } from './rdd';
+import { StorageLevel } from './storage-level';
 import type { TaskEnv } from './task-env';
 
 /** The partitions of its parents, one after another; no data moves. */
@@ -23,8 +24,24 @@ export class UnionRDD<T> extends RDD<T> {
   }
 
   compute(partition: number, env: TaskEnv): Promise<T[]> {
+    const [parent, inParent] = this.locate(partition);
+    return parent.iterator(inParent, env);
+  }
+
+  override computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    const [parent, inParent] = this.locate(partition);
+    return parent.chunks(inParent, env);
+  }
+
+  override forEachRecord(partition: number, env: TaskEnv, sink: (record: T) => void): Promise<void> {
+    if (this.storageLevel !== StorageLevel.NONE) return super.forEachRecord(partition, env, sink);
+    const [parent, inParent] = this.locate(partition);
+    return parent.forEachRecord(inParent, env, sink);
+  }
+
+  private locate(partition: number): [RDD<T>, number] {
     for (let i = this.parents.length - 1; i >= 0; i--) {
-      if (partition >= this.starts[i]!) return this.parents[i]!.iterator(partition - this.starts[i]!, env);
+      if (partition >= this.starts[i]!) return [this.parents[i]!, partition - this.starts[i]!];
     }
     throw new Error(`partition ${partition} out of range for ${this.id}`);
   }

@@ -24,12 +24,16 @@ export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: Ta
   const target = lineage(job.rdd).find((r) => r.id === task.stageRdd);
   if (!target) throw new Error(`RDD ${task.stageRdd} is not in the lineage rebuilt here: the job module built a different graph`);
 
+  // A shuffle's map side takes the partition record by record (RDD.forEachRecord, which
+  // streams map/flatMap/filter chains and reads chunked sources a chunk at a time);
+  // folding actions take it in chunks (see rdd/partition-chunks.ts).
   if (task.shuffleId) {
     if (!(target instanceof ShuffledRDD)) throw new Error(`RDD ${task.stageRdd} is not a shuffle`);
-    const items = await target.parent.iterator(task.partition, env);
-    return { result: EMPTY, shuffleBuckets: target.writeMapOutput(items, task.partition) };
+    return { result: EMPTY, shuffleBuckets: await target.writeMapOutput(task.partition, env) };
   }
-  const items = await target.iterator(task.partition, env);
-  const partial = await job.action.perPartition(items, task.partition);
+  const action = job.action;
+  const partial = action.perChunks
+    ? await action.perChunks(target.chunks(task.partition, env), task.partition)
+    : await action.perPartition(await target.iterator(task.partition, env), task.partition);
   return { result: serialize(partial), shuffleBuckets: [] };
 }
