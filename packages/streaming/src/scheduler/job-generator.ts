@@ -38,6 +38,7 @@ export class JobGenerator {
   start(): void {
     const period = this.graph.batchDurationMs;
     const first = (Math.floor(Date.now() / period) + 1) * period;
+    this.graph.setZeroTime(first - period);
     // concatMap: a tick whose inputs are slow to prepare delays the next one rather than
     // overlapping it, so batches are generated in time order.
     this.subscription = timer(Math.max(0, first - Date.now()), period)
@@ -62,6 +63,8 @@ export class JobGenerator {
     this.blocks.allocateBlocksToBatch(time, this.receiverStreamIds());
     const jobs: Job[] = [];
     for (const output of this.graph.outputs) {
+      // An output of a windowed stream runs only at the times on the window's slide.
+      if (!output.isTimeValid(time)) continue;
       try {
         const rdd = runInScope(
           { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, outputOp: -1 },
@@ -72,7 +75,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
