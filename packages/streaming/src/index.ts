@@ -18,6 +18,7 @@ export * from './rdd/action';
 export * from './rdd/aggregator';
 export * from './rdd/block-rdd';
 export * from './rdd/input-rdd';
+export * from './rdd/parallel-collection-rdd';
 export * from './rdd/key-hash';
 export * from './rdd/partitioner';
 export * from './rdd/rdd';
@@ -37,15 +38,13 @@ export * from './receiver/device/device-stream';
 export type { DeviceFrameRecord } from './receiver/device/device-record';
 export type { DeviceMode, DeviceSourceKind } from './receiver/device/device-source';
 export * from './scheduler/lineage-replay';
+export * from './scheduler/local-backend';
 export * from './scheduler/receiver-host';
 export * from './scheduler/task-backend';
 export * from './scheduler/task-failed-error';
 export * from './scheduler/task-runner';
+export * from './util/clock';
 export * from './util/duration';
 export * from './util/format-record';
 
-/** The signature of a job module's default export. */
-export type StreamingJob = (
-  ssc: import('./context/streaming-context').StreamingContext,
-  args: string[],
-) => void | Promise<void>;
+export type { StreamingJob } from './context/streaming-job';
