@@ -133,8 +133,8 @@ export class ExecutorPool implements TaskBackend {
     });
   }
 
-  batchDone(batchTime: number): void {
-    for (const e of this.executors.values()) e.rpc.send({ batchDone: { batchTime } });
+  batchDone(batchTime: number, cachedUpTo: number): void {
+    for (const e of this.executors.values()) e.rpc.send({ batchDone: { batchTime, cachedUpTo } });
   }
 
   async stop(): Promise<void> {

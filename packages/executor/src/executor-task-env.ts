@@ -1,9 +1,10 @@
-import type { ShippedBlock, TaskEnv, TaskSpec } from '@sluice/streaming';
+import type { PartitionCache, ShippedBlock, TaskEnv, TaskSpec } from '@sluice/streaming';
 import type { BlockStore } from './block-store';
 
 /**
- * What a running task reads: the blocks and shuffle buckets shipped inside it, and the
- * blocks this executor's receivers stored (tasks reading them are sent here).
+ * What a running task reads: the blocks and shuffle buckets shipped inside it, the
+ * blocks this executor's receivers stored (tasks reading them are sent here), and the
+ * partitions of persisted RDDs this executor's block manager keeps.
  */
 export class ExecutorTaskEnv implements TaskEnv {
   recordsRead = 0;
@@ -13,6 +14,7 @@ export class ExecutorTaskEnv implements TaskEnv {
     readonly attempt: number,
     readonly executorId: string,
     private readonly store: BlockStore,
+    private readonly cache: PartitionCache,
   ) {}
 
   get batchTime(): number {
@@ -38,5 +40,13 @@ export class ExecutorTaskEnv implements TaskEnv {
     const input = this.task.shuffleInputs.find((s) => s.shuffleId === shuffleId);
     if (!input) throw new Error(`task did not ship the map outputs of shuffle ${shuffleId}`);
     return input.buckets;
+  }
+
+  getCachedPartition(rddId: string, partition: number): unknown[] | undefined {
+    return this.cache.get(rddId, partition);
+  }
+
+  putCachedPartition(rddId: string, partition: number, records: unknown[]): void {
+    this.cache.put(rddId, partition, records);
   }
 }

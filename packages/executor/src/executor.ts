@@ -3,7 +3,15 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RpcConnection, type Envelope, type ExecutorRegistered, type LaunchTask } from '@sluice/protocol';
-import { confAsInput, LineageReplayer, runTask, StreamingContext, type StreamingConf, type StreamingJob } from '@sluice/streaming';
+import {
+  confAsInput,
+  LineageReplayer,
+  PartitionCache,
+  runTask,
+  StreamingContext,
+  type StreamingConf,
+  type StreamingJob,
+} from '@sluice/streaming';
 import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';
 import { ExecutorTaskEnv } from './executor-task-env';
@@ -30,6 +38,8 @@ export class Executor {
   private replayer: LineageReplayer | null = null;
   private receivers: ExecutorReceivers | null = null;
   private readonly blockStore = new BlockStore();
+  /** Partitions of persisted RDDs (sized from the conf once registered). */
+  private partitionCache = new PartitionCache({ maxBytes: 0 });
   private executorId = '';
   private running = 0;
   private readonly queued: { message: LaunchTask; trailer: Buffer }[] = [];
@@ -75,7 +85,10 @@ export class Executor {
       this.queued.push({ message: msg.launchTask, trailer });
       return this.drain();
     }
-    if (msg.batchDone) return this.replayer?.forgetBatch(msg.batchDone.batchTime);
+    if (msg.batchDone) {
+      this.partitionCache.removeBatchesUpTo(msg.batchDone.cachedUpTo);
+      return this.replayer?.forgetBatch(msg.batchDone.batchTime);
+    }
     if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
     if (msg.stopReceiver) return this.receivers?.stop(msg.stopReceiver.streamId, msg.stopReceiver.reason);
     if (msg.removeBlocks) {
@@ -92,6 +105,7 @@ export class Executor {
     this.executorId = reg.executorId;
     try {
       const conf = JSON.parse(reg.confJson) as StreamingConf;
+      this.partitionCache = new PartitionCache({ maxBytes: conf.blockManagerMemoryBytes });
       const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log: this.log });
       const modulePath = isAbsolute(reg.jobModule) ? reg.jobModule : resolve(reg.jobModule);
       const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
@@ -131,7 +145,7 @@ export class Executor {
   private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }): Promise<void> {
     const started = performance.now();
     const spec = fromLaunchTask(msg, trailer);
-    const env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId, this.blockStore);
+    const env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId, this.blockStore, this.partitionCache);
     try {
       const out = await runTask(this.replayer!, spec, env);
       this.rpc?.send({

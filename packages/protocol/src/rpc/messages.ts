@@ -40,7 +40,7 @@ export interface TaskFinished {
 }
 export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: number }
 export interface KillTask { taskId: number }
-export interface BatchDone { batchTime: number }
+export interface BatchDone { batchTime: number; cachedUpTo: number }
 export interface Shutdown { reason: string }
 export interface StartReceiver { streamId: number; replication: number }
 export interface StopReceiver { streamId: number; reason: string }

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { parseByteSize } from '../util/byte-size';
 import { parseDuration } from '../util/duration';
 import { DEFAULT_MAX_FRAME_BYTES } from '@sluice/protocol';
 
@@ -66,11 +67,24 @@ export interface StreamingConf {
    * it runs elsewhere with the driver's replica (Spark's spark.locality.wait).
    */
   localityWaitMs: number;
+
+  // ---- block manager ----------------------------------------------------------------------
+  /**
+   * Memory each executor's block manager may use for the partitions of persisted RDDs
+   * (estimated heap bytes). Past it, the least recently used partitions of other RDDs
+   * are evicted; an evicted partition is computed again from its lineage when read.
+   */
+  blockManagerMemoryBytes: number;
 }
 
 export type StreamingConfInput = Partial<
-  Omit<StreamingConf, 'batchDurationMs' | 'blockIntervalMs' | 'receiverRestartDelayMs' | 'executorTimeoutMs' | 'localityWaitMs'>
+  Omit<
+    StreamingConf,
+    'batchDurationMs' | 'blockIntervalMs' | 'receiverRestartDelayMs' | 'executorTimeoutMs' | 'localityWaitMs' | 'blockManagerMemoryBytes'
+  >
 > & {
+  /** Bytes, or a size such as '256m', '1g' (see blockManagerMemoryBytes). */
+  blockManagerMemory?: string | number;
   localityWait?: string | number;
   batchDuration?: string | number;
   blockInterval?: string | number;
@@ -111,6 +125,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     receiverPlacement: input.receiverPlacement ?? 'driver',
     blockReplication: input.blockReplication ?? 1,
     localityWaitMs: parseDuration(input.localityWait ?? 3000, 'locality wait'),
+    blockManagerMemoryBytes: parseByteSize(input.blockManagerMemory ?? '256m', 'block manager memory'),
   };
   validateConf(conf);
   return conf;
@@ -160,9 +175,11 @@ function validateConf(conf: StreamingConf): void {
 
 /** The input that resolves to `conf` again: how an executor rebuilds the driver's conf. */
 export function confAsInput(conf: StreamingConf): StreamingConfInput {
-  const { batchDurationMs, blockIntervalMs, receiverRestartDelayMs, executorTimeoutMs, localityWaitMs, ...rest } = conf;
+  const { batchDurationMs, blockIntervalMs, receiverRestartDelayMs, executorTimeoutMs, localityWaitMs, blockManagerMemoryBytes, ...rest } =
+    conf;
   return {
     ...rest,
+    blockManagerMemory: blockManagerMemoryBytes,
     batchDuration: batchDurationMs,
     blockInterval: blockIntervalMs,
     receiverRestartDelay: receiverRestartDelayMs,

@@ -188,7 +188,7 @@ export class StreamingContext {
           const freed = this.blocks.cleanup(time).filter((b) => b.heldBy !== undefined);
           if (freed.length > 0) backend.receiverHost?.removeBlocks(freed);
           this.graph.forget(time);
-          backend.batchDone(time);
+          backend.batchDone(time, this.graph.cachedBatchesDoneUpTo(time));
         },
         log: this.log,
       },

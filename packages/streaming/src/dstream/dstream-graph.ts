@@ -59,6 +59,20 @@ export class DStreamGraph {
     for (const s of this.streams) s.forget(time);
   }
 
+  /**
+   * The latest batch time whose cached partitions nobody needs any more, after `forget(done)`
+   * of finished batch `done`: the batches before the earliest one a stream still remembers
+   * (a window or state remembers its parents' earlier batches), and at most `done`.
+   */
+  cachedBatchesDoneUpTo(done: number): number {
+    let upTo = done;
+    for (const s of this.streams) {
+      const oldest = s.oldestRememberedTime();
+      if (oldest !== undefined && oldest - 1 < upTo) upTo = oldest - 1;
+    }
+    return upTo;
+  }
+
   /** A fingerprint of the graph's shape, compared between driver and executors. */
   signature(): string {
     return this.streams.map((s) => `${s.id}:${s.name}`).join(',');

@@ -46,6 +46,13 @@ export abstract class DStream<T> {
     for (const t of this.generated.keys()) if (t <= time) this.generated.delete(t);
   }
 
+  /** The earliest batch whose RDD this stream still remembers, if any. */
+  oldestRememberedTime(): number | undefined {
+    let oldest: number | undefined;
+    for (const t of this.generated.keys()) if (oldest === undefined || t < oldest) oldest = t;
+    return oldest;
+  }
+
   toString(): string {
     return `${this.name}[${this.id}]`;
   }

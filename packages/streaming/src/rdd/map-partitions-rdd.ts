@@ -22,7 +22,7 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
   }
 
   async compute(partition: number, env: TaskEnv): Promise<U[]> {
-    const items = await this.parent.compute(partition, env);
+    const items = await this.parent.iterator(partition, env);
     return this.f(items, partition);
   }
 }

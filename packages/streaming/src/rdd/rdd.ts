@@ -1,5 +1,6 @@
 import type { Dependency } from './dependency';
 import { currentScope, nextRddId } from './rdd-scope';
+import { StorageLevel } from './storage-level';
 import type { TaskEnv } from './task-env';
 
 /**
@@ -28,9 +29,56 @@ export abstract class RDD<T> {
   /** Computes one partition; runs inside a task on an executor. */
   abstract compute(partition: number, env: TaskEnv): Promise<T[]>;
 
+  // ---- persistence ----------------------------------------------------------------------
+
+  private level: StorageLevel = StorageLevel.NONE;
+
+  get storageLevel(): StorageLevel {
+    return this.level;
+  }
+
+  /**
+   * Keeps this RDD's partitions where they are computed, so that later reads (another
+   * action, the next batch's window or state) take them from there instead of computing
+   * them again. Returns this RDD. Like Spark, the level is set once: persisting an RDD
+   * again with another level is an error.
+   */
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
+    if (this.level !== StorageLevel.NONE && this.level !== level) {
+      throw new Error(`RDD ${this.id} is already persisted as ${this.level}; it cannot be persisted again as ${level}`);
+    }
+    this.level = level;
+    return this;
+  }
+
+  /** persist() at MEMORY_ONLY. */
+  cache(): this {
+    return this.persist(StorageLevel.MEMORY_ONLY);
+  }
+
+  /**
+   * The records of one partition, as every reader of a partition gets them (a child RDD,
+   * a shuffle's map side, a task): from the task environment's cache when this RDD is
+   * persisted and the partition is kept where the task runs; otherwise computed, and kept
+   * if persisted. Never call a parent's compute() directly.
+   */
+  async iterator(partition: number, env: TaskEnv): Promise<T[]> {
+    if (this.level === StorageLevel.NONE) return this.compute(partition, env);
+    // The kept array is never handed out itself: partition functions get the records as
+    // an array they may reorder or fill (sort, push), so each reader gets its own copy
+    // (of the references: records themselves are shared, as Spark shares deserialized
+    // objects at MEMORY_ONLY).
+    const cached = env.getCachedPartition(this.id, partition);
+    if (cached !== undefined) return cached.slice() as T[];
+    const records = await this.compute(partition, env);
+    env.putCachedPartition(this.id, partition, records);
+    return records.slice();
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
-    const head = `${indent}(${this.numPartitions}) ${this.name} [${this.id}]`;
+    const persisted = this.level === StorageLevel.NONE ? '' : ` ${this.level}`;
+    const head = `${indent}(${this.numPartitions}) ${this.name} [${this.id}]${persisted}`;
     const rest = this.dependencies.map((d) =>
       d.rdd.toDebugString(indent + (d.kind === 'shuffle' ? ' +-' : ' | ')),
     );

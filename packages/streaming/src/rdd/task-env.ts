@@ -1,6 +1,8 @@
 /**
  * What a task's computation can read besides the lineage itself: the bulk input the
- * driver shipped with the task and the shuffle data it reads. Implemented by the executor.
+ * driver shipped with the task, the shuffle data it reads, and the partitions of
+ * persisted RDDs kept where it runs. Implemented by the executor (and by any other
+ * backend that runs tasks).
  */
 export interface ShippedBlock {
   blockId: string;
@@ -31,4 +33,15 @@ export interface TaskEnv {
   shuffleBuckets(shuffleId: string): Uint8Array[];
   /** Counts records read from inputs, for metrics. */
   recordsRead: number;
+
+  // ---- persisted partitions (RDD.iterator) --------------------------------------------
+  // Keyed by RDD id (stable across processes, batch time included) and partition. The
+  // store behind them keeps the records as they are (no copy); it may drop a partition
+  // at any time (bounded memory), after which get returns undefined and the reader
+  // computes it again from its lineage. Records handed to put must not be mutated after.
+
+  /** The kept records of partition `partition` of persisted RDD `rddId`, if kept here. */
+  getCachedPartition(rddId: string, partition: number): unknown[] | undefined;
+  /** Keeps the computed records of a persisted RDD's partition (the store may refuse). */
+  putCachedPartition(rddId: string, partition: number, records: unknown[]): void;
 }

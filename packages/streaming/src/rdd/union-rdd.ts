@@ -24,7 +24,7 @@ export class UnionRDD<T> extends RDD<T> {
 
   compute(partition: number, env: TaskEnv): Promise<T[]> {
     for (let i = this.parents.length - 1; i >= 0; i--) {
-      if (partition >= this.starts[i]!) return this.parents[i]!.compute(partition - this.starts[i]!, env);
+      if (partition >= this.starts[i]!) return this.parents[i]!.iterator(partition - this.starts[i]!, env);
     }
     throw new Error(`partition ${partition} out of range for ${this.id}`);
   }

@@ -4,6 +4,7 @@ import { Subject } from 'rxjs';
 import { confAsInput, type StreamingConf } from '../context/conf';
 import { StreamingContext } from '../context/streaming-context';
 import type { StreamingJob } from '../context/streaming-job';
+import { PartitionCache } from '../storage/partition-cache';
 import { LineageReplayer } from './lineage-replay';
 import { LocalTaskEnv } from './local-task-env';
 import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from './task-backend';
@@ -39,6 +40,8 @@ export const LOCAL_EXECUTOR_ID = 'driver';
  */
 export class LocalBackend implements TaskBackend {
   private replayer: LineageReplayer | null = null;
+  /** Persisted partitions, bounded as an executor's are (blockManagerMemory). */
+  private cache = new PartitionCache({ maxBytes: 0 });
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private stopped = false;
@@ -58,6 +61,7 @@ export class LocalBackend implements TaskBackend {
   async start(app: ApplicationInfo): Promise<void> {
     const conf = JSON.parse(app.confJson) as StreamingConf;
     const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor' });
+    this.cache = new PartitionCache({ maxBytes: conf.blockManagerMemoryBytes });
     const job = this.options.job ?? (await loadJobAfresh(app.jobModule));
     await job(ssc, app.jobArgs);
     if (ssc.state === 'initialized') await ssc.start();
@@ -78,7 +82,7 @@ export class LocalBackend implements TaskBackend {
     }
     await this.acquireCore();
     const started = performance.now();
-    const env = new LocalTaskEnv(task, LOCAL_EXECUTOR_ID);
+    const env = new LocalTaskEnv(task, LOCAL_EXECUTOR_ID, this.cache);
     try {
       const out = await runTask(this.replayer, task, env);
       return {
@@ -103,7 +107,8 @@ export class LocalBackend implements TaskBackend {
     }
   }
 
-  batchDone(batchTime: number): void {
+  batchDone(batchTime: number, cachedUpTo: number): void {
+    this.cache.removeBatchesUpTo(cachedUpTo);
     this.replayer?.forgetBatch(batchTime);
   }
 

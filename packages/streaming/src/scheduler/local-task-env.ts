@@ -1,7 +1,11 @@
 import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
+import type { PartitionCache } from '../storage/partition-cache';
 import type { TaskSpec } from './task-backend';
 
-/** What a task run by the local backend reads: exactly what the driver put in the task. */
+/**
+ * What a task run by the local backend reads: what the driver put in the task, and the
+ * persisted partitions kept in the process (the local backend's block manager).
+ */
 export class LocalTaskEnv implements TaskEnv {
   recordsRead = 0;
   readonly attempt = 0;
@@ -9,6 +13,7 @@ export class LocalTaskEnv implements TaskEnv {
   constructor(
     private readonly task: TaskSpec,
     readonly executorId: string,
+    private readonly cache: PartitionCache,
   ) {}
 
   get batchTime(): number {
@@ -29,5 +34,13 @@ export class LocalTaskEnv implements TaskEnv {
     const input = this.task.shuffleInputs.find((s) => s.shuffleId === shuffleId);
     if (!input) throw new Error(`task did not ship the map outputs of shuffle ${shuffleId}`);
     return input.buckets;
+  }
+
+  getCachedPartition(rddId: string, partition: number): unknown[] | undefined {
+    return this.cache.get(rddId, partition);
+  }
+
+  putCachedPartition(rddId: string, partition: number, records: unknown[]): void {
+    this.cache.put(rddId, partition, records);
   }
 }

@@ -42,8 +42,13 @@ export interface TaskBackend {
   start(app: ApplicationInfo): Promise<void>;
   /** Runs a task; a task lost with its executor is retried elsewhere by the backend. */
   submit(task: TaskSpec): Promise<TaskOutcome>;
-  /** The batch is finished everywhere: executors can drop what they kept for it. */
-  batchDone(batchTime: number): void;
+  /**
+   * Batch `batchTime` is finished everywhere: executors can drop what they kept for it.
+   * Cached partitions (RDD.persist) of every batch up to `cachedUpTo` are no longer needed
+   * by any stream (a window or state may still need earlier batches than `batchTime`):
+   * the backend drops them wherever they are kept.
+   */
+  batchDone(batchTime: number, cachedUpTo: number): void;
   stop(): Promise<void>;
   readonly events$: Observable<ExecutorEvent>;
   readonly totalCores: number;

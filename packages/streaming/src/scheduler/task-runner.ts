@@ -26,10 +26,10 @@ export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: Ta
 
   if (task.shuffleId) {
     if (!(target instanceof ShuffledRDD)) throw new Error(`RDD ${task.stageRdd} is not a shuffle`);
-    const items = await target.parent.compute(task.partition, env);
+    const items = await target.parent.iterator(task.partition, env);
     return { result: EMPTY, shuffleBuckets: target.writeMapOutput(items, task.partition) };
   }
-  const items = await target.compute(task.partition, env);
+  const items = await target.iterator(task.partition, env);
   const partial = await job.action.perPartition(items, task.partition);
   return { result: serialize(partial), shuffleBuckets: [] };
 }

@@ -32,8 +32,8 @@ export class RecordingBackend implements TaskBackend {
     return this.inner.submit(task);
   }
 
-  batchDone(batchTime: number): void {
-    this.inner.batchDone(batchTime);
+  batchDone(batchTime: number, cachedUpTo: number): void {
+    this.inner.batchDone(batchTime, cachedUpTo);
   }
 
   stop(): Promise<void> {
