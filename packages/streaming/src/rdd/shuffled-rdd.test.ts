@@ -27,6 +27,8 @@ function envWith(buckets: Uint8Array[]): TaskEnv {
     recordsRead: 0,
     inputBlocks: () => [],
     shuffleBuckets: () => buckets,
+    getCachedPartition: () => undefined,
+    putCachedPartition: () => {},
   };
 }
 
