@@ -22,6 +22,7 @@ export function toLaunchTask(
     taskId,
     attempt,
     batchTime: spec.batchTime,
+    zeroTime: spec.zeroTime,
     outputOp: spec.outputOp,
     actionIndex: spec.actionIndex,
     actionKind: spec.actionKind,
@@ -57,6 +58,7 @@ export function fromLaunchTask(msg: LaunchTask, trailer: Buffer): TaskSpec {
   };
   return {
     batchTime: msg.batchTime,
+    zeroTime: msg.zeroTime,
     outputOp: msg.outputOp,
     actionIndex: msg.actionIndex,
     actionKind: msg.actionKind,

@@ -11,6 +11,7 @@ export * from './dstream/input-dstream';
 export * from './dstream/output-dstream';
 export * from './dstream/receiver-input-dstream';
 export * from './dstream/queue-input-dstream';
+export * from './dstream/windowed-dstream';
 export * from './listener/batch-info';
 export * from './listener/listener-bus';
 export * from './listener/streaming-listener';

@@ -27,6 +27,7 @@ export interface LaunchTask {
   inputPartitions: InputPartitionMessage[];
   shuffleInputs: ShuffleInputMessage[];
   priorActionResults: Uint8Array;
+  zeroTime: number;
 }
 export interface TaskFinished {
   taskId: number;

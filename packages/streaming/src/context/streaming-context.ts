@@ -20,6 +20,7 @@ import type { ReceiverTracking } from '../scheduler/receiver-tracking';
 import type { ReceiverStatus } from '../receiver/receiver-status';
 import type { TaskBackend } from '../scheduler/task-backend';
 import { SystemClock, type BatchClock } from '../util/clock';
+import { parseDuration, type Duration } from '../util/duration';
 import { resolveConf, type StreamingConf, type StreamingConfInput } from './conf';
 
 export type ContextState = 'initialized' | 'active' | 'stopped';
@@ -122,6 +123,15 @@ export class StreamingContext {
     return streams[0]!.union(...streams.slice(1));
   }
 
+  /**
+   * Every stream keeps its RDDs for at least `duration` (Spark's remember), so that
+   * foreachRDD and transform functions can slice() back that far. Call it while building
+   * the graph (the job function), so that executors compute the same.
+   */
+  remember(duration: Duration): void {
+    this.graph.remember(parseDuration(duration, 'remember duration'));
+  }
+
   // ---- lifecycle -------------------------------------------------------------------
 
   async start(): Promise<void> {
@@ -185,7 +195,9 @@ export class StreamingContext {
       },
       {
         batchFinished: (time) => {
-          const freed = this.blocks.cleanup(time).filter((b) => b.heldBy !== undefined);
+          // Blocks stay while a window over their stream may read them again.
+          const keepMs = this.graph.maxInputRememberDurationMs() - this.graph.batchDurationMs;
+          const freed = this.blocks.cleanupUpTo(time - keepMs).filter((b) => b.heldBy !== undefined);
           if (freed.length > 0) backend.receiverHost?.removeBlocks(freed);
           this.graph.forget(time);
           backend.batchDone(time, this.graph.cachedBatchesDoneUpTo(time));

@@ -1,3 +1,4 @@
+import type { RDD } from '../rdd/rdd';
 import type { DStream } from './dstream';
 import type { InputDStream } from './input-dstream';
 import type { OutputDStream } from './output-dstream';
@@ -13,6 +14,13 @@ export class DStreamGraph {
   readonly inputs: InputDStream<unknown>[] = [];
   readonly outputs: OutputDStream<unknown>[] = [];
   private frozen = false;
+  private rememberMs: number | null = null;
+  /**
+   * The time before the first batch (Spark's zeroTime): a stream's RDDs come at zeroTime
+   * plus multiples of its slide. The driver sets it when the batch clock starts; an
+   * executor learns it from the tasks it runs.
+   */
+  private zero = Number.NaN;
 
   constructor(
     readonly mode: 'driver' | 'executor',
@@ -51,12 +59,51 @@ export class DStreamGraph {
     if (this.outputs.length === 0) {
       throw new Error('no output operations registered, so nothing to execute (add print(), foreachRDD(), ...)');
     }
+    if (this.frozen) return;
     this.frozen = true;
+    // Remember durations flow from the outputs up: each stream keeps what the streams
+    // below it read again. Driver and executors compute the same values from the same graph.
+    for (const o of this.outputs) o.rememberAtLeast(this.rememberMs ?? 0);
   }
 
-  /** Forgets the RDDs of batches up to `time` once they are done. */
-  forget(time: number): void {
-    for (const s of this.streams) s.forget(time);
+  /**
+   * Every stream keeps its RDDs for at least `durationMs` (Spark's
+   * StreamingContext.remember), e.g. to slice() them from a foreachRDD.
+   */
+  remember(durationMs: number): void {
+    if (this.frozen) throw new Error('remember() must be called before the StreamingContext starts');
+    this.rememberMs = Math.max(this.rememberMs ?? 0, durationMs);
+  }
+
+  get zeroTime(): number {
+    return this.zero;
+  }
+
+  /** Sets the zero time: the driver when its clock starts, an executor from a task. */
+  setZeroTime(time: number): void {
+    if (this.zero === time) return;
+    if (!Number.isNaN(this.zero)) {
+      throw new Error(`the stream's zero time is ${this.zero} here but ${time} in a task: driver and executor disagree`);
+    }
+    this.zero = time;
+  }
+
+  /**
+   * Forgets what batch `time` no longer needs once it is done: each stream's RDDs older
+   * than its remember duration. Returns them (their cached partitions can go too).
+   */
+  forget(time: number): RDD<unknown>[] {
+    return this.streams.flatMap((s) => s.forget(time));
+  }
+
+  /**
+   * The longest any input stream remembers: received blocks of batches older than this
+   * are freed, and no sooner (a window may still read them).
+   */
+  maxInputRememberDurationMs(): number {
+    let max = this.batchDurationMs;
+    for (const i of this.inputs) max = Math.max(max, i.rememberDurationMs ?? i.slideDurationMs);
+    return max;
   }
 
   /**

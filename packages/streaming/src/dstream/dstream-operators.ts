@@ -1,9 +1,11 @@
 import type { Partitioner } from '../rdd/partitioner';
 import type { RDD } from '../rdd/rdd';
+import { parseDuration, type Duration } from '../util/duration';
 import { formatRecord } from '../util/format-record';
 import { DStream } from './dstream';
 import { OutputDStream, callSiteOf, type ForeachRDDFunction } from './output-dstream';
 import { TransformedDStream } from './transformed-dstream';
+import { WindowedDStream } from './windowed-dstream';
 
 /**
  * The DStream API, as Spark users know it. Every transformation is "apply this RDD
@@ -35,6 +37,34 @@ declare module './dstream' {
     ): DStream<[K, C]>;
     mapValues<K, V, U>(this: DStream<[K, V]>, f: (v: V) => U): DStream<[K, U]>;
     flatMapValues<K, V, U>(this: DStream<[K, V]>, f: (v: V) => Iterable<U>): DStream<[K, U]>;
+
+    // ---- windows (window-operators block) ----
+    /** Every slide (default: this stream's), the union of this stream's last windowDuration. */
+    window(windowDuration: Duration, slideDuration?: Duration): DStream<T>;
+    /** One record per window: `f` over all records of the window (none for an empty window). */
+    reduceByWindow(f: (a: T, b: T) => T, windowDuration: Duration, slideDuration?: Duration): DStream<T>;
+    /** One record per window: its number of records (0 for an empty window). */
+    countByWindow(windowDuration: Duration, slideDuration?: Duration): DStream<number>;
+    /** [value, occurrences in the window] for each distinct value of the window. */
+    countByValueAndWindow(windowDuration: Duration, slideDuration?: Duration, numPartitions?: number): DStream<[T, number]>;
+    /** [key, every value of the key in the window]. */
+    groupByKeyAndWindow<K, V>(
+      this: DStream<[K, V]>,
+      windowDuration: Duration,
+      slideDuration?: Duration,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, V[]]>;
+    /**
+     * [key, `f` over the key's values in the window], recomputed from the window's batches
+     * each slide (each batch is reduced once, then the window's batch results are merged).
+     */
+    reduceByKeyAndWindow<K, V>(
+      this: DStream<[K, V]>,
+      f: (a: V, b: V) => V,
+      windowDuration: Duration,
+      slideDuration?: Duration,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, V]>;
 
     foreachRDD(f: ForeachRDDFunction<T>): void;
     print(num?: number): void;
@@ -117,6 +147,57 @@ proto.mapValues = function (this: AnyStream, f) {
 };
 proto.flatMapValues = function (this: AnyStream, f) {
   return derive(this, 'FlatMapValuedDStream', (rdd) => rdd.flatMapValues(f));
+};
+
+// ---- windows -------------------------------------------------------------------------
+// As Spark builds them: each batch is reduced on its own first, so a window merges one
+// small result per batch instead of every record again.
+
+function windowOf(stream: AnyStream, windowDuration: Duration, slideDuration: Duration | undefined): AnyStream {
+  const windowMs = parseDuration(windowDuration, 'window duration');
+  const slideMs = slideDuration === undefined ? stream.slideDurationMs : parseDuration(slideDuration, 'slide duration');
+  return new WindowedDStream(stream, windowMs, slideMs);
+}
+
+proto.window = function (this: AnyStream, windowDuration: Duration, slideDuration?: Duration) {
+  return windowOf(this, windowDuration, slideDuration);
+};
+proto.reduceByWindow = function (this: AnyStream, f, windowDuration: Duration, slideDuration?: Duration) {
+  return windowOf(this.reduce(f), windowDuration, slideDuration).reduce(f);
+};
+proto.countByWindow = function (this: AnyStream, windowDuration: Duration, slideDuration?: Duration) {
+  return windowOf(this, windowDuration, slideDuration).count();
+};
+proto.countByValueAndWindow = function (this: AnyStream, windowDuration: Duration, slideDuration?: Duration, numPartitions?: number) {
+  return this.map((x: unknown) => [x, 1] as [unknown, number]).reduceByKeyAndWindow(
+    (a: number, b: number) => a + b,
+    windowDuration,
+    slideDuration,
+    numPartitions,
+  );
+};
+proto.groupByKeyAndWindow = function (this: AnyStream, windowDuration: Duration, slideDuration?: Duration, p?: number | Partitioner) {
+  return windowOf(this.groupByKey(p), windowDuration, slideDuration).combineByKey(
+    (vs: any[]) => [...vs],
+    (acc: any[], vs: any[]) => {
+      for (const v of vs) acc.push(v);
+      return acc;
+    },
+    (a: any[], b: any[]) => {
+      for (const v of b) a.push(v);
+      return a;
+    },
+    p,
+  );
+};
+proto.reduceByKeyAndWindow = function (this: AnyStream, f: (a: any, b: any) => any, ...rest: any[]) {
+  // The inverse-function form, reduceByKeyAndWindow(f, invF, window, slide, ...), has a
+  // function second: it is a stream of its own (reduced-window-dstream.ts).
+  if (typeof rest[0] === 'function') {
+    throw new Error('reduceByKeyAndWindow(f, invF, ...): the inverse-function form is not available in this build; use reduceByKeyAndWindow(f, windowDuration, slideDuration)');
+  }
+  const [windowDuration, slideDuration, p] = rest as [Duration, Duration | undefined, number | Partitioner | undefined];
+  return windowOf(this.reduceByKey(f, p), windowDuration, slideDuration).reduceByKey(f, p);
 };
 
 proto.foreachRDD = function (this: AnyStream, f) {

@@ -1,11 +1,12 @@
 import type { RDD } from '../rdd/rdd';
 import { runInChildScope } from '../rdd/rdd-scope';
+import { parseDuration, type Duration } from '../util/duration';
 import type { DStreamGraph } from './dstream-graph';
 
 /**
- * A discretized stream: a sequence of RDDs, one per batch. A DStream is a recipe: for a
- * batch time it produces that batch's RDD from its parents' RDDs (compute), and remembers
- * it for the other output operations of the same batch.
+ * A discretized stream: a sequence of RDDs, one per slide. A DStream is a recipe: for a
+ * batch time on its slide it produces that time's RDD from its parents' RDDs (compute),
+ * and remembers it for as long as something downstream may read it again.
  *
  * Ids come from construction order in the job module, which the driver and every
  * executor run alike; that is how an executor finds "the map of DStream 4".
@@ -15,6 +16,13 @@ import type { DStreamGraph } from './dstream-graph';
 export abstract class DStream<T> {
   readonly id: number;
   private readonly generated = new Map<number, RDD<T>>();
+  /**
+   * How long this stream keeps its RDDs (Spark's rememberDuration): set when the graph
+   * is frozen, from what the streams below it need (a window over it needs its last
+   * window's worth of RDDs), from `remember()` and from the graph's own remember duration.
+   */
+  private rememberMs: number | null = null;
+  private persisted = false;
 
   protected constructor(readonly graph: DStreamGraph) {
     this.id = graph.register(this as DStream<unknown>);
@@ -27,23 +35,127 @@ export abstract class DStream<T> {
   /** Produces this stream's RDD for batch `time`. Runs while the batch is generated. */
   protected abstract compute(time: number): RDD<T>;
 
+  /**
+   * The interval between this stream's RDDs. Streams derived batch by batch have their
+   * parent's; input streams the batch duration; windows their own slide.
+   */
   get slideDurationMs(): number {
-    return this.graph.batchDurationMs;
+    return this.dependencies[0]?.slideDurationMs ?? this.graph.batchDurationMs;
   }
 
-  /** This stream's RDD for `time`, computed once per batch and shared by all its users. */
+  /**
+   * Marks every RDD this stream generates as persisted (Spark's DStream.persist): its
+   * partitions are kept where they were computed, for the other output operations of the
+   * batch and for windows over it, instead of being computed again.
+   */
+  persist(): this {
+    this.persisted = true;
+    return this;
+  }
+
+  /** persist(), as in Spark. */
+  cache(): this {
+    return this.persist();
+  }
+
+  get isPersisted(): boolean {
+    return this.persisted;
+  }
+
+  /**
+   * Keeps this stream's RDDs for at least `duration` after their batch, so that slice()
+   * can still reach them (Spark's remember). Call it while building the graph.
+   */
+  remember(duration: Duration): this {
+    this.rememberAtLeast(parseDuration(duration, 'remember duration'));
+    return this;
+  }
+
+  /** Remember duration in ms, once the graph is frozen (null before). */
+  get rememberDurationMs(): number | null {
+    return this.rememberMs;
+  }
+
+  /**
+   * Keeps this stream's RDDs for at least `durationMs` (Spark's DStream.remember): what a
+   * window below it, `remember()` or the context's `remember()` asks for. Passes its own
+   * needs on to its parents.
+   */
+  rememberAtLeast(durationMs: number): void {
+    const floor = this.minRememberDurationMs();
+    const wanted = Math.max(durationMs, floor);
+    if (this.rememberMs === null || wanted > this.rememberMs) this.rememberMs = wanted;
+    for (const d of this.dependencies) d.rememberAtLeast(this.parentRememberDurationMs());
+  }
+
+  /**
+   * The least a stream remembers: one slide. Streams that checkpoint keep more (Spark
+   * keeps two checkpoint intervals) by overriding this.
+   */
+  protected minRememberDurationMs(): number {
+    return this.slideDurationMs;
+  }
+
+  /** What this stream needs its parents to remember; a window adds its length. */
+  protected parentRememberDurationMs(): number {
+    return this.rememberMs ?? this.slideDurationMs;
+  }
+
+  /**
+   * True if this stream has an RDD at `time`: a time after the graph's zero time, on this
+   * stream's slide (Spark's isTimeValid). Output operations only run at such times.
+   */
+  isTimeValid(time: number): boolean {
+    const zero = this.graph.zeroTime;
+    return time > zero && (time - zero) % this.slideDurationMs === 0;
+  }
+
+  /** This stream's RDD for `time`, computed once and shared by all its users. */
   getOrCompute(time: number): RDD<T> {
     let rdd = this.generated.get(time);
     if (!rdd) {
+      if (!this.isTimeValid(time)) {
+        throw new Error(
+          `${this} has no RDD at ${time}: its RDDs come every ${this.slideDurationMs} ms from ${this.graph.zeroTime}`,
+        );
+      }
       rdd = runInChildScope(`d${this.id}`, () => this.compute(time), time);
       this.generated.set(time, rdd);
     }
     return rdd;
   }
 
-  /** Drops remembered RDDs of batches up to `time`. */
-  forget(time: number): void {
-    for (const t of this.generated.keys()) if (t <= time) this.generated.delete(t);
+  /**
+   * The RDDs of this stream from `fromTime` to `toTime`, both included (Spark's slice).
+   * Times are rounded down onto the stream's slide; times before the stream's first RDD
+   * are skipped. Use it inside transform() or foreachRDD(); RDDs older than the remember
+   * duration are gone (see remember()).
+   */
+  slice(fromTime: number, toTime: number): RDD<T>[] {
+    const zero = this.graph.zeroTime;
+    if (!Number.isFinite(zero)) throw new Error(`${this}.slice(): the streaming context has not started`);
+    const slide = this.slideDurationMs;
+    const floor = (t: number) => zero + Math.floor((t - zero) / slide) * slide;
+    const out: RDD<T>[] = [];
+    for (let t = floor(fromTime); t <= floor(toTime); t += slide) if (t > zero) out.push(this.getOrCompute(t));
+    return out;
+  }
+
+  /**
+   * Forgets the RDDs no longer needed once batch `time` is done: those older than the
+   * remember duration. Spark keeps one slide more than that; a finished batch's own RDD is
+   * never read again unless something below remembers it, so Sluice drops it at once.
+   */
+  forget(time: number): RDD<T>[] {
+    const keep = (this.rememberMs ?? this.slideDurationMs) - this.slideDurationMs;
+    const dropped: RDD<T>[] = [];
+    for (const [t, rdd] of this.generated) {
+      if (t <= time - keep) {
+        this.generated.delete(t);
+        dropped.push(rdd);
+      }
+    }
+    return dropped;
   }
 
   /** The earliest batch whose RDD this stream still remembers, if any. */

@@ -17,7 +17,10 @@ export class TransformedDStream<T> extends DStream<T> {
     for (const d of dependencies) {
       if (d.graph !== this.graph) throw new Error('cannot combine DStreams of different StreamingContexts');
       if (d.slideDurationMs !== this.slideDurationMs) {
-        throw new Error(`${name}: DStreams have different slide durations`);
+        throw new Error(
+          `${name}: DStreams have different slide durations (${d} slides every ${d.slideDurationMs} ms, ` +
+            `${dependencies[0]} every ${this.slideDurationMs} ms); window them to the same slide first`,
+        );
       }
     }
   }

@@ -27,6 +27,7 @@ export class DAGScheduler implements JobRunner {
     private readonly backend: TaskBackend,
     private readonly batchTime: number,
     private readonly outputOp: number,
+    private readonly zeroTime: number,
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -38,6 +39,7 @@ export class DAGScheduler implements JobRunner {
     for (const r of all) if (r instanceof InputRDD) inputs[r.id] = r.descriptor();
     const base = {
       batchTime: this.batchTime,
+      zeroTime: this.zeroTime,
       outputOp: this.outputOp,
       actionIndex,
       actionKind: action.kind,

@@ -38,7 +38,10 @@ export class JobGenerator {
   }
 
   start(): void {
-    this.cancelTicks = this.clock.scheduleBatches(this.graph.batchDurationMs, (time) => this.generateBatch(time));
+    const period = this.graph.batchDurationMs;
+    const first = (Math.floor(this.clock.now() / period) + 1) * period;
+    this.graph.setZeroTime(first - period);
+    this.cancelTicks = this.clock.scheduleBatches(first, period, (time) => this.generateBatch(time));
   }
 
   stop(): void {
@@ -58,6 +61,8 @@ export class JobGenerator {
     this.blocks.allocateBlocksToBatch(time, this.receiverStreamIds());
     const jobs: Job[] = [];
     for (const output of this.graph.outputs) {
+      // An output of a windowed stream runs only at the times on the window's slide.
+      if (!output.isTimeValid(time)) continue;
       try {
         const rdd = runInScope(
           { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, outputOp: -1 },
@@ -68,7 +73,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);

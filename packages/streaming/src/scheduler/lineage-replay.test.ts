@@ -37,6 +37,7 @@ function task(fields: Partial<TaskSpec> & { prior?: unknown[]; slice?: number[] 
   const data = serialize(slice ?? []);
   return {
     batchTime: 1000,
+    zeroTime: 0,
     outputOp: 0,
     actionIndex: 0,
     actionKind: 'count',

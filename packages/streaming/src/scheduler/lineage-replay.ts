@@ -28,6 +28,7 @@ export class LineageReplayer {
   constructor(private readonly graph: DStreamGraph) {}
 
   find(task: TaskSpec): Promise<ReplayedJob> {
+    this.graph.setZeroTime(task.zeroTime);
     const key = `${task.batchTime}/${task.outputOp}/${task.actionIndex}`;
     let job = this.jobs.get(key);
     if (!job) {
@@ -38,6 +39,11 @@ export class LineageReplayer {
     return job;
   }
 
+  /**
+   * Batch `time` is done: its replayed jobs go, and so do the RDDs that no stream
+   * remembers any more (a window keeps the RDDs of its parent that its next slides read,
+   * as on the driver: both sides compute the same remember durations from the same graph).
+   */
   forgetBatch(time: number): void {
     for (const key of this.jobs.keys()) if (Number(key.split('/')[0]) <= time) this.jobs.delete(key);
     this.graph.forget(time);

@@ -42,11 +42,19 @@ export class ReceivedBlockTracker {
     return out;
   }
 
-  /** Forgets the blocks of a finished batch and returns them (executors may hold some). */
-  cleanup(time: number): ShippedBlock[] {
-    const batch = this.batches.get(time);
-    this.batches.delete(time);
-    return batch ? [...batch.values()].flat() : [];
+  /**
+   * Forgets the blocks of every batch up to `time` and returns them (executors may hold
+   * some). The caller passes the newest batch no stream reads any more: with a window
+   * over an input stream that is older than the batch just finished.
+   */
+  cleanupUpTo(time: number): ShippedBlock[] {
+    const freed: ShippedBlock[] = [];
+    for (const [t, batch] of this.batches) {
+      if (t > time) continue;
+      this.batches.delete(t);
+      for (const blocks of batch.values()) freed.push(...blocks);
+    }
+    return freed;
   }
 
   /**

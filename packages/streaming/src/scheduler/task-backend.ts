@@ -5,6 +5,8 @@ import type { ReceiverHost } from './receiver-host';
 /** One task, as the driver describes it to an executor (see LaunchTask in sluice.proto). */
 export interface TaskSpec {
   batchTime: number;
+  /** The graph's zero time: which times windows and slides fall on (see DStream). */
+  zeroTime: number;
   outputOp: number;
   actionIndex: number;
   actionKind: string;

@@ -8,10 +8,10 @@ import { concatMap, timer } from 'rxjs';
 export interface BatchClock {
   now(): number;
   /**
-   * Calls `onTick(time)` for every multiple of `periodMs` after now, in order, each after
+   * Calls `onTick(time)` at `firstMs` and every `periodMs` after it, in order, each after
    * the previous one's promise settled. Returns a function that stops the ticks.
    */
-  scheduleBatches(periodMs: number, onTick: (time: number) => Promise<void>): () => void;
+  scheduleBatches(firstMs: number, periodMs: number, onTick: (time: number) => Promise<void>): () => void;
 }
 
 export class SystemClock implements BatchClock {
@@ -19,8 +19,7 @@ export class SystemClock implements BatchClock {
     return Date.now();
   }
 
-  scheduleBatches(periodMs: number, onTick: (time: number) => Promise<void>): () => void {
-    const first = (Math.floor(Date.now() / periodMs) + 1) * periodMs;
+  scheduleBatches(first: number, periodMs: number, onTick: (time: number) => Promise<void>): () => void {
     // concatMap: a tick whose work is slow delays the next one rather than overlapping it,
     // so batches are generated in time order. Ticks are counted from `first`, so the
     // clock never drifts.
@@ -50,8 +49,8 @@ export class ManualClock implements BatchClock {
     return this.current;
   }
 
-  scheduleBatches(periodMs: number, onTick: (time: number) => Promise<void>): () => void {
-    const schedule: Schedule = { periodMs, next: (Math.floor(this.current / periodMs) + 1) * periodMs, onTick };
+  scheduleBatches(firstMs: number, periodMs: number, onTick: (time: number) => Promise<void>): () => void {
+    const schedule: Schedule = { periodMs, next: firstMs, onTick };
     this.schedules.add(schedule);
     return () => this.schedules.delete(schedule);
   }

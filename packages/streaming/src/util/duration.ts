@@ -2,6 +2,9 @@
  * Durations as users write them on the command line and in configuration: "1s", "200ms",
  * "1.5s", "2m", or a bare number of milliseconds.
  */
+/** A duration as a user writes it: '30s', '500ms', '2m', or milliseconds. */
+export type Duration = string | number;
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
 export function parseDuration(value: string | number, what = 'duration'): number {
