@@ -56,6 +56,7 @@ test('a DStream RDD is named by stream and batch: d<stream>.<n>@<time>, the same
   const pairs = input.map((n) => [n, 1] as [number, number]);
   const reduced = pairs.reduceByKey((a, b) => a + b);
   const twoBatches = new PreviousBatchDStream(pairs);
+  ssc.graph.setZeroTime(0);
   const inputs = new Map<string, unknown>([
     ['d0.0@1000', { numSlices: 2 }],
     ['d0.0@2000', { numSlices: 2 }],
