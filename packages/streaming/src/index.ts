@@ -1,6 +1,7 @@
 // Installs the RDD and DStream operators on their prototypes (see those files).
 import './rdd/rdd-operations';
 import './dstream/dstream-operators';
+import './state/state-operators';
 
 export * from './context/conf';
 export * from './context/streaming-context';
@@ -21,6 +22,7 @@ export * from './rdd/block-rdd';
 export * from './rdd/input-rdd';
 export * from './rdd/parallel-collection-rdd';
 export * from './rdd/key-hash';
+export { gatherChunks } from './rdd/partition-chunks';
 export * from './rdd/partitioner';
 export * from './rdd/rdd';
 export * from './rdd/rdd-scope';
@@ -50,6 +52,15 @@ export * from './scheduler/task-runner';
 export * from './util/byte-size';
 export * from './util/clock';
 export * from './util/duration';
+export * from './checkpoint/checkpoint-cut';
+export * from './checkpoint/checkpointer';
+export * from './state/state';
+export * from './state/state-spec';
+export * from './state/state-map';
+export * from './state/map-with-state-dstream';
+export * from './state/state-dstream';
+export type { MappingFunction, MapWithStateRecord } from './state/map-with-state-rdd';
+export type { UpdateFunction } from './state/update-state-rdd';
 export * from './util/format-record';
 
 export type { StreamingJob } from './context/streaming-job';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   collectAction,
   countAction,
+  foreachAction,
   foreachPartitionAction,
   reduceAction,
   takeAction,
@@ -72,7 +73,8 @@ export function setDefaultParallelism(n: number): void {
   defaultParallelism = n;
 }
 
-function toPartitioner(p: number | Partitioner | undefined): Partitioner {
+/** A shuffle's partitioner from what a user passed: a count, a partitioner, or nothing (the default). */
+export function toPartitioner(p: number | Partitioner | undefined): Partitioner {
   if (p === undefined) return new HashPartitioner(defaultPartitions());
   return typeof p === 'number' ? new HashPartitioner(p) : p;
 }
@@ -82,7 +84,7 @@ proto.map = function (this: AnyRDD, f: (v: unknown) => unknown) {
     const out = new Array(items.length);
     for (let i = 0; i < items.length; i++) out[i] = f(items[i]);
     return out;
-  }, 'MapPartitionsRDD(map)');
+  }, 'MapPartitionsRDD(map)', true);
 };
 
 proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
@@ -90,11 +92,11 @@ proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
     const out: any[] = [];
     for (let i = 0; i < items.length; i++) for (const x of f(items[i])) out.push(x);
     return out;
-  }, 'MapPartitionsRDD(flatMap)');
+  }, 'MapPartitionsRDD(flatMap)', true);
 };
 
 proto.filter = function (this: AnyRDD, f: (v: unknown) => boolean) {
-  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)');
+  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)', true);
 };
 
 proto.mapPartitions = function (this: AnyRDD, f: (items: unknown[], p: number) => Iterable<unknown> | Promise<Iterable<unknown>>) {
@@ -189,9 +191,7 @@ proto.foreachPartition = function (this: AnyRDD, f: (items: any[], p: number) =>
 };
 
 proto.foreach = function (this: AnyRDD, f: (v: any) => void | Promise<void>) {
-  return this.foreachPartition(async (items) => {
-    for (const x of items) await f(x);
-  });
+  return this.runAction(foreachAction(f));
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
 import type { Dependency } from './dependency';
 import { currentScope, nextRddId } from './rdd-scope';
 import { StorageLevel } from './storage-level';
@@ -20,6 +21,25 @@ export abstract class RDD<T> {
     this.id = id ?? nextRddId();
     this.batchTime = currentScope().batchTime;
   }
+
+  /**
+   * Set on the driver once this RDD's partitions are saved by a checkpoint: every lineage
+   * stops here from then on (see checkpoint/checkpoint-cut.ts).
+   */
+  checkpointCut: CheckpointCut | null = null;
+
+  /**
+   * The driver marks an RDD as checkpointed once all its partitions are written; the
+   * RDD lets go of its parents then, so the driver's memory of a recursive lineage (and
+   * the input blocks in it) is bounded by the checkpoint interval.
+   */
+  markCheckpointed(cut: CheckpointCut): void {
+    this.checkpointCut = cut;
+    this.releaseParents();
+  }
+
+  /** Recursive RDDs (state, inverse windows) drop their references to their parents. */
+  protected releaseParents(): void {}
 
   abstract readonly numPartitions: number;
   abstract readonly dependencies: Dependency[];
@@ -75,10 +95,36 @@ export abstract class RDD<T> {
     return records.slice();
   }
 
+  /**
+   * The same partition as a sequence of chunks, for actions and shuffle writes that can
+   * take it a piece at a time (see partition-chunks.ts). By default one chunk: the whole
+   * partition. Input RDDs that read from outside (a Kafka offset range) yield as they
+   * read, and element-wise transformations pass chunks through, so a task's memory is
+   * bounded by a chunk rather than by its partition.
+   */
+  async *computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    yield await this.compute(partition, env);
+  }
+
+  /**
+   * The chunked counterpart of iterator(): what chunked readers (element-wise children,
+   * folding actions, a shuffle's map side) call. A persisted partition comes whole, from
+   * the cache or computed and kept (a kept partition is held anyway); otherwise the
+   * partition streams from computeChunks.
+   */
+  async *chunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    if (this.level === StorageLevel.NONE) {
+      yield* this.computeChunks(partition, env);
+      return;
+    }
+    yield await this.iterator(partition, env);
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
     const persisted = this.level === StorageLevel.NONE ? '' : ` ${this.level}`;
     const head = `${indent}(${this.numPartitions}) ${this.name} [${this.id}]${persisted}`;
+    if (this.checkpointCut) return `${head}\n${indent} | checkpoint ${this.checkpointCut.dir}`;
     const rest = this.dependencies.map((d) =>
       d.rdd.toDebugString(indent + (d.kind === 'shuffle' ? ' +-' : ' | ')),
     );
@@ -86,12 +132,12 @@ export abstract class RDD<T> {
   }
 }
 
-/** Every RDD in the lineage of `root`, each once, parents before children. */
+/** Every RDD in the lineage of `root` (up to checkpoints), each once, parents before children. */
 export function lineage(root: RDD<unknown>): RDD<unknown>[] {
   const seen = new Map<string, RDD<unknown>>();
   const visit = (rdd: RDD<unknown>): void => {
     if (seen.has(rdd.id)) return;
-    for (const dep of rdd.dependencies) visit(dep.rdd);
+    if (!rdd.checkpointCut) for (const dep of rdd.dependencies) visit(dep.rdd);
     seen.set(rdd.id, rdd);
   };
   visit(root);
