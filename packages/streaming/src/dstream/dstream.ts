@@ -1,5 +1,6 @@
 import type { RDD } from '../rdd/rdd';
 import { runInChildScope } from '../rdd/rdd-scope';
+import { StorageLevel } from '../rdd/storage-level';
 import { parseDuration, type Duration } from '../util/duration';
 import type { DStreamGraph } from './dstream-graph';
 
@@ -120,6 +121,7 @@ export abstract class DStream<T> {
         );
       }
       rdd = runInChildScope(`d${this.id}`, () => this.compute(time), time);
+      if (this.persisted && rdd.storageLevel === StorageLevel.NONE) rdd.persist();
       this.generated.set(time, rdd);
     }
     return rdd;
