@@ -27,6 +27,13 @@ export interface DirectStreamOptions extends KafkaConnectionOptions, Subscriptio
   onBatchFailure?: 'reread' | 'skip';
   /** Largest Fetch response an executor asks for (default 8 MiB). */
   fetchMaxBytes?: number;
+  /**
+   * Let count() and isEmpty() of a batch's KafkaRDD answer from its offset ranges,
+   * without reading (default false). Only true when every offset of the topics is a
+   * record this stream reads: no transactional producer writes to them (transaction
+   * markers take offsets) and they are not compacted. See KafkaRDD.count.
+   */
+  countFromOffsets?: boolean;
   /** How often the driver looks for new partitions and topics (default 1000 ms). */
   partitionDiscoveryIntervalMs?: number;
   /** How long stop() waits for batches already cut to finish and commit (default 10 s). */
@@ -44,6 +51,7 @@ export interface DirectStreamSettings {
   readonly isolationLevel: IsolationLevel;
   readonly onBatchFailure: 'reread' | 'skip';
   readonly fetchMaxBytes: number;
+  readonly countFromOffsets: boolean;
   readonly partitionDiscoveryIntervalMs: number;
   readonly stopTimeoutMs: number;
   /** The driver's client: few retries, so an unreachable cluster delays a batch by seconds, not minutes. */
@@ -87,6 +95,7 @@ export function resolveDirectStreamOptions(options: DirectStreamOptions): Direct
     isolationLevel,
     onBatchFailure,
     fetchMaxBytes,
+    countFromOffsets: options.countFromOffsets === true,
     partitionDiscoveryIntervalMs: nonNegative(options.partitionDiscoveryIntervalMs ?? 1000, 'partitionDiscoveryIntervalMs'),
     stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? 10_000, 'stopTimeoutMs'),
     driverConfig,

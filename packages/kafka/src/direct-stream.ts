@@ -90,11 +90,11 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
   }
 
   protected computeOnDriver(time: number): KafkaRDD {
-    return new KafkaRDD(this.driver!.rangesOf(time), this.reader);
+    return new KafkaRDD(this.driver!.rangesOf(time), this.reader, this.settings.countFromOffsets);
   }
 
   protected restore(_time: number, descriptor: unknown): KafkaRDD {
-    return new KafkaRDD(KafkaRDD.rangesOf(descriptor), this.reader);
+    return new KafkaRDD(KafkaRDD.rangesOf(descriptor), this.reader, this.settings.countFromOffsets);
   }
 
   override async stop(): Promise<void> {

@@ -4,7 +4,7 @@ import type { KafkaRecord } from './kafka-record';
 import type { RangeReader } from './kafka-rdd';
 import { createCluster, type KafkaCluster } from './kafkajs-cluster';
 import type { OffsetRange } from './offset-range';
-import { readOffsetRange, type ReadOptions } from './partition-reader';
+import { streamOffsetRange, type ReadOptions } from './partition-reader';
 
 /**
  * An executor's reader for one stream: one kafkajs Cluster (a connection per broker and
@@ -19,8 +19,8 @@ export class ExecutorRangeReader implements RangeReader {
     private readonly options: ReadOptions,
   ) {}
 
-  async read(range: OffsetRange): Promise<KafkaRecord[]> {
-    return readOffsetRange(await this.connected(), range, this.options);
+  async *stream(range: OffsetRange): AsyncGenerator<KafkaRecord[]> {
+    yield* streamOffsetRange(await this.connected(), range, this.options);
   }
 
   /**

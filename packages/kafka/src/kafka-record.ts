@@ -5,7 +5,10 @@ export type KafkaHeaders = Record<string, Buffer | Buffer[] | undefined>;
 
 /**
  * One record read by the direct stream. `offset` and `timestamp` are numbers (see
- * offset-range.ts for why numbers are safe for offsets); key and value are the raw bytes.
+ * offset-range.ts for why numbers are safe for offsets); key and value are the raw bytes,
+ * as views of the Fetch response they came in: no copy is made per record, and a record
+ * kept after its task keeps that whole response (up to fetchMaxBytes) alive. Copy what
+ * you keep.
  */
 export interface KafkaRecord {
   topic: string;

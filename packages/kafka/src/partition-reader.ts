@@ -27,14 +27,17 @@ const MAX_EMPTY_FETCHES = 3;
 const MAX_WAIT_MS = 100;
 
 /**
- * Reads exactly the records of `range` from the partition's leader (executor side).
- * Fetches from `fromOffset` until `untilOffset` is reached, or the end of what a reader
- * of this isolation level may see (the high watermark, or the last stable offset for
- * read_committed), whichever comes first.
+ * Reads exactly the records of `range` from the partition's leader (executor side), one
+ * Fetch request at a time: each yielded array holds one fetch's records (those in the
+ * range; fetches that hold none yield nothing). Fetches from `fromOffset` until
+ * `untilOffset` is reached, or the end of what a reader of this isolation level may see
+ * (the high watermark, or the last stable offset for read_committed), whichever comes
+ * first. Nothing is fetched before the consumer asks for it (see readAhead for overlap),
+ * so what the reader holds is one response of at most `fetchMaxBytes` (the broker
+ * exceeds it only for a single record batch larger than that).
  */
-export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange, options: ReadOptions): Promise<KafkaRecord[]> {
-  const out: KafkaRecord[] = [];
-  if (range.untilOffset <= range.fromOffset) return out;
+export async function* streamOffsetRange(cluster: KafkaCluster, range: OffsetRange, options: ReadOptions): AsyncGenerator<KafkaRecord[]> {
+  if (range.untilOffset <= range.fromOffset) return;
   await cluster.addTargetTopic(range.topic);
   let offset = range.fromOffset;
   let failures = 0;
@@ -42,8 +45,8 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
   let useKafkajsDecoding = false;
   while (offset < range.untilOffset) {
     let step: FetchStep;
-    // A fetch that fails half-way through its records is retried whole.
-    const recordsBefore = out.length;
+    // Each fetch decodes into its own array, so one that fails half-way is dropped whole and retried.
+    const out: KafkaRecord[] = [];
     try {
       const broker = await leaderOf(cluster, range.topic, range.partition);
       const fast = useKafkajsDecoding ? null : await fastStep(broker, range, offset, options, out);
@@ -55,7 +58,6 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
       }
       failures = 0;
     } catch (err) {
-      out.length = recordsBefore;
       if (err instanceof LegacyMessageFormatError) {
         useKafkajsDecoding = true;
         continue;
@@ -77,6 +79,7 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
     if (step.next > offset) {
       offset = step.next;
       emptyFetches = 0;
+      if (out.length > 0) yield out;
       continue;
     }
     if (offset >= step.visibleEnd) break;
@@ -88,6 +91,12 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
       );
     }
   }
+}
+
+/** All the records of `range` in one array (for tests and small ranges; tasks use streamOffsetRange). */
+export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange, options: ReadOptions): Promise<KafkaRecord[]> {
+  const out: KafkaRecord[] = [];
+  for await (const records of streamOffsetRange(cluster, range, options)) for (const r of records) out.push(r);
   return out;
 }
 

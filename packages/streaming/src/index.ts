@@ -22,6 +22,7 @@ export * from './rdd/cogrouped-rdd';
 export * from './rdd/local-collection-rdd';
 export * from './rdd/input-rdd';
 export * from './rdd/key-hash';
+export { gatherChunks } from './rdd/partition-chunks';
 export * from './rdd/partitioner';
 export * from './rdd/rdd';
 export * from './rdd/rdd-scope';

@@ -7,6 +7,12 @@ export interface Action<T, P, R> {
   readonly kind: string;
   /** Runs on the executor with the partition's records; the result goes to the driver. */
   perPartition(items: T[], partition: number): P | Promise<P>;
+  /**
+   * The same, fed the partition a chunk at a time (see partition-chunks.ts), for actions
+   * that fold: the task then never holds the whole partition. Optional: without it the
+   * executor gathers the chunks and calls perPartition.
+   */
+  perChunks?(chunks: AsyncIterable<T[]>, partition: number): Promise<P>;
   /** Runs on the driver with the partial results, in partition order. */
   combine(partials: P[]): R | Promise<R>;
 }
@@ -19,6 +25,11 @@ export function countAction<T>(): Action<T, number, number> {
   return {
     kind: 'count',
     perPartition: (items) => items.length,
+    perChunks: async (chunks) => {
+      let n = 0;
+      for await (const chunk of chunks) n += chunk.length;
+      return n;
+    },
     combine: (parts) => parts.reduce((a, b) => a + b, 0),
   };
 }
@@ -27,6 +38,16 @@ export function takeAction<T>(n: number): Action<T, T[], T[]> {
   return {
     kind: 'take',
     perPartition: (items) => items.slice(0, n),
+    // Stops reading once it has n records: take(1) of a large range reads one chunk.
+    perChunks: async (chunks) => {
+      const out: T[] = [];
+      if (n <= 0) return out;
+      for await (const chunk of chunks) {
+        for (let i = 0; i < chunk.length && out.length < n; i++) out.push(chunk[i]!);
+        if (out.length >= n) break;
+      }
+      return out;
+    },
     combine: (parts) => parts.flat().slice(0, n),
   };
 }
@@ -39,6 +60,15 @@ export function reduceAction<T>(f: (a: T, b: T) => T): Action<T, Partial<T>, T> 
   return {
     kind: 'reduce',
     perPartition: (items) => (items.length === 0 ? { empty: true } : { empty: false, value: reduceAll(items) }),
+    perChunks: async (chunks) => {
+      let acc: Partial<T> = { empty: true };
+      for await (const chunk of chunks) {
+        if (chunk.length === 0) continue;
+        const value = reduceAll(chunk);
+        acc = acc.empty ? { empty: false, value } : { empty: false, value: f(acc.value, value) };
+      }
+      return acc;
+    },
     combine: (parts) => {
       const values = parts.flatMap((p) => (p.empty ? [] : [p.value]));
       if (values.length === 0) throw new Error('reduce of an empty RDD');
@@ -54,6 +84,25 @@ export function foreachPartitionAction<T>(
     kind: 'foreachPartition',
     perPartition: async (items, partition) => {
       await f(items, partition);
+      return null;
+    },
+    combine: () => undefined,
+  };
+}
+
+/** foreach: the user's function on every record, so the partition can stream past it. */
+export function foreachAction<T>(f: (value: T) => void | Promise<void>): Action<T, null, void> {
+  const each = async (items: T[]): Promise<void> => {
+    for (let i = 0; i < items.length; i++) await f(items[i]!);
+  };
+  return {
+    kind: 'foreach',
+    perPartition: async (items) => {
+      await each(items);
+      return null;
+    },
+    perChunks: async (chunks) => {
+      for await (const chunk of chunks) await each(chunk);
       return null;
     },
     combine: () => undefined,

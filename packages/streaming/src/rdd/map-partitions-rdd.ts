@@ -1,4 +1,5 @@
 import { oneToOne, type Dependency } from './dependency';
+import { gatherChunks } from './partition-chunks';
 import { RDD } from './rdd';
 import type { TaskEnv } from './task-env';
 
@@ -12,6 +13,13 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
     readonly parent: RDD<T>,
     private readonly f: PartitionFunction<T, U>,
     readonly name: string,
+    /**
+     * True when `f` treats each record on its own (map, filter, flatMap), so applying it
+     * to each chunk of the partition gives the same records as applying it to the whole:
+     * chunks then pass through (see partition-chunks.ts). mapPartitions and glom see the
+     * partition whole.
+     */
+    readonly elementWise = false,
   ) {
     super();
     this.dependencies = [oneToOne(parent as RDD<unknown>)];
@@ -22,7 +30,21 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
   }
 
   async compute(partition: number, env: TaskEnv): Promise<U[]> {
+    // Element-wise, the input is taken a chunk at a time even here, so a filter over a
+    // large Kafka range holds what passes, not the range.
+    if (this.elementWise) return gatherChunks(this.computeChunks(partition, env));
     const items = await this.parent.iterator(partition, env);
     return this.f(items, partition);
+  }
+
+  override async *computeChunks(partition: number, env: TaskEnv): AsyncGenerator<U[]> {
+    if (!this.elementWise) {
+      yield await this.compute(partition, env);
+      return;
+    }
+    for await (const chunk of this.parent.chunks(partition, env)) {
+      const out = await this.f(chunk, partition);
+      if (out.length > 0) yield out;
+    }
   }
 }

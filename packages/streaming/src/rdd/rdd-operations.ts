@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   collectAction,
   countAction,
+  foreachAction,
   foreachPartitionAction,
   reduceAction,
   takeAction,
@@ -97,7 +98,7 @@ proto.map = function (this: AnyRDD, f: (v: unknown) => unknown) {
     const out = new Array(items.length);
     for (let i = 0; i < items.length; i++) out[i] = f(items[i]);
     return out;
-  }, 'MapPartitionsRDD(map)');
+  }, 'MapPartitionsRDD(map)', true);
 };
 
 proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
@@ -105,11 +106,11 @@ proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
     const out: any[] = [];
     for (let i = 0; i < items.length; i++) for (const x of f(items[i])) out.push(x);
     return out;
-  }, 'MapPartitionsRDD(flatMap)');
+  }, 'MapPartitionsRDD(flatMap)', true);
 };
 
 proto.filter = function (this: AnyRDD, f: (v: unknown) => boolean) {
-  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)');
+  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)', true);
 };
 
 proto.mapPartitions = function (this: AnyRDD, f: (items: unknown[], p: number) => Iterable<unknown> | Promise<Iterable<unknown>>) {
@@ -271,9 +272,7 @@ proto.foreachPartition = function (this: AnyRDD, f: (items: any[], p: number) =>
 };
 
 proto.foreach = function (this: AnyRDD, f: (v: any) => void | Promise<void>) {
-  return this.foreachPartition(async (items) => {
-    for (const x of items) await f(x);
-  });
+  return this.runAction(foreachAction(f));
 };
 
 /**

@@ -75,6 +75,31 @@ export abstract class RDD<T> {
     return records.slice();
   }
 
+  /**
+   * The same partition as a sequence of chunks, for actions and shuffle writes that can
+   * take it a piece at a time (see partition-chunks.ts). By default one chunk: the whole
+   * partition. Input RDDs that read from outside (a Kafka offset range) yield as they
+   * read, and element-wise transformations pass chunks through, so a task's memory is
+   * bounded by a chunk rather than by its partition.
+   */
+  async *computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    yield await this.compute(partition, env);
+  }
+
+  /**
+   * The chunked counterpart of iterator(): what chunked readers (element-wise children,
+   * folding actions, a shuffle's map side) call. A persisted partition comes whole, from
+   * the cache or computed and kept (a kept partition is held anyway); otherwise the
+   * partition streams from computeChunks.
+   */
+  async *chunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    if (this.level === StorageLevel.NONE) {
+      yield* this.computeChunks(partition, env);
+      return;
+    }
+    yield await this.iterator(partition, env);
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
     const persisted = this.level === StorageLevel.NONE ? '' : ` ${this.level}`;

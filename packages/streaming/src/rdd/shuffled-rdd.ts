@@ -41,28 +41,20 @@ export class ShuffledRDD<T, K, C> extends RDD<T | [K, C]> {
 
   /** Runs in a shuffle-map task: splits one parent partition into serialized buckets. */
   writeMapOutput(items: unknown[], mapPartition: number): Uint8Array[] {
-    const n = this.partitioner.numPartitions;
-    if (!this.aggregator) {
-      const buckets: unknown[][] = Array.from({ length: n }, () => []);
-      for (let i = 0; i < items.length; i++) {
-        buckets[this.partitioner.partitionOf(items[i], mapPartition, i)]!.push(items[i]);
-      }
-      return buckets.map((b) => serialize(b));
-    }
-    const agg = this.aggregator;
-    const combined: Map<MapKey, [unknown, C]>[] = Array.from({ length: n }, () => new Map());
-    for (let i = 0; i < items.length; i++) {
-      const pair = items[i] as [unknown, unknown];
-      if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new TypeError(`a key-value operation expected [key, value] pairs but got ${describe(pair)}`);
-      }
-      const bucket = combined[this.partitioner.partitionOf(pair, mapPartition, i)]!;
-      const mk = mapKeyOf(pair[0]);
-      const entry = bucket.get(mk);
-      if (entry === undefined) bucket.set(mk, [pair[0], agg.createCombiner(pair[1])]);
-      else entry[1] = agg.mergeValue(entry[1], pair[1]);
-    }
-    return combined.map((bucket) => serialize([...bucket.values()]));
+    const writer = new MapOutputWriter(this.partitioner, this.aggregator, mapPartition);
+    writer.add(items);
+    return writer.finish();
+  }
+
+  /**
+   * The same, taking the parent partition a chunk at a time: with an aggregator only the
+   * combined values are held, so a word count over a large Kafka range holds its distinct
+   * words, not its lines.
+   */
+  async writeMapOutputChunks(chunks: AsyncIterable<unknown[]>, mapPartition: number): Promise<Uint8Array[]> {
+    const writer = new MapOutputWriter(this.partitioner, this.aggregator, mapPartition);
+    for await (const chunk of chunks) writer.add(chunk);
+    return writer.finish();
   }
 
   async compute(_partition: number, env: TaskEnv): Promise<(T | [K, C])[]> {
@@ -83,6 +75,49 @@ export class ShuffledRDD<T, K, C> extends RDD<T | [K, C]> {
       }
     }
     return [...merged.values()];
+  }
+}
+
+/** One map task's buckets, filled chunk by chunk (records numbered across chunks). */
+class MapOutputWriter<C> {
+  private readonly buckets: unknown[][] | null;
+  private readonly combined: Map<MapKey, [unknown, C]>[] | null;
+  private index = 0;
+
+  constructor(
+    private readonly partitioner: Partitioner,
+    private readonly aggregator: Aggregator<unknown, C> | null,
+    private readonly mapPartition: number,
+  ) {
+    const n = partitioner.numPartitions;
+    this.buckets = aggregator ? null : Array.from({ length: n }, () => []);
+    this.combined = aggregator ? Array.from({ length: n }, () => new Map()) : null;
+  }
+
+  add(items: unknown[]): void {
+    const { partitioner, mapPartition } = this;
+    if (this.buckets) {
+      for (let i = 0; i < items.length; i++) this.buckets[partitioner.partitionOf(items[i], mapPartition, this.index++)]!.push(items[i]);
+      return;
+    }
+    const agg = this.aggregator!;
+    const combined = this.combined!;
+    for (let i = 0; i < items.length; i++) {
+      const pair = items[i] as [unknown, unknown];
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TypeError(`a key-value operation expected [key, value] pairs but got ${describe(pair)}`);
+      }
+      const bucket = combined[partitioner.partitionOf(pair, mapPartition, this.index++)]!;
+      const mk = mapKeyOf(pair[0]);
+      const entry = bucket.get(mk);
+      if (entry === undefined) bucket.set(mk, [pair[0], agg.createCombiner(pair[1])]);
+      else entry[1] = agg.mergeValue(entry[1], pair[1]);
+    }
+  }
+
+  finish(): Uint8Array[] {
+    if (this.buckets) return this.buckets.map((b) => serialize(b));
+    return this.combined!.map((bucket) => serialize([...bucket.values()]));
   }
 }
 

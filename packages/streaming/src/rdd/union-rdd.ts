@@ -23,8 +23,18 @@ export class UnionRDD<T> extends RDD<T> {
   }
 
   compute(partition: number, env: TaskEnv): Promise<T[]> {
+    const [parent, inParent] = this.locate(partition);
+    return parent.iterator(inParent, env);
+  }
+
+  override computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
+    const [parent, inParent] = this.locate(partition);
+    return parent.chunks(inParent, env);
+  }
+
+  private locate(partition: number): [RDD<T>, number] {
     for (let i = this.parents.length - 1; i >= 0; i--) {
-      if (partition >= this.starts[i]!) return this.parents[i]!.iterator(partition - this.starts[i]!, env);
+      if (partition >= this.starts[i]!) return [this.parents[i]!, partition - this.starts[i]!];
     }
     throw new Error(`partition ${partition} out of range for ${this.id}`);
   }

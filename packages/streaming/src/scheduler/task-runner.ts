@@ -24,12 +24,15 @@ export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: Ta
   const target = lineage(job.rdd).find((r) => r.id === task.stageRdd);
   if (!target) throw new Error(`RDD ${task.stageRdd} is not in the lineage rebuilt here: the job module built a different graph`);
 
+  // Both ends take the partition in chunks where they can (see rdd/partition-chunks.ts).
   if (task.shuffleId) {
     if (!(target instanceof ShuffledRDD)) throw new Error(`RDD ${task.stageRdd} is not a shuffle`);
-    const items = await target.parent.iterator(task.partition, env);
-    return { result: EMPTY, shuffleBuckets: target.writeMapOutput(items, task.partition) };
+    const buckets = await target.writeMapOutputChunks(target.parent.chunks(task.partition, env), task.partition);
+    return { result: EMPTY, shuffleBuckets: buckets };
   }
-  const items = await target.iterator(task.partition, env);
-  const partial = await job.action.perPartition(items, task.partition);
+  const action = job.action;
+  const partial = action.perChunks
+    ? await action.perChunks(target.chunks(task.partition, env), task.partition)
+    : await action.perPartition(await target.iterator(task.partition, env), task.partition);
   return { result: serialize(partial), shuffleBuckets: [] };
 }
