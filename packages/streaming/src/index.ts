@@ -19,6 +19,8 @@ export * from './listener/streaming-listener';
 export * from './rdd/action';
 export * from './rdd/aggregator';
 export * from './rdd/block-rdd';
+export * from './rdd/cogrouped-rdd';
+export * from './rdd/local-collection-rdd';
 export * from './rdd/input-rdd';
 export * from './rdd/parallel-collection-rdd';
 export * from './rdd/key-hash';

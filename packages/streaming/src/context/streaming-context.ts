@@ -11,6 +11,10 @@ import { QueueInputDStream, type QueueStreamOptions } from '../dstream/queue-inp
 import { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
 import { ListenerBus } from '../listener/listener-bus';
 import type { StreamingEvent, StreamingListener } from '../listener/streaming-listener';
+import { LocalCollectionRDD } from '../rdd/local-collection-rdd';
+import type { JobRunner } from '../rdd/job-runner';
+import type { RDD } from '../rdd/rdd';
+import { runInScope } from '../rdd/rdd-scope';
 import { setDefaultParallelism } from '../rdd/rdd-operations';
 import type { Receiver } from '../receiver/receiver';
 import { RawSocketReceiver } from '../receiver/raw-socket-receiver';
@@ -43,6 +47,11 @@ export interface ContextOptions {
 }
 
 let activeContext: StreamingContext | null = null;
+
+/** Actions run inside foreachRDD, whose scope has the runner; never while building. */
+const STATIC_RDD_RUNNER: JobRunner = {
+  runJob: () => Promise.reject(new Error('actions on a parallelize() RDD run inside foreachRDD(), not while the graph is built')),
+};
 
 /**
  * The entry point of a streaming application, as in Spark: create input streams, apply
@@ -164,6 +173,23 @@ export class StreamingContext {
    */
   remember(duration: Duration): void {
     this.graph.remember(parseDuration(duration, 'remember duration'));
+  }
+
+  /**
+   * A static RDD of `records`, to join streams with inside transform() (a label ->
+   * category table, a list of known ids). The job function runs on the driver and on
+   * every executor, so each builds its own copy and no record is ever shipped: build it
+   * the same way everywhere (a literal, a file at the same path on every host). The graph
+   * fingerprint holds a hash of the records; an executor whose copy differs is refused.
+   * The RDD is the same object in every batch; persist() it to keep a transformation of it.
+   */
+  parallelize<T>(records: readonly T[], numSlices = this.conf.defaultParallelism): RDD<T> {
+    return this.graph.addStaticRDD(records, (id) =>
+      runInScope(
+        { prefix: `s${id}`, batchTime: 0, runner: STATIC_RDD_RUNNER, inputs: null, outputOp: -1 },
+        () => new LocalCollectionRDD(records, numSlices),
+      ),
+    );
   }
 
   // ---- lifecycle -------------------------------------------------------------------

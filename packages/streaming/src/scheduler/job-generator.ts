@@ -64,8 +64,9 @@ export class JobGenerator {
       // An output of a windowed stream runs only at the times on the window's slide.
       if (!output.isTimeValid(time)) continue;
       try {
+        const inputsUsed = new Map<string, unknown>();
         const rdd = runInScope(
-          { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, outputOp: -1 },
+          { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, inputsUsed, outputOp: -1 },
           () => output.getOrCompute(time),
         );
         jobs.push({
@@ -73,7 +74,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, inputsUsed)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
