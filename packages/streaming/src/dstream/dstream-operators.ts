@@ -67,6 +67,25 @@ declare module './dstream' {
       numPartitions?: number | Partitioner,
     ): DStream<[K, V]>;
 
+    // ---- joins (join-operators block): batch by batch, both streams on the same slide ----
+    cogroup<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, numPartitions?: number | Partitioner): DStream<[K, [V[], W[]]]>;
+    join<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, numPartitions?: number | Partitioner): DStream<[K, [V, W]]>;
+    leftOuterJoin<K, V, W>(
+      this: DStream<[K, V]>,
+      other: DStream<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, [V, W | undefined]]>;
+    rightOuterJoin<K, V, W>(
+      this: DStream<[K, V]>,
+      other: DStream<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, [V | undefined, W]]>;
+    fullOuterJoin<K, V, W>(
+      this: DStream<[K, V]>,
+      other: DStream<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, [V | undefined, W | undefined]]>;
+
     foreachRDD(f: ForeachRDDFunction<T>): void;
     print(num?: number): void;
     saveAsTextFiles(prefix: string, suffix?: string): void;
@@ -199,6 +218,28 @@ proto.reduceByKeyAndWindow = function (this: AnyStream, f: (a: any, b: any) => a
   }
   const [windowDuration, slideDuration, p] = rest as [Duration, Duration | undefined, number | Partitioner | undefined];
   return windowOf(this.reduceByKey(f, p), windowDuration, slideDuration).reduceByKey(f, p);
+};
+
+// ---- joins ---------------------------------------------------------------------------
+
+function joined(a: AnyStream, b: AnyStream, name: string, f: (x: RDD<any>, y: RDD<any>) => RDD<any>): AnyStream {
+  return new TransformedDStream<any>([a, b], ([x, y]) => f(x as RDD<any>, y as RDD<any>), name);
+}
+
+proto.cogroup = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'CoGroupedDStream', (x, y) => x.cogroup(y, p));
+};
+proto.join = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(join)', (x, y) => x.join(y, p));
+};
+proto.leftOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(leftOuterJoin)', (x, y) => x.leftOuterJoin(y, p));
+};
+proto.rightOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(rightOuterJoin)', (x, y) => x.rightOuterJoin(y, p));
+};
+proto.fullOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(fullOuterJoin)', (x, y) => x.fullOuterJoin(y, p));
 };
 
 proto.foreachRDD = function (this: AnyStream, f) {
