@@ -1,6 +1,7 @@
 // Installs the RDD and DStream operators on their prototypes (see those files).
 import './rdd/rdd-operations';
 import './dstream/dstream-operators';
+import './state/state-operators';
 
 export * from './context/conf';
 export * from './context/streaming-context';
@@ -48,6 +49,15 @@ export * from './scheduler/task-failed-error';
 export * from './scheduler/task-runner';
 export * from './util/byte-size';
 export * from './util/duration';
+export * from './checkpoint/checkpoint-cut';
+export * from './checkpoint/checkpointer';
+export * from './state/state';
+export * from './state/state-spec';
+export * from './state/state-map';
+export * from './state/map-with-state-dstream';
+export * from './state/state-dstream';
+export type { MappingFunction, MapWithStateRecord } from './state/map-with-state-rdd';
+export type { UpdateFunction } from './state/update-state-rdd';
 export * from './util/format-record';
 
 /** The signature of a job module's default export. */

@@ -61,6 +61,12 @@ export interface StreamingConf {
    * it runs elsewhere with the driver's replica (Spark's spark.locality.wait).
    */
   localityWaitMs: number;
+  /**
+   * Where checkpoints of state and windows go (ssc.checkpoint(dir) sets it). Null: the
+   * driver makes a temporary directory per application at start (fine for executors on
+   * this host; executors elsewhere need a shared directory).
+   */
+  checkpointDir: string | null;
 
   // ---- block manager ----------------------------------------------------------------------
   /**
@@ -114,6 +120,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     receiverPlacement: input.receiverPlacement ?? 'driver',
     blockReplication: input.blockReplication ?? 1,
     localityWaitMs: parseDuration(input.localityWait ?? 3000, 'locality wait'),
+    checkpointDir: input.checkpointDir ?? null,
     blockManagerMemoryBytes: parseByteSize(input.blockManagerMemory ?? '256m', 'block manager memory'),
   };
   validateConf(conf);

@@ -1,4 +1,8 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Observable } from 'rxjs';
+import { checkpointIntervalOf } from '../checkpoint/checkpointer';
 import type { Converter } from '../converters/converter';
 import { lines } from '../converters/converter';
 import type { DStream } from '../dstream/dstream';
@@ -54,6 +58,7 @@ export class StreamingContext {
   private readonly log: (line: string) => void;
   private terminated!: () => void;
   private terminationError: Error | null = null;
+  private ownedCheckpointDir: string | null = null;
   private readonly termination = new Promise<void>((resolve) => (this.terminated = resolve));
 
   constructor(
@@ -64,6 +69,35 @@ export class StreamingContext {
     this.graph = new DStreamGraph(options.mode ?? 'driver', this.conf.batchDurationMs);
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
     setDefaultParallelism(this.conf.defaultParallelism);
+    this.graph.checkpointDir = this.conf.checkpointDir;
+  }
+
+  /**
+   * Where state and window checkpoints go, as Spark's ssc.checkpoint(dir). Without it a
+   * temporary directory per application is used, which executors on other hosts cannot see.
+   */
+  checkpoint(dir: string): void {
+    if (this.stateValue !== 'initialized') throw new Error('checkpoint(dir) must be called before the StreamingContext starts');
+    const abs = resolve(dir);
+    this.conf.checkpointDir = abs;
+    this.graph.checkpointDir = abs;
+  }
+
+  /** Driver, at start: the checkpoint directory exists (a temp one if none was set). */
+  private prepareCheckpointDir(): void {
+    const needed = this.graph.streamsToCheckpoint();
+    if (needed.length === 0) return;
+    if (this.conf.checkpointDir) {
+      mkdirSync(this.conf.checkpointDir, { recursive: true });
+    } else {
+      this.conf.checkpointDir = mkdtempSync(join(tmpdir(), `sluice-checkpoint-${this.conf.appName}-`));
+      this.ownedCheckpointDir = this.conf.checkpointDir;
+      this.log(
+        `no checkpoint directory set: checkpoints of ${needed.map((s) => `${s} (every ${checkpointIntervalOf(s)} ms)`).join(', ')} ` +
+          `go to the temporary ${this.conf.checkpointDir}, removed at stop; executors on other hosts need ssc.checkpoint(dir) on a shared directory`,
+      );
+    }
+    this.graph.checkpointDir = this.conf.checkpointDir;
   }
 
   get state(): ContextState {
@@ -154,6 +188,7 @@ export class StreamingContext {
       throw new Error("receiverPlacement 'executor' needs a backend that runs receivers on its executors");
     }
     activeContext = this;
+    this.prepareCheckpointDir();
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
       else this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
@@ -253,6 +288,7 @@ export class StreamingContext {
       this.terminationError = err as Error;
     } finally {
       activeContext = null;
+      if (this.ownedCheckpointDir) rmSync(this.ownedCheckpointDir, { recursive: true, force: true });
       this.bus.close();
       this.terminated();
     }

@@ -14,6 +14,8 @@ export class DStreamGraph {
   readonly inputs: InputDStream<unknown>[] = [];
   readonly outputs: OutputDStream<unknown>[] = [];
   private frozen = false;
+  /** Where checkpoints go: ssc.checkpoint(dir), or a per-application temp dir (checkpoint/). */
+  checkpointDir: string | null = null;
   private rememberMs: number | null = null;
   /**
    * The time before the first batch (Spark's zeroTime): a stream's RDDs come at zeroTime
@@ -118,6 +120,11 @@ export class DStreamGraph {
       if (oldest !== undefined && oldest - 1 < upTo) upTo = oldest - 1;
     }
     return upTo;
+  }
+
+  /** Streams that are checkpointed (state, windows with an inverse function, checkpoint(interval)). */
+  streamsToCheckpoint(): DStream<unknown>[] {
+    return this.streams.filter((s) => s.checkpointIntervalSetMs !== null || s.mustCheckpoint);
   }
 
   /** A fingerprint of the graph's shape, compared between driver and executors. */

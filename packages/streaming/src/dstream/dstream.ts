@@ -1,5 +1,8 @@
+import { cutKey, type CheckpointCut } from '../checkpoint/checkpoint-cut';
+import { CheckpointReaderRDD } from '../checkpoint/checkpoint-reader-rdd';
+import { v8Codec, type PartitionCodec } from '../checkpoint/partition-codec';
 import type { RDD } from '../rdd/rdd';
-import { runInChildScope } from '../rdd/rdd-scope';
+import { currentScope, runInChildScope } from '../rdd/rdd-scope';
 import { parseDuration, type Duration } from '../util/duration';
 import type { DStreamGraph } from './dstream-graph';
 
@@ -113,6 +116,15 @@ export abstract class DStream<T> {
   /** This stream's RDD for `time`, computed once and shared by all its users. */
   getOrCompute(time: number): RDD<T> {
     let rdd = this.generated.get(time);
+    if (this.graph.mode === 'executor' && !(rdd instanceof CheckpointReaderRDD)) {
+      // The driver cut the lineage at this batch: start from the checkpoint, not from the
+      // stream's first batch.
+      const cut = currentScope().inputs?.get(cutKey(this.id, time)) as CheckpointCut | undefined;
+      if (cut) {
+        rdd = runInChildScope(`d${this.id}`, () => new CheckpointReaderRDD(cut, this.checkpointCodec()), time);
+        this.generated.set(time, rdd);
+      }
+    }
     if (!rdd) {
       if (!this.isTimeValid(time)) {
         throw new Error(
@@ -123,6 +135,29 @@ export abstract class DStream<T> {
       this.generated.set(time, rdd);
     }
     return rdd;
+  }
+
+  // ---- checkpointing (see checkpoint/) -------------------------------------------
+
+  /** Set by checkpoint(interval); null: the default (recursive streams) or never. */
+  checkpointIntervalSetMs: number | null = null;
+
+  /**
+   * Streams whose RDD depends on their own previous RDD (state, inverse-reduce windows):
+   * they are checkpointed whether asked or not, or their lineage would grow forever.
+   */
+  get mustCheckpoint(): boolean {
+    return false;
+  }
+
+  /** How this stream's partitions are written to checkpoint files and read back. */
+  checkpointCodec(): PartitionCodec<T> {
+    return v8Codec<T>();
+  }
+
+  /** The RDD this stream produced for `time`, if it did and still remembers it. */
+  generatedAt(time: number): RDD<T> | undefined {
+    return this.generated.get(time);
   }
 
   /**

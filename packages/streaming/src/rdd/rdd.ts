@@ -1,3 +1,4 @@
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
 import type { Dependency } from './dependency';
 import { currentScope, nextRddId } from './rdd-scope';
 import { StorageLevel } from './storage-level';
@@ -20,6 +21,25 @@ export abstract class RDD<T> {
     this.id = id ?? nextRddId();
     this.batchTime = currentScope().batchTime;
   }
+
+  /**
+   * Set on the driver once this RDD's partitions are saved by a checkpoint: every lineage
+   * stops here from then on (see checkpoint/checkpoint-cut.ts).
+   */
+  checkpointCut: CheckpointCut | null = null;
+
+  /**
+   * The driver marks an RDD as checkpointed once all its partitions are written; the
+   * RDD lets go of its parents then, so the driver's memory of a recursive lineage (and
+   * the input blocks in it) is bounded by the checkpoint interval.
+   */
+  markCheckpointed(cut: CheckpointCut): void {
+    this.checkpointCut = cut;
+    this.releaseParents();
+  }
+
+  /** Recursive RDDs (state, inverse windows) drop their references to their parents. */
+  protected releaseParents(): void {}
 
   abstract readonly numPartitions: number;
   abstract readonly dependencies: Dependency[];
@@ -100,10 +120,25 @@ export abstract class RDD<T> {
     yield await this.iterator(partition, env);
   }
 
+  /**
+   * Hands the records of a partition to `sink` one at a time, in order. Readers that
+   * consume records one by one (a shuffle's map side) use it: a chain of map, flatMap and
+   * filter over a block then runs record by record, never building the arrays in
+   * between. This default takes the partition's chunks (so persisted partitions are
+   * kept and reused, and a chunked source is read a chunk at a time); RDDs that can
+   * stream record by record override it.
+   */
+  async forEachRecord(partition: number, env: TaskEnv, sink: (record: T) => void): Promise<void> {
+    for await (const chunk of this.chunks(partition, env)) {
+      for (let i = 0; i < chunk.length; i++) sink(chunk[i]!);
+    }
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
     const persisted = this.level === StorageLevel.NONE ? '' : ` ${this.level}`;
     const head = `${indent}(${this.numPartitions}) ${this.name} [${this.id}]${persisted}`;
+    if (this.checkpointCut) return `${head}\n${indent} | checkpoint ${this.checkpointCut.dir}`;
     const rest = this.dependencies.map((d) =>
       d.rdd.toDebugString(indent + (d.kind === 'shuffle' ? ' +-' : ' | ')),
     );
@@ -111,12 +146,12 @@ export abstract class RDD<T> {
   }
 }
 
-/** Every RDD in the lineage of `root`, each once, parents before children. */
+/** Every RDD in the lineage of `root` (up to checkpoints), each once, parents before children. */
 export function lineage(root: RDD<unknown>): RDD<unknown>[] {
   const seen = new Map<string, RDD<unknown>>();
   const visit = (rdd: RDD<unknown>): void => {
     if (seen.has(rdd.id)) return;
-    for (const dep of rdd.dependencies) visit(dep.rdd);
+    if (!rdd.checkpointCut) for (const dep of rdd.dependencies) visit(dep.rdd);
     seen.set(rdd.id, rdd);
   };
   visit(root);

@@ -1,4 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
+import { cutKey } from '../checkpoint/checkpoint-cut';
 import type { Action } from '../rdd/action';
 import { InputRDD } from '../rdd/input-rdd';
 import type { JobRunner } from '../rdd/job-runner';
@@ -36,7 +37,11 @@ export class DAGScheduler implements JobRunner {
     const root = rdd as AnyRDD;
     const all = lineage(root);
     const inputs: Record<string, unknown> = {};
-    for (const r of all) if (r instanceof InputRDD) inputs[r.id] = r.descriptor();
+    for (const r of all) {
+      if (r instanceof InputRDD) inputs[r.id] = r.descriptor();
+      // Tells the executors' replay where a recursive lineage starts (checkpoint-cut.ts).
+      if (r.checkpointCut) inputs[cutKey(r.checkpointCut.streamId, r.checkpointCut.time)] = r.checkpointCut;
+    }
     const base = {
       batchTime: this.batchTime,
       zeroTime: this.zeroTime,
@@ -111,6 +116,7 @@ export class DAGScheduler implements JobRunner {
     const inputPartitions: TaskSpec['inputPartitions'] = [];
     const shuffleInputs: TaskSpec['shuffleInputs'] = [];
     const visit = (r: AnyRDD, partition: number): void => {
+      if (r.checkpointCut) return;
       if (r instanceof InputRDD) {
         inputPartitions.push({ rddId: r.id, partition, blocks: r.shippedInput(partition) });
         return;

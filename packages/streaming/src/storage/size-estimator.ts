@@ -42,7 +42,16 @@ function estimateValue(value: unknown, depth: number): number {
   }
 }
 
+/**
+ * Records that know their size better than a walk would (a state partition's map of a
+ * million keys, layered over the previous batch's) say it themselves.
+ */
+export interface SizeAware {
+  estimatedSize(): number;
+}
+
 function estimateObject(value: object, depth: number): number {
+  if (typeof (value as Partial<SizeAware>).estimatedSize === 'function') return (value as SizeAware).estimatedSize();
   if (ArrayBuffer.isView(value)) return HEADER * 4 + value.byteLength;
   if (value instanceof ArrayBuffer) return HEADER * 2 + value.byteLength;
   if (depth >= MAX_DEPTH) return HEADER * 4;

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import * as stateJobs from '../fixtures/state-jobs';
+import { start, waitFor } from './helpers';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+/** Batch b: a few keys with small values; every 7th record is a 0 (drop/remove the key). */
+function makeBatches(n: number, seed = 1): [string, number][][] {
+  let x = seed;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'seed'];
+  return Array.from({ length: n }, (_, b) =>
+    Array.from({ length: b % 5 === 4 ? 0 : 1 + Math.floor(next() * 8) }, (_, i) => {
+      const key = keys[Math.floor(next() * (b < n / 2 ? keys.length : 3))]!;
+      return [key, (b * 31 + i) % 7 === 0 ? 0 : 1 + Math.floor(next() * 5)] as [string, number];
+    }),
+  );
+}
+
+/** updateStateByKey's semantics, independently of the engine. */
+function modelUpdate(batches: [string, number][][], numBatches: number): [string, number][][] {
+  let state = new Map<string, number>([['seed', 100]]);
+  const out: [string, number][][] = [];
+  for (let b = 0; b < numBatches; b++) {
+    const values = new Map<string, number[]>();
+    for (const [k, v] of batches[b] ?? []) values.set(k, [...(values.get(k) ?? []), v]);
+    const next = new Map<string, number>();
+    for (const k of new Set([...state.keys(), ...values.keys()])) {
+      const vs = values.get(k) ?? [];
+      if (vs.includes(0)) continue;
+      next.set(k, vs.reduce((a, c) => a + c, state.get(k) ?? 0));
+    }
+    state = next;
+    out.push([...state].sort());
+  }
+  return out;
+}
+
+/** mapWithState's semantics (running count, removal on 0, timeout), independently of the engine. */
+function modelMap(batches: [string, number][][], times: number[], timeoutMs: number) {
+  const state = new Map<string, { v: number; t: number }>([['seed', { v: 100, t: times[0]! }]]);
+  return times.map((time, b) => {
+    const mapped: string[] = [];
+    for (const [k, v] of batches[b] ?? []) {
+      if (v === 0) {
+        state.delete(k);
+        mapped.push(`${k}:removed`);
+        continue;
+      }
+      const next = (state.get(k)?.v ?? 0) + v;
+      state.set(k, { v: next, t: time });
+      mapped.push(`${k}:${next}`);
+    }
+    for (const [k, s] of [...state]) {
+      if (s.t < time - timeoutMs) {
+        mapped.push(`${k}:timeout:${s.v}`);
+        state.delete(k);
+      }
+    }
+    return { mapped: mapped.sort(), snapshot: [...state].map(([k, s]) => [k, s.v] as [string, number]).sort() };
+  });
+}
+
+function byOp(op: string) {
+  return stateJobs.results.filter((r) => r.op === op).sort((a, b) => a.time - b.time);
+}
+
+test('updateStateByKey over 30 batches matches the model; checkpoints keep the lineage short', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-state-test-'));
+  stateJobs.results.length = 0;
+  stateJobs.lineageDepths.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(30);
+  stateJobs.queue.push(...batches);
+  const { ssc } = await start({
+    job: fixture('state-jobs.ts'),
+    args: ['update', '600ms'],
+    conf: { executors: 2, batchDuration: '200ms', checkpointDir: dir },
+    log: () => {},
+  });
+  await waitFor(() => byOp('totals').length >= 34, 30_000, '34 batches');
+  await ssc.stop();
+  const got = byOp('totals').map((r) => (r.value as [string, number][]).sort());
+  const want = modelUpdate(batches, got.length);
+  assert.deepEqual(got, want);
+  const depths = stateJobs.lineageDepths;
+  assert.ok(Math.max(...depths.slice(20)) <= Math.max(...depths.slice(3, 10)), `lineage grows: ${depths.join(',')}`);
+  assert.ok(readdirSync(dir).some((f) => f.startsWith('rdd-')), 'checkpoint files were written');
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('mapWithState: running counts, removal, timeouts and snapshots over 30 batches match the model', async () => {
+  stateJobs.results.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(30, 7);
+  stateJobs.queue.push(...batches);
+  const { ssc } = await start({
+    job: fixture('state-jobs.ts'),
+    args: ['map', '600ms', '0', '400ms'],
+    conf: { executors: 2, batchDuration: '200ms' },
+    log: () => {},
+  });
+  await waitFor(() => byOp('snapshot').length >= 34, 30_000, '34 batches');
+  await ssc.stop();
+  const mapped = byOp('mapped');
+  const snapshots = byOp('snapshot');
+  const want = modelMap(batches, mapped.map((r) => r.time), 400);
+  assert.deepEqual(
+    mapped.map((r) => (r.value as string[]).sort()),
+    want.map((w) => w.mapped),
+  );
+  assert.deepEqual(
+    snapshots.map((r) => (r.value as [string, number][]).sort()),
+    want.map((w) => w.snapshot),
+  );
+});

@@ -1,0 +1,88 @@
+import { serialize, deserialize } from 'node:v8';
+import type { PartitionCodec } from '../checkpoint/partition-codec';
+import type { DStream } from '../dstream/dstream';
+import { TransformedDStream } from '../dstream/transformed-dstream';
+import { toPartitioner } from '../rdd/rdd-operations';
+import type { RDD } from '../rdd/rdd';
+import { MapWithStateRDD, type MapWithStateRecord } from './map-with-state-rdd';
+import { RecursiveDStream } from './recursive-dstream';
+import type { StateSpec } from './state-spec';
+import { StateMap } from './state-map';
+
+type Record<K, S, M> = MapWithStateRecord<K, S, M>;
+
+/**
+ * The state behind mapWithState (Spark's InternalMapWithStateDStream): one record per
+ * partition per batch holding the key states and the batch's mapped values. The stream
+ * users see (mapped values, or stateSnapshots) is a narrow transformation of it.
+ */
+export class InternalMapWithStateDStream<K, V, S, M> extends RecursiveDStream<Record<K, S, M>, K, S> {
+  readonly name = 'InternalMapWithStateDStream';
+  readonly dependencies: DStream<unknown>[];
+
+  constructor(
+    parent: DStream<[K, V]>,
+    private readonly spec: StateSpec<K, V, S, M>,
+  ) {
+    super(parent as DStream<unknown>, toPartitioner(spec.getPartitions()), spec.getInitialState());
+    this.dependencies = [parent as DStream<unknown>];
+    this.enableCheckpoints();
+  }
+
+  protected compute(time: number): RDD<Record<K, S, M>> {
+    const prev = this.previous(time) ?? this.initialRecords(time);
+    const data = (this.parent as DStream<[K, V]>).getOrCompute(time).partitionBy(this.partitioner);
+    const timeout = this.spec.getTimeoutMs();
+    const threshold = timeout === null ? null : time - timeout;
+    return new MapWithStateRDD(prev, data, this.spec.mappingFunction, threshold, this.checkpointCodec()).persist();
+  }
+
+  private initialRecords(time: number): RDD<Record<K, S, M>> {
+    return this.initialStateRDD(time).mapPartitions((pairs) => {
+      const stateMap = new StateMap<K, S>();
+      for (const [k, s] of pairs) stateMap.put(k, s, time);
+      return [{ stateMap, mapped: [] as M[] }];
+    });
+  }
+
+  /** Checkpoint files hold each partition's states as columns plus its mapped values. */
+  override checkpointCodec(): PartitionCodec<Record<K, S, M>> {
+    return {
+      encode: (records) => serialize(records.map((r) => ({ state: r.stateMap.toColumns(), mapped: r.mapped }))),
+      decode: (bytes) =>
+        (deserialize(bytes) as { state: { keys: K[]; states: S[]; times: number[] }; mapped: M[] }[]).map((r) => ({
+          stateMap: StateMap.fromColumns(r.state),
+          mapped: r.mapped,
+        })),
+    };
+  }
+}
+
+/**
+ * What mapWithState returns: the values the mapping function returned in each batch
+ * (one per record, plus one per key timing out). stateSnapshots() is every key's state.
+ */
+export class MapWithStateDStream<K, V, S, M> extends TransformedDStream<M> {
+  constructor(readonly internal: InternalMapWithStateDStream<K, V, S, M>) {
+    super([internal as DStream<unknown>], ([rdd]) => mappedValues(rdd as RDD<Record<K, S, M>>), 'MapWithStateDStream');
+  }
+
+  /** Every key and its state after each batch. */
+  stateSnapshots(): DStream<[K, S]> {
+    return new TransformedDStream<[K, S]>(
+      [this.internal as DStream<unknown>],
+      ([rdd]) => (rdd as RDD<Record<K, S, M>>).mapPartitions((records) => snapshot(records)),
+      'StateSnapshotsDStream',
+    );
+  }
+}
+
+function mappedValues<K, S, M>(rdd: RDD<Record<K, S, M>>): RDD<M> {
+  return rdd.mapPartitions((records) => (records.length === 1 ? records[0]!.mapped : records.flatMap((r) => r.mapped)));
+}
+
+function snapshot<K, S, M>(records: Record<K, S, M>[]): [K, S][] {
+  const out: [K, S][] = [];
+  for (const r of records) for (const e of r.stateMap.entries()) out.push([e.key, e.state]);
+  return out;
+}

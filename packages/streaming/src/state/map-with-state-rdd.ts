@@ -1,0 +1,99 @@
+import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd';
+import type { PartitionCodec } from '../checkpoint/partition-codec';
+import { oneToOne, type Dependency } from '../rdd/dependency';
+import { RDD } from '../rdd/rdd';
+import type { TaskEnv } from '../rdd/task-env';
+import { StateImpl, type State } from './state';
+import { StateMap } from './state-map';
+
+/** One partition of a mapWithState stream's state at one batch (Spark's MapWithStateRDDRecord). */
+export interface MapWithStateRecord<K, S, M> {
+  stateMap: StateMap<K, S>;
+  /** What the mapping function returned for this batch's keys (and timed-out ones). */
+  mapped: M[];
+}
+
+export type MappingFunction<K, V, S, M> = (key: K, value: V | undefined, state: State<S>) => M;
+
+/**
+ * The state of a mapWithState stream after batch `batchTime`, partition by partition:
+ * partition p = the previous batch's partition p + this batch's records whose keys belong
+ * to p (the new data is partitioned by the state's partitioner), so state partitions
+ * never move. Each partition is one record: the key states and the batch's mapped values.
+ */
+export class MapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>> {
+  readonly name = 'MapWithStateRDD';
+  readonly numPartitions: number;
+  private prev: RDD<MapWithStateRecord<K, S, M>> | null;
+  private data: RDD<[K, V]> | null;
+
+  constructor(
+    prev: RDD<MapWithStateRecord<K, S, M>>,
+    data: RDD<[K, V]>,
+    private readonly fn: MappingFunction<K, V, S, M>,
+    /** Keys last updated before this time time out in this batch; null: no timeout. */
+    private readonly timeoutThreshold: number | null,
+    private readonly codec: PartitionCodec<MapWithStateRecord<K, S, M>>,
+  ) {
+    super();
+    if (prev.numPartitions !== data.numPartitions) {
+      throw new Error(`mapWithState: state has ${prev.numPartitions} partitions but the new data ${data.numPartitions}`);
+    }
+    this.numPartitions = prev.numPartitions;
+    this.prev = prev;
+    this.data = data;
+  }
+
+  get dependencies(): Dependency[] {
+    if (!this.prev || !this.data) return [];
+    return [oneToOne(this.prev as RDD<unknown>), oneToOne(this.data as RDD<unknown>)];
+  }
+
+  protected override releaseParents(): void {
+    this.prev = null;
+    this.data = null;
+  }
+
+  async compute(partition: number, env: TaskEnv): Promise<MapWithStateRecord<K, S, M>[]> {
+    if (!this.prev || !this.data) return readCheckpointedPartition(this, partition, this.codec);
+    const [prevRecords, records] = await Promise.all([this.prev.iterator(partition, env), this.data.iterator(partition, env)]);
+    const prevMap = prevRecords[0]?.stateMap;
+    const stateMap = prevMap ? prevMap.copy() : new StateMap<K, S>();
+    const mapped = updateStates(stateMap, records, this.fn, this.batchTime, this.timeoutThreshold);
+    return [{ stateMap, mapped }];
+  }
+}
+
+/**
+ * Spark's update of one partition: the function runs once per record (in arrival order),
+ * then once per key idle since before the threshold (isTimingOut() true), which is then
+ * removed. Keys with a timeout keep their last-update time fresh whenever they get data.
+ */
+export function updateStates<K, V, S, M>(
+  stateMap: StateMap<K, S>,
+  records: [K, V][],
+  fn: MappingFunction<K, V, S, M>,
+  batchTime: number,
+  timeoutThreshold: number | null,
+): M[] {
+  const state = new StateImpl<S>();
+  const mapped: M[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const [key, value] = records[i]!;
+    const entry = stateMap.get(key);
+    state.wrap(entry?.state, entry !== undefined);
+    mapped.push(fn(key, value, state));
+    if (state.removed) stateMap.remove(key);
+    else if (state.updated || (state.exists() && timeoutThreshold !== null)) stateMap.put(key, state.get(), batchTime);
+  }
+  if (timeoutThreshold !== null) {
+    // Collected first: the map must not change while it is being walked.
+    const idle = [...stateMap.idleSince(timeoutThreshold)];
+    for (const entry of idle) {
+      state.wrapTimingOut(entry.state);
+      mapped.push(fn(entry.key, undefined, state));
+      stateMap.remove(entry.key);
+    }
+  }
+  return mapped;
+}

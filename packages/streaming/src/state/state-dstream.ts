@@ -1,0 +1,28 @@
+import type { DStream } from '../dstream/dstream';
+import type { Partitioner } from '../rdd/partitioner';
+import type { RDD } from '../rdd/rdd';
+import { RecursiveDStream } from './recursive-dstream';
+import { UpdateStateRDD, type UpdateFunction } from './update-state-rdd';
+
+/** updateStateByKey (Spark's StateDStream): every key's state after each batch. */
+export class StateDStream<K, V, S> extends RecursiveDStream<[K, S], K, S> {
+  readonly name = 'StateDStream';
+  readonly dependencies: DStream<unknown>[];
+
+  constructor(
+    parent: DStream<[K, V]>,
+    private readonly updateFn: UpdateFunction<V, S>,
+    partitioner: Partitioner,
+    initial: [K, S][] | null,
+  ) {
+    super(parent as DStream<unknown>, partitioner, initial);
+    this.dependencies = [parent as DStream<unknown>];
+    this.enableCheckpoints();
+  }
+
+  protected compute(time: number): RDD<[K, S]> {
+    const prev = this.previous(time) ?? this.initialStateRDD(time);
+    const grouped = (this.parent as DStream<[K, V]>).getOrCompute(time).groupByKey(this.partitioner);
+    return new UpdateStateRDD(prev, grouped, this.updateFn, this.checkpointCodec()).persist();
+  }
+}
