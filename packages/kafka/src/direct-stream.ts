@@ -71,14 +71,29 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
     this.driver?.attachOffsetsOwner(owner);
   }
 
+  /**
+   * Sets a total rate for the stream (records per second over all its partitions),
+   * shared between partitions in proportion to their lag and capped by
+   * maxRatePerPartition, from the next batch on; 0 removes it. Driver side; does
+   * nothing on executors.
+   *
+   * This is where a rate estimator publishes its rate (Spark's RateController for the
+   * direct stream): an application that knows its own throughput (sluice-classify) sets
+   * it today, and backpressure will drive it once the engine has an estimator.
+   */
+  setRate(recordsPerSecond: number): void {
+    this.driver?.setRate(recordsPerSecond);
+  }
+
   override prepareBatch(time: number): Promise<void> {
     return this.driver ? this.driver.prepareBatch(time) : Promise.resolve();
   }
 
   /** BatchInfo of a Kafka batch: its records and offset ranges, as Spark reports them. */
   override inputInfo(time: number): StreamInputInfo | null {
-    if (!this.driver) return null;
-    const ranges = this.driver.rangesOf(time);
+    const driver = this.driver;
+    if (!driver) return null;
+    const ranges = driver.rangesOf(time);
     let numRecords = 0;
     for (const r of ranges) numRecords += r.untilOffset - r.fromOffset;
     return {
@@ -92,8 +107,10 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
           fromOffset: r.fromOffset,
           untilOffset: r.untilOffset,
           // The partition's end when the batch was cut: its lag is logEndOffset - untilOffset.
-          logEndOffset: this.driver!.logEndOffsetAt(time, r.topic, r.partition) ?? r.untilOffset,
+          logEndOffset: driver.logEndOffsetAt(time, r.topic, r.partition) ?? r.untilOffset,
         })),
+        // What the batch left in the log: 0 once a backlog is worked off (a rate limit no longer holds it back).
+        lag: this.driver.lagAfterBatch(time),
       },
     };
   }

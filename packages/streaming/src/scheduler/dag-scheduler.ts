@@ -70,13 +70,21 @@ export class DAGScheduler implements JobRunner {
       mapOutputs.set(shuffle.shuffleId, outcomes.map((o) => o.shuffleBuckets));
     }
 
+    const handled: Promise<void>[] = [];
+    const onPartial = action.onPartial?.bind(action);
     const outcomes = await this.runStage(base, root.id, root.numPartitions, (p) => ({
       ...base,
       stageRdd: root.id,
       shuffleId: '',
       partition: p,
       ...this.taskInput(root, p, mapOutputs),
-    }), `${root.name} [${root.id}]`);
+    }), `${root.name} [${root.id}]`, onPartial && ((outcome, p) => {
+      const call = Promise.resolve().then(() => onPartial(deserialize(outcome.result) as P, p));
+      // Awaited with the others below; this only keeps an early failure from being reported as unhandled.
+      call.catch(() => undefined);
+      handled.push(call);
+    }));
+    await Promise.all(handled);
     const partials = outcomes.map((o) => deserialize(o.result) as P);
     const value = await action.combine(partials);
     this.results[actionIndex] = value;
@@ -89,6 +97,8 @@ export class DAGScheduler implements JobRunner {
     numPartitions: number,
     makeTask: (p: number) => TaskSpec,
     stage: string,
+    /** Called with each task's outcome as it succeeds. */
+    onSuccess?: (outcome: Extract<TaskOutcome, { ok: true }>, partition: number) => void,
   ): Promise<Extract<TaskOutcome, { ok: true }>[]> {
     const ids = { batchTime: this.batchTime, outputOp: this.outputOp, jobId: job.actionIndex, stageId };
     const submissionTime = Date.now();
@@ -120,6 +130,7 @@ export class DAGScheduler implements JobRunner {
             stage,
           });
         }
+        onSuccess?.(outcome, p);
         return outcome;
       });
     });
