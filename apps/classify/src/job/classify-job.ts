@@ -30,6 +30,8 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
     batchSize: settings.batchSize,
     topK: settings.topK,
     backend: settings.backend,
+    // Native TensorFlow runs one inference on all of the executor's cores.
+    threads: ssc.conf.executorCores,
     sentAt: (image) => image.sentAt,
   });
 
