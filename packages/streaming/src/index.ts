@@ -65,3 +65,15 @@ export type StreamingJob = (
   ssc: import('./context/streaming-context').StreamingContext,
   args: string[],
 ) => void | Promise<void>;
+
+// ---- recovery: metadata checkpoints and the receivers' write-ahead log (docs/reliability.md)
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  readLatestMetadataCheckpoint,
+  metadataDir,
+  type MetadataCheckpoint,
+  type ReadCheckpoint,
+} from './checkpoint/metadata-checkpoint';
+export { writeFileDurably } from './checkpoint/durable-file';
+export { ReceivedBlockLog, logDir, type WalRef } from './wal/received-block-log';
