@@ -10,6 +10,11 @@ export interface SubmitOptions {
   args?: string[];
   conf?: StreamingConfInput;
   log?: (line: string) => void;
+  /**
+   * `--checkpoint DIR`: checkpoint to DIR and, if DIR holds a checkpoint of an earlier
+   * run of this job, recover from it (StreamingContext.getOrCreate).
+   */
+  checkpointDir?: string;
 }
 
 export interface SubmittedApp {
@@ -27,7 +32,15 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   if (!existsSync(jobModule)) throw new Error(`job file not found: ${options.job}`);
   const args = options.args ?? [];
   const pool = new ExecutorPool({ log: options.log });
-  const ssc = new StreamingContext(options.conf ?? {}, { backend: pool, jobModule, jobArgs: args, log: options.log });
+  const conf = { ...(options.conf ?? {}) };
+  if (options.checkpointDir) conf.checkpointDir = resolve(options.checkpointDir);
+  const ssc = new StreamingContext(conf, {
+    backend: pool,
+    jobModule,
+    jobArgs: args,
+    log: options.log,
+    recover: options.checkpointDir !== undefined,
+  });
   const mod = (await import(pathToFileURL(jobModule).href)) as { default?: unknown; job?: unknown };
   const job = (mod.default ?? mod.job) as StreamingJob | undefined;
   if (typeof job !== 'function') {

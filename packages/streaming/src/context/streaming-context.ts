@@ -77,7 +77,9 @@ export class StreamingContext {
   private ownedCheckpointDir: string | null = null;
   private recoverFromCheckpoint: boolean;
   private metadataCheckpointer: MetadataCheckpointer | null = null;
-  private recovery: { file: string; firstNewBatch: number; reported: boolean } | null = null;
+  private recovery: { file: string; firstNewBatch: number; startCalledMs: number; reported: boolean } | null = null;
+  /** When start() was called, in ms since the process started: after the job module loaded. */
+  private startCalledMs = 0;
   private readonly termination = new Promise<void>((resolve) => (this.terminated = resolve));
 
   constructor(
@@ -208,6 +210,7 @@ export class StreamingContext {
   // ---- lifecycle -------------------------------------------------------------------
 
   async start(): Promise<void> {
+    this.startCalledMs = performance.now();
     if (this.stateValue === 'active') {
       this.log('StreamingContext has already been started');
       return;
@@ -310,7 +313,12 @@ export class StreamingContext {
     this.stateValue = 'active';
     if (recovered) {
       const cp = recovered.checkpoint;
-      this.recovery = { file: recovered.file, firstNewBatch: cp.lastGeneratedTime + this.conf.batchDurationMs, reported: false };
+      this.recovery = {
+        file: recovered.file,
+        firstNewBatch: cp.lastGeneratedTime + this.conf.batchDurationMs,
+        startCalledMs: this.startCalledMs,
+        reported: false,
+      };
       const { rerun, missed } = await this.jobGenerator.restart(cp.pendingTimes, cp.lastGeneratedTime);
       this.log(
         `recovered from ${recovered.file}: reran ${rerun} pending batch(es), generated ${missed} missed batch(es) ` +
@@ -379,7 +387,11 @@ export class StreamingContext {
     const r = this.recovery;
     if (!r || r.reported || time < r.firstNewBatch) return;
     r.reported = true;
-    this.log(`recovery: first new batch (${time}) completed ${Math.round(performance.now())} ms after the driver process started`);
+    const now = performance.now();
+    this.log(
+      `recovery: first new batch (${time}) completed ${Math.round(now)} ms after the driver process started ` +
+        `(${Math.round(r.startCalledMs)} ms to load the job module and build the graph, ${Math.round(now - r.startCalledMs)} ms from start() on: executors, restore, catch-up)`,
+    );
   }
 
   /** A failure that must stop the stream (a checkpoint or log that cannot be written): clean stop, reason kept. */
