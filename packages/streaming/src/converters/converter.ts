@@ -26,7 +26,9 @@ export interface Converter<T> {
 export const lines: Converter<string> = {
   name: 'lines',
   createFramer: (o) => new NewlineFramer(o),
-  decode: (bytes) => bytes.toString('utf8'),
+  decode: Object.assign((bytes: Buffer) => bytes.toString('utf8'), {
+    fromRange: (data: Buffer, start: number, end: number) => data.toString('utf8', start, end),
+  }),
 };
 
 /** A 4-byte big-endian length, then that many bytes; the record is the bytes. */

@@ -1,9 +1,16 @@
 import { oneToOne, type Dependency } from './dependency';
 import { gatherChunks } from './partition-chunks';
 import { RDD } from './rdd';
+import { StorageLevel } from './storage-level';
 import type { TaskEnv } from './task-env';
 
 export type PartitionFunction<T, U> = (items: T[], partition: number) => U[] | Promise<U[]>;
+
+/**
+ * What map, flatMap and filter do to one record: emit zero or more records. Given one,
+ * the RDD streams (forEachRecord): a chain of such RDDs runs record by record.
+ */
+export type RecordStep<T, U> = (value: T, emit: (out: U) => void) => void;
 
 /** The narrow transformation behind map, flatMap, filter, glom and mapPartitions. */
 export class MapPartitionsRDD<T, U> extends RDD<U> {
@@ -20,6 +27,8 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
      * partition whole.
      */
     readonly elementWise = false,
+    /** Element-wise ones: the same transformation, record by record. */
+    private readonly step: RecordStep<T, U> | null = null,
   ) {
     super();
     this.dependencies = [oneToOne(parent as RDD<unknown>)];
@@ -46,5 +55,11 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
       const out = await this.f(chunk, partition);
       if (out.length > 0) yield out;
     }
+  }
+
+  override forEachRecord(partition: number, env: TaskEnv, sink: (record: U) => void): Promise<void> {
+    const step = this.step;
+    if (!step || this.storageLevel !== StorageLevel.NONE) return super.forEachRecord(partition, env, sink);
+    return this.parent.forEachRecord(partition, env, (t) => step(t, sink));
   }
 }

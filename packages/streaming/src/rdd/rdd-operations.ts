@@ -79,24 +79,44 @@ export function toPartitioner(p: number | Partitioner | undefined): Partitioner 
   return typeof p === 'number' ? new HashPartitioner(p) : p;
 }
 
+// map, flatMap and filter also say what they do to one record (the last argument), so
+// that a chain of them streams record by record into a shuffle's map side.
 proto.map = function (this: AnyRDD, f: (v: unknown) => unknown) {
-  return new MapPartitionsRDD(this, (items) => {
-    const out = new Array(items.length);
-    for (let i = 0; i < items.length; i++) out[i] = f(items[i]);
-    return out;
-  }, 'MapPartitionsRDD(map)', true);
+  return new MapPartitionsRDD(
+    this,
+    (items) => {
+      const out = new Array(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = f(items[i]);
+      return out;
+    },
+    'MapPartitionsRDD(map)',
+    true,
+    (v, emit) => emit(f(v)),
+  );
 };
 
 proto.flatMap = function (this: AnyRDD, f: (v: unknown) => Iterable<unknown>) {
-  return new MapPartitionsRDD<any, any>(this, (items) => {
-    const out: any[] = [];
-    for (let i = 0; i < items.length; i++) for (const x of f(items[i])) out.push(x);
-    return out;
-  }, 'MapPartitionsRDD(flatMap)', true);
+  return new MapPartitionsRDD<any, any>(
+    this,
+    (items) => {
+      const out: any[] = [];
+      for (let i = 0; i < items.length; i++) for (const x of f(items[i])) out.push(x);
+      return out;
+    },
+    'MapPartitionsRDD(flatMap)',
+    true,
+    (v, emit) => {
+      const many = f(v);
+      if (Array.isArray(many)) for (let i = 0; i < many.length; i++) emit(many[i]);
+      else for (const x of many) emit(x);
+    },
+  );
 };
 
 proto.filter = function (this: AnyRDD, f: (v: unknown) => boolean) {
-  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)', true);
+  return new MapPartitionsRDD(this, (items) => items.filter((x) => f(x)), 'MapPartitionsRDD(filter)', true, (v, emit) => {
+    if (f(v)) emit(v);
+  });
 };
 
 proto.mapPartitions = function (this: AnyRDD, f: (items: unknown[], p: number) => Iterable<unknown> | Promise<Iterable<unknown>>) {

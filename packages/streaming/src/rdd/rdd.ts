@@ -120,6 +120,20 @@ export abstract class RDD<T> {
     yield await this.iterator(partition, env);
   }
 
+  /**
+   * Hands the records of a partition to `sink` one at a time, in order. Readers that
+   * consume records one by one (a shuffle's map side) use it: a chain of map, flatMap and
+   * filter over a block then runs record by record, never building the arrays in
+   * between. This default takes the partition's chunks (so persisted partitions are
+   * kept and reused, and a chunked source is read a chunk at a time); RDDs that can
+   * stream record by record override it.
+   */
+  async forEachRecord(partition: number, env: TaskEnv, sink: (record: T) => void): Promise<void> {
+    for await (const chunk of this.chunks(partition, env)) {
+      for (let i = 0; i < chunk.length; i++) sink(chunk[i]!);
+    }
+  }
+
   /** The lineage as text, one RDD a line, for debugging. */
   toDebugString(indent = ''): string {
     const persisted = this.level === StorageLevel.NONE ? '' : ` ${this.level}`;

@@ -9,9 +9,9 @@ import type { TaskEnv } from './task-env';
 /**
  * The reduce side of a shuffle, and the recipe for its map side.
  *
- * Map side (a shuffle-map task over a parent partition): records are routed to reduce
- * partitions by the partitioner and, with an aggregator, combined per key first (map-side
- * combine), so a word seen 10,000 times in a partition travels once. Each reduce
+ * Map side (a shuffle-map task over a parent partition): records are combined per key
+ * first when there is an aggregator (map-side combine), so a word seen 10,000 times in a
+ * partition travels once, and routed to reduce partitions by the partitioner. Each reduce
  * partition's share is serialized in bulk with v8.serialize: one buffer per bucket, never
  * one message per record.
  *
@@ -39,22 +39,39 @@ export class ShuffledRDD<T, K, C> extends RDD<T | [K, C]> {
     return this.id;
   }
 
-  /** Runs in a shuffle-map task: splits one parent partition into serialized buckets. */
-  writeMapOutput(items: unknown[], mapPartition: number): Uint8Array[] {
-    const writer = new MapOutputWriter(this.partitioner, this.aggregator, mapPartition);
-    writer.add(items);
-    return writer.finish();
-  }
-
   /**
-   * The same, taking the parent partition a chunk at a time: with an aggregator only the
-   * combined values are held, so a word count over a large Kafka range holds its distinct
-   * words, not its lines.
+   * Runs in a shuffle-map task: streams one parent partition into serialized buckets.
+   * With an aggregator, records are combined per key in one map first and each distinct
+   * key is routed (hashed) once, not each record; the parent's records arrive one at a
+   * time (forEachRecord), so a chain like flatMap -> map never builds its arrays.
    */
-  async writeMapOutputChunks(chunks: AsyncIterable<unknown[]>, mapPartition: number): Promise<Uint8Array[]> {
-    const writer = new MapOutputWriter(this.partitioner, this.aggregator, mapPartition);
-    for await (const chunk of chunks) writer.add(chunk);
-    return writer.finish();
+  async writeMapOutput(mapPartition: number, env: TaskEnv): Promise<Uint8Array[]> {
+    const n = this.partitioner.numPartitions;
+    const partitioner = this.partitioner;
+    const buckets: unknown[][] = Array.from({ length: n }, () => []);
+    if (!this.aggregator) {
+      let i = 0;
+      await this.parent.forEachRecord(mapPartition, env, (record) => {
+        buckets[partitioner.partitionOf(record, mapPartition, i++)]!.push(record);
+      });
+      return buckets.map((b) => serialize(b));
+    }
+    const agg = this.aggregator;
+    const combined = new Map<MapKey, [unknown, C]>();
+    await this.parent.forEachRecord(mapPartition, env, (record) => {
+      const pair = record as [unknown, unknown];
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TypeError(`a key-value operation expected [key, value] pairs but got ${describe(pair)}`);
+      }
+      const key = pair[0];
+      const mk = key === null || typeof key !== 'object' ? (key as MapKey) : mapKeyOf(key);
+      const entry = combined.get(mk);
+      if (entry === undefined) combined.set(mk, [key, agg.createCombiner(pair[1])]);
+      else entry[1] = agg.mergeValue(entry[1], pair[1]);
+    });
+    let i = 0;
+    for (const entry of combined.values()) buckets[partitioner.partitionOf(entry, mapPartition, i++)]!.push(entry);
+    return buckets.map((b) => serialize(b));
   }
 
   async compute(_partition: number, env: TaskEnv): Promise<(T | [K, C])[]> {
@@ -75,49 +92,6 @@ export class ShuffledRDD<T, K, C> extends RDD<T | [K, C]> {
       }
     }
     return [...merged.values()];
-  }
-}
-
-/** One map task's buckets, filled chunk by chunk (records numbered across chunks). */
-class MapOutputWriter<C> {
-  private readonly buckets: unknown[][] | null;
-  private readonly combined: Map<MapKey, [unknown, C]>[] | null;
-  private index = 0;
-
-  constructor(
-    private readonly partitioner: Partitioner,
-    private readonly aggregator: Aggregator<unknown, C> | null,
-    private readonly mapPartition: number,
-  ) {
-    const n = partitioner.numPartitions;
-    this.buckets = aggregator ? null : Array.from({ length: n }, () => []);
-    this.combined = aggregator ? Array.from({ length: n }, () => new Map()) : null;
-  }
-
-  add(items: unknown[]): void {
-    const { partitioner, mapPartition } = this;
-    if (this.buckets) {
-      for (let i = 0; i < items.length; i++) this.buckets[partitioner.partitionOf(items[i], mapPartition, this.index++)]!.push(items[i]);
-      return;
-    }
-    const agg = this.aggregator!;
-    const combined = this.combined!;
-    for (let i = 0; i < items.length; i++) {
-      const pair = items[i] as [unknown, unknown];
-      if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new TypeError(`a key-value operation expected [key, value] pairs but got ${describe(pair)}`);
-      }
-      const bucket = combined[partitioner.partitionOf(pair, mapPartition, this.index++)]!;
-      const mk = mapKeyOf(pair[0]);
-      const entry = bucket.get(mk);
-      if (entry === undefined) bucket.set(mk, [pair[0], agg.createCombiner(pair[1])]);
-      else entry[1] = agg.mergeValue(entry[1], pair[1]);
-    }
-  }
-
-  finish(): Uint8Array[] {
-    if (this.buckets) return this.buckets.map((b) => serialize(b));
-    return this.combined!.map((bucket) => serialize([...bucket.values()]));
   }
 }
 

@@ -1,5 +1,6 @@
 import { rangeDependency, type Dependency } from './dependency';
 import { RDD } from './rdd';
+import { StorageLevel } from './storage-level';
 import type { TaskEnv } from './task-env';
 
 /** The partitions of its parents, one after another; no data moves. */
@@ -30,6 +31,12 @@ export class UnionRDD<T> extends RDD<T> {
   override computeChunks(partition: number, env: TaskEnv): AsyncGenerator<T[]> {
     const [parent, inParent] = this.locate(partition);
     return parent.chunks(inParent, env);
+  }
+
+  override forEachRecord(partition: number, env: TaskEnv, sink: (record: T) => void): Promise<void> {
+    if (this.storageLevel !== StorageLevel.NONE) return super.forEachRecord(partition, env, sink);
+    const [parent, inParent] = this.locate(partition);
+    return parent.forEachRecord(inParent, env, sink);
   }
 
   private locate(partition: number): [RDD<T>, number] {

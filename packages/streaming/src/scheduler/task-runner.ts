@@ -24,11 +24,12 @@ export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: Ta
   const target = lineage(job.rdd).find((r) => r.id === task.stageRdd);
   if (!target) throw new Error(`RDD ${task.stageRdd} is not in the lineage rebuilt here: the job module built a different graph`);
 
-  // Both ends take the partition in chunks where they can (see rdd/partition-chunks.ts).
+  // A shuffle's map side takes the partition record by record (RDD.forEachRecord, which
+  // streams map/flatMap/filter chains and reads chunked sources a chunk at a time);
+  // folding actions take it in chunks (see rdd/partition-chunks.ts).
   if (task.shuffleId) {
     if (!(target instanceof ShuffledRDD)) throw new Error(`RDD ${task.stageRdd} is not a shuffle`);
-    const buckets = await target.writeMapOutputChunks(target.parent.chunks(task.partition, env), task.partition);
-    return { result: EMPTY, shuffleBuckets: buckets };
+    return { result: EMPTY, shuffleBuckets: await target.writeMapOutput(task.partition, env) };
   }
   const action = job.action;
   const partial = action.perChunks
