@@ -29,6 +29,8 @@ export class DAGScheduler implements JobRunner {
     private readonly batchTime: number,
     private readonly outputOp: number,
     private readonly zeroTime: number,
+    /** Metadata of the input RDDs the output's streams asked for while generated. */
+    private readonly inputsUsed: ReadonlyMap<string, unknown> = new Map(),
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -36,7 +38,7 @@ export class DAGScheduler implements JobRunner {
     const actionIndex = scope.actionCounter++;
     const root = rdd as AnyRDD;
     const all = lineage(root);
-    const inputs: Record<string, unknown> = {};
+    const inputs: Record<string, unknown> = Object.fromEntries(this.inputsUsed);
     for (const r of all) {
       if (r instanceof InputRDD) inputs[r.id] = r.descriptor();
       // Tells the executors' replay where a recursive lineage starts (checkpoint-cut.ts).
