@@ -7,8 +7,6 @@ import { assertCompatibleGraph } from '../checkpoint/graph-compatibility';
 import { readLatestMetadataCheckpoint, type ReadCheckpoint } from '../checkpoint/metadata-checkpoint';
 import { MetadataCheckpointer } from '../checkpoint/metadata-checkpointer';
 import { assertWritableDir } from '../checkpoint/durable-file';
-import type { JobRunner } from '../rdd/job-runner';
-import { runInScope } from '../rdd/rdd-scope';
 import { ReceivedBlockLog } from '../wal/received-block-log';
 import type { Converter } from '../converters/converter';
 import { lines } from '../converters/converter';
