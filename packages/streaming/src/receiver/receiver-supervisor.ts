@@ -166,7 +166,8 @@ export class ReceiverSupervisor implements ReceiverStatus {
   cutBlock(): void {
     const acks = this.waitingAcks.splice(0);
     const stored = this.builder.cut().map((block) => this.options.onBlock(this.receiver.streamId, block));
-    if (acks.length === 0) return;
+    // A block that could not be stored was reported by whoever stored it (the write-ahead
+    // log stops the context); here it only fails the acknowledgements waiting for it.
     Promise.all(stored).then(
       () => acks.forEach((a) => a.resolve()),
       (err: unknown) => acks.forEach((a) => a.reject(err)),
