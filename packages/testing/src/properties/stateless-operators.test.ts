@@ -15,8 +15,8 @@ const REDUCERS: Record<string, (a: number, b: number) => number> = {
   min: (a, b) => Math.min(a, b),
 };
 
-test('property: the stateless operators agree with the reference model (local mode)', async () => {
-  await checkProperty(
+test('property: the stateless operators agree with the reference model (local mode)', async (t) => {
+  const report = await checkProperty(
     'stateless operators',
     (random) => {
       const shape = randomShape(random);
@@ -94,4 +94,5 @@ test('property: the stateless operators agree with the reference model (local mo
     },
     { runs: 20, timeBudgetMs: 8000 },
   );
+  t.diagnostic(`${report.runs} cases from seed ${report.seed}`);
 });

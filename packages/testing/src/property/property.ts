@@ -62,7 +62,7 @@ export class PropertyFailure extends Error {
     readonly property: string,
     readonly seed: number,
     readonly testCase: unknown,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
