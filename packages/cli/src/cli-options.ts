@@ -25,6 +25,11 @@ Options:
   --driver-host H          address executors connect to (default: 127.0.0.1)
   --driver-port P          port executors connect to (default: any free port)
   --run-for D              stop gracefully after D (default: run until Ctrl-C)
+  --checkpoint DIR         checkpoint metadata and state to DIR each batch; if DIR
+                           holds the checkpoint of an earlier run of the same job,
+                           recover from it (rerun pending batches, catch up, resume)
+  --wal                    receivers write a write-ahead log in the checkpoint
+                           directory (receiverWriteAheadLog; needs --checkpoint)
   --conf key=value         any other setting of the configuration (repeatable)
   --ui-port P              port of the web UI (default: 4040, or the next free one)
   --ui-host H              address the web UI listens on (default: 127.0.0.1)
@@ -42,6 +47,7 @@ export const MAIN_USAGE = `Usage: sluice <command> [options]
 Commands:
   submit <job file> [options] [args]   run a streaming job (see sluice submit --help)
   executor --driver <host:port>        start an executor for a running driver
+  checkpoint inspect DIR               print what a checkpoint directory holds
   history <dir> [--port P] [--host H] [--app ID]
                                        serve the web UI of a finished run from the
                                        event log its driver wrote (--event-log dir)
@@ -64,6 +70,7 @@ export interface SubmitCommand {
   jobArgs: string[];
   conf: StreamingConfInput;
   runForMs: number | null;
+  checkpointDir: string | null;
   help: boolean;
   ui: { enabled: boolean; port: number; host: string };
   eventLogDir: string | null;
@@ -87,6 +94,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     jobArgs: [],
     conf,
     runForMs: null,
+    checkpointDir: null,
     help: false,
     ui: { enabled: true, port: 4040, host: '127.0.0.1' },
     eventLogDir: null,
@@ -119,6 +127,8 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     else if (name === '--master') conf.master = get();
     else if (name === '--receiver-placement') conf.receiverPlacement = get() as StreamingConfInput['receiverPlacement'];
     else if (name === '--run-for') cmd.runForMs = parseDuration(get(), '--run-for');
+    else if (name === '--checkpoint') cmd.checkpointDir = get();
+    else if (name === '--wal') conf.receiverWriteAheadLog = true;
     else if (name === '--no-ui') cmd.ui.enabled = false;
     else if (name === '--ui-port') cmd.ui.port = parsePort(get(), name);
     else if (name === '--ui-host') cmd.ui.host = get();

@@ -2,6 +2,7 @@ import { executorMain } from '@sluice/executor';
 import { LiveUi, startHistoryServer } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
 import { submit } from './submit';
+import { checkpointCommand } from './checkpoint-inspect';
 import type { StreamingConf } from '@sluice/streaming';
 
 function fail(message: string, usage: string): number {
@@ -28,6 +29,7 @@ async function submitCommand(argv: string[]): Promise<number> {
       job: cmd.job,
       args: cmd.jobArgs,
       conf: cmd.conf,
+      checkpointDir: cmd.checkpointDir ?? undefined,
       beforeStart: async (ssc) => {
         if (!cmd.ui.enabled && !cmd.eventLogDir) return;
         ui = new LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });
@@ -106,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
       return submitCommand(rest);
     case 'executor':
       return executorMain(rest);
+    case 'checkpoint':
+      return checkpointCommand(rest);
     case 'history':
       return historyCommand(rest);
     case undefined:
