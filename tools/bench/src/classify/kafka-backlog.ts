@@ -50,8 +50,8 @@ await Promise.all([admin.connect(), producer.connect()]);
 const topic = `classify-backlog-${Date.now()}`;
 await admin.createTopics({ topics: [{ topic, numPartitions: Number(values.partitions) }], waitForLeaders: true });
 const images = imageSequence(await readImageDirectory(values.images), count);
-for (let i = 0; i < images.length; i += 20) {
-  await producer.send({ topic, messages: images.slice(i, i + 20).map((img, j) => ({ key: `${String(i + j).padStart(5, '0')}-${img.name}`, value: img.bytes })) });
+for (let i = 0; i < images.length; i += 5) {
+  await producer.send({ topic, messages: images.slice(i, i + 5).map((img, j) => ({ key: `${String(i + j).padStart(5, '0')}-${img.name}`, value: img.bytes })) });
 }
 await Promise.all([admin.disconnect(), producer.disconnect()]);
 
