@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
+import type { StreamingContext } from '@sluice/streaming';
 import { spawnJsonChild } from './child';
 import { defaultBlockRecords, INGEST_SOURCES, startSender, type IngestSource, type SenderOptions } from './ingest-sources';
 import { totals } from './jobs/ingest-source-job';
@@ -41,7 +42,13 @@ async function measureBare(source: IngestSource, options: SenderOptions) {
   }
 }
 
-async function measureEngine(source: IngestSource, options: SenderOptions, conf: Record<string, unknown>) {
+export async function measureEngine(
+  source: IngestSource,
+  options: SenderOptions,
+  conf: Record<string, unknown>,
+  /** Called before the context starts (the UI benchmark attaches the web UI here). */
+  beforeStart?: (ssc: StreamingContext) => Promise<void>,
+) {
   const started = await startSender(source, options);
   try {
     // A receiver placed on an executor reports its start after submit() returns.
@@ -51,6 +58,7 @@ async function measureEngine(source: IngestSource, options: SenderOptions, conf:
       args: started.jobArgs,
       // The sender closes when done; no reconnect attempts during the measurement.
       conf: { receiverRestartDelay: 600_000, ...conf },
+      beforeStart,
       log: (line: string) => {
         if (!line.includes('closed the connection') && !line.includes('restarting receiver')) process.stderr.write(`sluice: ${line}\n`);
       },

@@ -10,11 +10,13 @@
 import { accuracyBench } from './accuracy-bench';
 import { classifyBench } from './classify-bench';
 import { ingestBench } from './ingest-bench';
+import { uiBench } from './ui-bench';
 import { kafkaBench } from './kafka-bench';
 import { stateBench } from './state-bench';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
+  ui: uiBench,
   kafka: kafkaBench,
   classify: classifyBench,
   state: stateBench,
