@@ -4,7 +4,9 @@
  *   npm run bench -- ingest --size 100 --seconds 5 --json
  *   npm run bench -- kafka --size 1024 --json
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
+ *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
+import { accuracyBench } from './accuracy-bench';
 import { classifyBench } from './classify-bench';
 import { ingestBench } from './ingest-bench';
 import { kafkaBench } from './kafka-bench';
@@ -13,6 +15,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
   kafka: kafkaBench,
   classify: classifyBench,
+  accuracy: accuracyBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

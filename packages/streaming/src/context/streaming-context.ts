@@ -27,6 +27,7 @@ import { ReceiverTracker } from '../scheduler/receiver-tracker';
 import type { ReceiverTracking } from '../scheduler/receiver-tracking';
 import type { ReceiverStatus } from '../receiver/receiver-status';
 import type { TaskBackend } from '../scheduler/task-backend';
+import { SystemClock, type BatchClock } from '../util/clock';
 import { parseDuration, type Duration } from '../util/duration';
 import { resolveConf, type StreamingConf, type StreamingConfInput } from './conf';
 
@@ -41,6 +42,8 @@ export interface ContextOptions {
   jobModule?: string;
   jobArgs?: string[];
   log?: (line: string) => void;
+  /** What ticks the batches: real time (default), or a test's ManualClock. */
+  clock?: BatchClock;
 }
 
 let activeContext: StreamingContext | null = null;
@@ -204,7 +207,7 @@ export class StreamingContext {
     }
     if (activeContext) throw new Error('only one StreamingContext may be active in a process; stop the other one first');
     const backend = this.options.backend;
-    if (!backend || !this.options.jobModule) {
+    if (!backend) {
       throw new Error(
         'this StreamingContext has no executors: run the job with `sluice submit <job file>`, ' +
           'or create it through submit() from @sluice/cli',
@@ -221,7 +224,7 @@ export class StreamingContext {
     });
     try {
       await backend.start({
-        jobModule: this.options.jobModule,
+        jobModule: this.options.jobModule ?? '',
         jobArgs: this.options.jobArgs ?? [],
         confJson: JSON.stringify(this.conf),
         graphSignature: this.graph.signature(),
@@ -271,6 +274,7 @@ export class StreamingContext {
       this.jobScheduler,
       backend,
       this.log,
+      this.options.clock ?? new SystemClock(),
     );
     await Promise.all(this.graph.inputs.map((s) => s.start()));
     await this.receiverTracker.start();

@@ -6,6 +6,7 @@ import { DStream } from './dstream';
 import { OutputDStream, callSiteOf, type ForeachRDDFunction } from './output-dstream';
 import { TransformedDStream } from './transformed-dstream';
 import { WindowedDStream } from './windowed-dstream';
+import { reduceByKeyAndWindowWithInverse } from '../state/reduced-windowed-dstream';
 
 /**
  * The DStream API, as Spark users know it. Every transformation is "apply this RDD
@@ -213,9 +214,9 @@ proto.groupByKeyAndWindow = function (this: AnyStream, windowDuration: Duration,
 };
 proto.reduceByKeyAndWindow = function (this: AnyStream, f: (a: any, b: any) => any, ...rest: any[]) {
   // The inverse-function form, reduceByKeyAndWindow(f, invF, window, slide, ...), has a
-  // function second: it is a stream of its own (reduced-window-dstream.ts).
+  // function second: it is a stream of its own (state/reduced-windowed-dstream.ts).
   if (typeof rest[0] === 'function') {
-    throw new Error('reduceByKeyAndWindow(f, invF, ...): the inverse-function form is not available in this build; use reduceByKeyAndWindow(f, windowDuration, slideDuration)');
+    return reduceByKeyAndWindowWithInverse(this, f, ...(rest as [any, Duration, Duration | undefined, any, any]));
   }
   const [windowDuration, slideDuration, p] = rest as [Duration, Duration | undefined, number | Partitioner | undefined];
   return windowOf(this.reduceByKey(f, p), windowDuration, slideDuration).reduceByKey(f, p);

@@ -1,0 +1,46 @@
+import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
+import type { PartitionCache } from '../storage/partition-cache';
+import type { TaskSpec } from './task-backend';
+
+/**
+ * What a task run by the local backend reads: what the driver put in the task, and the
+ * persisted partitions kept in the process (the local backend's block manager).
+ */
+export class LocalTaskEnv implements TaskEnv {
+  recordsRead = 0;
+  readonly attempt = 0;
+
+  constructor(
+    private readonly task: TaskSpec,
+    readonly executorId: string,
+    private readonly cache: PartitionCache,
+  ) {}
+
+  get batchTime(): number {
+    return this.task.batchTime;
+  }
+
+  get partition(): number {
+    return this.task.partition;
+  }
+
+  inputBlocks(rddId: string, partition: number): ShippedBlock[] {
+    const input = this.task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
+    if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
+    return input.blocks;
+  }
+
+  shuffleBuckets(shuffleId: string): Uint8Array[] {
+    const input = this.task.shuffleInputs.find((s) => s.shuffleId === shuffleId);
+    if (!input) throw new Error(`task did not ship the map outputs of shuffle ${shuffleId}`);
+    return input.buckets;
+  }
+
+  getCachedPartition(rddId: string, partition: number): unknown[] | undefined {
+    return this.cache.get(rddId, partition);
+  }
+
+  putCachedPartition(rddId: string, partition: number, records: unknown[]): void {
+    this.cache.put(rddId, partition, records);
+  }
+}
