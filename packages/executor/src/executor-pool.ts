@@ -247,6 +247,16 @@ export class ExecutorPool implements TaskBackend {
     else if (msg.blockAdded) this.receiverHost.blockAdded(e.id, msg.blockAdded);
     else if (msg.receiverReport) this.receiverHost.receiverReport(e.id, msg.receiverReport);
     else if (msg.executorReady) this.onReady(e, msg.executorReady);
+    else if (msg.heartbeat && e.ready) {
+      const hb = msg.heartbeat;
+      this.events.next({
+        type: 'heartbeat',
+        executorId: e.id,
+        time: e.lastSeen,
+        runningTasks: hb.runningTasks,
+        memoryBytes: Math.round(hb.rssMb * 1048576),
+      });
+    }
   }
 
   private onReady(e: ExecutorHandle, ready: NonNullable<Envelope['executorReady']>): void {
