@@ -67,13 +67,21 @@ export class DAGScheduler implements JobRunner {
       mapOutputs.set(shuffle.shuffleId, outcomes.map((o) => o.shuffleBuckets));
     }
 
+    const handled: Promise<void>[] = [];
+    const onPartial = action.onPartial?.bind(action);
     const outcomes = await this.runStage(root.numPartitions, (p) => ({
       ...base,
       stageRdd: root.id,
       shuffleId: '',
       partition: p,
       ...this.taskInput(root, p, mapOutputs),
-    }), `${root.name} [${root.id}]`);
+    }), `${root.name} [${root.id}]`, onPartial && ((outcome, p) => {
+      const call = Promise.resolve().then(() => onPartial(deserialize(outcome.result) as P, p));
+      // Awaited with the others below; this only keeps an early failure from being reported as unhandled.
+      call.catch(() => undefined);
+      handled.push(call);
+    }));
+    await Promise.all(handled);
     const partials = outcomes.map((o) => deserialize(o.result) as P);
     const value = await action.combine(partials);
     this.results[actionIndex] = value;
@@ -84,6 +92,8 @@ export class DAGScheduler implements JobRunner {
     numPartitions: number,
     makeTask: (p: number) => TaskSpec,
     stage: string,
+    /** Called with each task's outcome as it succeeds. */
+    onSuccess?: (outcome: Extract<TaskOutcome, { ok: true }>, partition: number) => void,
   ): Promise<Extract<TaskOutcome, { ok: true }>[]> {
     const tasks = Array.from({ length: numPartitions }, (_, p) =>
       this.backend.submit(makeTask(p)).then((outcome) => {
@@ -96,6 +106,7 @@ export class DAGScheduler implements JobRunner {
             stage,
           });
         }
+        onSuccess?.(outcome, p);
         return outcome;
       }),
     );
