@@ -15,6 +15,7 @@ import { setDefaultParallelism } from '../rdd/rdd-operations';
 import type { Receiver } from '../receiver/receiver';
 import { RawSocketReceiver } from '../receiver/raw-socket-receiver';
 import { SocketReceiver } from '../receiver/socket-receiver';
+import { BlockTracking } from '../scheduler/block-tracking';
 import { JobGenerator } from '../scheduler/job-generator';
 import { JobScheduler } from '../scheduler/job-scheduler';
 import { ReceivedBlockTracker } from '../scheduler/received-block-tracker';
@@ -54,6 +55,8 @@ export class StreamingContext {
   private readonly blocks = new ReceivedBlockTracker();
   private receiverTracker: ReceiverTracking | null = null;
   private jobScheduler: JobScheduler | null = null;
+  /** Where executors keep shuffle map outputs and cached partitions (driver side). */
+  readonly tracking = new BlockTracking();
   private jobGenerator: JobGenerator | null = null;
   private readonly log: (line: string) => void;
   private terminated!: () => void;
@@ -191,7 +194,10 @@ export class StreamingContext {
     this.prepareCheckpointDir();
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
-      else this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      else {
+        this.tracking.executorLost(e.executorId);
+        this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      }
     });
     try {
       await backend.start({
@@ -232,7 +238,9 @@ export class StreamingContext {
           const freed = this.blocks.cleanupUpTo(time - keepMs).filter((b) => b.heldBy !== undefined);
           if (freed.length > 0) backend.receiverHost?.removeBlocks(freed);
           this.graph.forget(time);
-          backend.batchDone(time, this.graph.cachedBatchesDoneUpTo(time));
+          const keptUpTo = this.graph.cachedBatchesDoneUpTo(time);
+          this.tracking.batchesDoneUpTo(keptUpTo);
+          backend.batchDone(time, keptUpTo);
         },
         log: this.log,
       },
@@ -245,6 +253,7 @@ export class StreamingContext {
       this.jobScheduler,
       backend,
       this.log,
+      this.tracking,
     );
     await Promise.all(this.graph.inputs.map((s) => s.start()));
     await this.receiverTracker.start();

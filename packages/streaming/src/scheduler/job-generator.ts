@@ -2,6 +2,7 @@ import { concatMap, timer, type Subscription } from 'rxjs';
 import type { DStreamGraph } from '../dstream/dstream-graph';
 import type { JobRunner } from '../rdd/job-runner';
 import { runInScope } from '../rdd/rdd-scope';
+import type { BlockTracking } from './block-tracking';
 import { DAGScheduler } from './dag-scheduler';
 import type { Job } from './job';
 import type { JobScheduler } from './job-scheduler';
@@ -29,6 +30,7 @@ export class JobGenerator {
     private readonly scheduler: JobScheduler,
     private readonly backend: TaskBackend,
     private readonly log: (line: string) => void,
+    private readonly tracking: BlockTracking,
   ) {}
 
   get lastBatchTime(): number {
@@ -75,7 +77,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, this.tracking)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
