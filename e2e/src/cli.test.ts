@@ -34,6 +34,17 @@ test('sluice submit runs a job on executors and stops by itself with --run-for',
   assert.match(r.stdout, /-------------------------------------------\nTime: \d+ ms\n-------------------------------------------\n1\n2\n3\n/);
 });
 
+test('sluice submit --master local[2] runs the job in its own process, through the same scheduler', () => {
+  const r = run(['submit', '--master', 'local[2]', '--run-for', '1500ms', '--batch-duration', '500ms', fixture('print-queue-job.ts')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /started sluice-app: local mode \(2 core\(s\) in this process\)/);
+  assert.doesNotMatch(r.stderr, /executors connect to/);
+  assert.match(r.stdout, /-------------------------------------------\nTime: \d+ ms\n-------------------------------------------\n1\n2\n3\n/);
+  const bad = run(['submit', '--master', 'local[two]', fixture('print-queue-job.ts')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /invalid master "local\[two\]": use executors .*local\[N\] \(N cores\)/);
+});
+
 test('a job module that cannot load on executors fails the application once, with the reason', async () => {
   const lines: string[] = [];
   await assert.rejects(

@@ -4,11 +4,16 @@ import { submit, type SubmitOptions, type SubmittedApp } from '@sluice/cli';
 
 const running: SubmittedApp[] = [];
 
-/** submit(), remembering the app so that a failed test still stops it (see below). */
-export async function start(options: SubmitOptions): Promise<SubmittedApp> {
+/**
+ * submit() with executor processes, remembering the app so that a failed test still
+ * stops it (see below).
+ */
+export async function start(options: SubmitOptions): Promise<SubmittedApp & { pool: NonNullable<SubmittedApp['pool']> }> {
   const app = await submit(options);
   running.push(app);
-  return app;
+  const { pool } = app;
+  if (!pool) throw new Error('start() runs jobs on executor processes; this one ran in local mode');
+  return { ...app, pool };
 }
 
 // Only one StreamingContext may be active per process: whatever a test left running is

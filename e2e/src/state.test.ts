@@ -120,3 +120,93 @@ test('mapWithState: running counts, removal, timeouts and snapshots over 30 batc
     want.map((w) => w.snapshot),
   );
 });
+
+/** Per-key sums over each window, independently of the engine (windows end every slideMs). */
+function modelWindow(batches: [string, number][][], firstBatchTime: number, batchMs: number, windowTimes: number[], windowMs: number) {
+  return windowTimes.map((end) => {
+    const sums = new Map<string, number>();
+    for (let t = end - windowMs + batchMs; t <= end; t += batchMs) {
+      for (const [k, v] of batches[(t - firstBatchTime) / batchMs] ?? []) sums.set(k, (sums.get(k) ?? 0) + v);
+    }
+    return [...sums].filter(([, v]) => v !== 0).sort();
+  });
+}
+
+test('reduceByKeyAndWindow with an inverse function over 30 batches matches a plain recomputation of every window', async () => {
+  stateJobs.results.length = 0;
+  stateJobs.batchTimes.length = 0;
+  stateJobs.lineageDepths.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(30, 3);
+  stateJobs.queue.push(...batches);
+  const { ssc } = await start({
+    job: fixture('state-jobs.ts'),
+    args: ['window', '800ms'],
+    conf: { executors: 2, batchDuration: '200ms' },
+    log: () => {},
+  });
+  await waitFor(() => byOp('window').length >= 18, 30_000, '18 windows');
+  await ssc.stop();
+  const windows = byOp('window');
+  const first = Math.min(...stateJobs.batchTimes);
+  const want = modelWindow(batches, first, 200, windows.map((w) => w.time), 1000);
+  assert.deepEqual(
+    windows.map((w) => (w.value as [string, number][]).sort()),
+    want,
+  );
+  const depths = stateJobs.lineageDepths;
+  assert.ok(Math.max(...depths.slice(12)) <= Math.max(...depths.slice(2, 8)), `lineage grows: ${depths.join(',')}`);
+});
+
+test('an executor killed (kill -9) in the middle of a state update: every later state is still exact', async () => {
+  stateJobs.results.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(30, 11);
+  stateJobs.queue.push(...batches);
+  const removed: string[] = [];
+  const { ssc, pool } = await start({
+    job: fixture('state-jobs.ts'),
+    // The update function takes 60 ms a key: tasks are always running.
+    args: ['update', '600ms', '60'],
+    conf: { executors: 2, batchDuration: '200ms' },
+    log: () => {},
+  });
+  ssc.addStreamingListener({ onExecutorRemoved: (e) => removed.push(e.executorId) });
+  // After the first checkpoints, while a batch's state tasks run.
+  await waitFor(() => byOp('totals').length >= 8, 30_000, '8 batches');
+  const victim = Object.entries(pool.localExecutorPids)[0]!;
+  process.kill(victim[1], 'SIGKILL');
+  await waitFor(() => byOp('totals').length >= 32, 60_000, '32 batches');
+  await ssc.stop();
+  assert.ok(removed.includes(victim[0]), 'the killed executor is reported');
+  const got = byOp('totals').map((r) => (r.value as [string, number][]).sort());
+  assert.deepEqual(got, modelUpdate(batches, got.length));
+});
+
+test('an executor killed (kill -9) in the middle of an inverse window: every later window is still exact', async () => {
+  stateJobs.results.length = 0;
+  stateJobs.batchTimes.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(30, 5);
+  stateJobs.queue.push(...batches);
+  const removed: string[] = [];
+  const { ssc, pool } = await start({
+    job: fixture('state-jobs.ts'),
+    args: ['window', '800ms', '60'],
+    conf: { executors: 2, batchDuration: '200ms' },
+    log: () => {},
+  });
+  ssc.addStreamingListener({ onExecutorRemoved: (e) => removed.push(e.executorId) });
+  await waitFor(() => byOp('window').length >= 5, 30_000, '5 windows');
+  const victim = Object.entries(pool.localExecutorPids)[1]!;
+  process.kill(victim[1], 'SIGKILL');
+  await waitFor(() => byOp('window').length >= 18, 60_000, '18 windows');
+  await ssc.stop();
+  assert.ok(removed.includes(victim[0]), 'the killed executor is reported');
+  const windows = byOp('window');
+  const want = modelWindow(batches, Math.min(...stateJobs.batchTimes), 200, windows.map((w) => w.time), 1000);
+  assert.deepEqual(
+    windows.map((w) => (w.value as [string, number][]).sort()),
+    want,
+  );
+});

@@ -7,12 +7,16 @@ Runs a streaming job: the driver runs in this process, the executors as child pr
 everything after it is passed to the job.
 
 Options:
+  --master M               where tasks run: executors (default: executor processes),
+                           local (in this process, 1 core), local[N] (N cores) or
+                           local[*] (all cores); local mode starts no executor
   --executors N            executor processes to start locally (default: 2, or the
                            number of cores if fewer; 0 waits for remote executors)
   --executor-cores C       tasks each executor runs at once (default: 1)
   --batch-duration D       length of a micro-batch, e.g. 1s, 500ms (default: 1s)
   --block-interval D       receivers cut a block (= a partition) every D (default: 200ms)
-  --default-parallelism N  partitions of shuffles (default: executors x cores)
+  --default-parallelism N  partitions of shuffles (default: executors x cores;
+                           local[N]: N)
   --max-rate N             records per second per receiver (default: unlimited)
   --max-frame-bytes N      largest frame a receiver accepts (default: 67108864)
   --receiver-placement P   where receivers run: driver (default) or executor
@@ -94,6 +98,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     } else if (name === '--batch-duration') conf.batchDuration = get();
     else if (name === '--block-interval') conf.blockInterval = get();
     else if (name === '--driver-host') conf.driverHost = get();
+    else if (name === '--master') conf.master = get();
     else if (name === '--receiver-placement') conf.receiverPlacement = get() as StreamingConfInput['receiverPlacement'];
     else if (name === '--run-for') cmd.runForMs = parseDuration(get(), '--run-for');
     else if (name === '--conf') {

@@ -28,11 +28,13 @@ async function submitCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const { ssc, pool } = app;
-  const { host, port } = pool.address;
+  const where = pool
+    ? `${pool.executorIds.length} executor(s)`
+    : `local mode (${app.backend.totalCores} core(s) in this process)`;
+  const connect = pool ? `; executors connect to ${pool.address.host}:${pool.address.port}` : '';
   process.stderr.write(
-    `sluice: started ${ssc.conf.appName}: ${pool.executorIds.length} executor(s), batch ${ssc.conf.batchDurationMs} ms, ` +
-      `block interval ${ssc.conf.blockIntervalMs} ms, receivers ${receiverPlacementText(ssc.conf)}; ` +
-      `executors connect to ${host}:${port}\n`,
+    `sluice: started ${ssc.conf.appName}: ${where}, batch ${ssc.conf.batchDurationMs} ms, ` +
+      `block interval ${ssc.conf.blockIntervalMs} ms, receivers ${receiverPlacementText(ssc.conf)}${connect}\n`,
   );
   let stopping = false;
   const stop = (why: string) => {

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutorPool } from '@sluice/executor';
-import { StreamingContext, type StreamingConfInput, type StreamingJob } from '@sluice/streaming';
+import {
+  LocalBackend,
+  parseMaster,
+  StreamingContext,
+  type StreamingConfInput,
+  type StreamingJob,
+  type TaskBackend,
+} from '@sluice/streaming';
 
 export interface SubmitOptions {
   /** Path of the job module: it exports `default function job(ssc, args)`. */
@@ -14,20 +21,26 @@ export interface SubmitOptions {
 
 export interface SubmittedApp {
   ssc: StreamingContext;
-  pool: ExecutorPool;
+  /** Where the tasks run. */
+  backend: TaskBackend;
+  /** The executor processes; null in local mode (`master: 'local[N]'`). */
+  pool: ExecutorPool | null;
 }
 
 /**
- * What `sluice submit` does, as a function: creates the context with executor processes,
- * lets the job module build its graph, and starts the context. The same module is loaded
- * by every executor to rebuild the graph.
+ * What `sluice submit` does, as a function: creates the context with executor processes
+ * (or, with `master: 'local[N]'`, with tasks run inside this process), lets the job module
+ * build its graph, and starts the context. The same module is loaded by every executor
+ * (in local mode: loaded again in this process) to rebuild the graph.
  */
 export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   const jobModule = resolve(options.job);
   if (!existsSync(jobModule)) throw new Error(`job file not found: ${options.job}`);
   const args = options.args ?? [];
-  const pool = new ExecutorPool({ log: options.log });
-  const ssc = new StreamingContext(options.conf ?? {}, { backend: pool, jobModule, jobArgs: args, log: options.log });
+  const master = parseMaster(options.conf?.master ?? 'executors');
+  const pool = master.kind === 'executors' ? new ExecutorPool({ log: options.log }) : null;
+  const backend: TaskBackend = pool ?? new LocalBackend({ cores: master.kind === 'local' ? master.cores : 1 });
+  const ssc = new StreamingContext(options.conf ?? {}, { backend, jobModule, jobArgs: args, log: options.log });
   const mod = (await import(pathToFileURL(jobModule).href)) as { default?: unknown; job?: unknown };
   const job = (mod.default ?? mod.job) as StreamingJob | undefined;
   if (typeof job !== 'function') {
@@ -35,5 +48,5 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   }
   await job(ssc, args);
   if (ssc.state === 'initialized') await ssc.start();
-  return { ssc, pool };
+  return { ssc, backend, pool };
 }

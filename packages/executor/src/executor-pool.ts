@@ -106,6 +106,12 @@ export class ExecutorPool implements TaskBackend {
   }
 
   async start(app: ApplicationInfo): Promise<void> {
+    if (!app.jobModule) {
+      throw new Error(
+        'executor processes load the job from its module: run the job with `sluice submit <job file>`, ' +
+          'or give the StreamingContext a jobModule',
+      );
+    }
     this.app = app;
     this.conf = JSON.parse(app.confJson) as StreamingConf;
     this.driverSignature = app.graphSignature ?? '';

@@ -1,4 +1,4 @@
-import type { CachedPartitionId, PartitionCache, ShippedBlock, TaskEnv, TaskSpec } from '@sluice/streaming';
+import { FetchFailedError, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming';
 import type { BlockStore } from './block-store';
 
 /**
@@ -42,7 +42,10 @@ export class ExecutorTaskEnv implements TaskEnv {
 
   shuffleBuckets(shuffleId: string): Uint8Array[] {
     const buckets = this.shuffleData.get(shuffleId);
-    if (!buckets) throw new Error(`the task was not given the map output locations of shuffle ${shuffleId}`);
+    // The driver leaves out map outputs below a partition it expected cached here; it was
+    // not (evicted, or the task ran elsewhere): a fetch failure the driver answers by
+    // computing that lineage too.
+    if (!buckets) throw new FetchFailedError(shuffleId, -1, '', 'no map output locations were sent: a cached partition above it was expected here');
     return buckets;
   }
 

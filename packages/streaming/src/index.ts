@@ -19,7 +19,10 @@ export * from './listener/streaming-listener';
 export * from './rdd/action';
 export * from './rdd/aggregator';
 export * from './rdd/block-rdd';
+export * from './rdd/cogrouped-rdd';
+export * from './rdd/local-collection-rdd';
 export * from './rdd/input-rdd';
+export * from './rdd/parallel-collection-rdd';
 export * from './rdd/key-hash';
 export { gatherChunks } from './rdd/partition-chunks';
 export * from './rdd/partitioner';
@@ -48,11 +51,13 @@ export * from './scheduler/fetch-failed-error';
 export * from './scheduler/map-output-tracker';
 export * from './storage/shuffle-output-store';
 export * from './scheduler/lineage-replay';
+export * from './scheduler/local-backend';
 export * from './scheduler/receiver-host';
 export * from './scheduler/task-backend';
 export * from './scheduler/task-failed-error';
 export * from './scheduler/task-runner';
 export * from './util/byte-size';
+export * from './util/clock';
 export * from './util/duration';
 export * from './checkpoint/checkpoint-cut';
 export * from './checkpoint/checkpointer';
@@ -65,8 +70,4 @@ export type { MappingFunction, MapWithStateRecord } from './state/map-with-state
 export type { UpdateFunction } from './state/update-state-rdd';
 export * from './util/format-record';
 
-/** The signature of a job module's default export. */
-export type StreamingJob = (
-  ssc: import('./context/streaming-context').StreamingContext,
-  args: string[],
-) => void | Promise<void>;
+export type { StreamingJob } from './context/streaming-job';

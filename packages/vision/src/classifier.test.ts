@@ -7,7 +7,7 @@ import { createClassifier, type ClassificationResult, type ClassificationSuccess
 import { disposeCachedModels } from './model-cache.js';
 import { jpegDeclaring, leftRedRightBlue, noise, scene, truncated } from './test-support/images.js';
 
-const quiet = { log: () => {} };
+const quiet = { model: 'nsfwjs:mobilenet_v2', log: () => {} };
 
 /** Five different pictures in five containers. */
 async function pictures(): Promise<{ name: string; bytes: Buffer }[]> {
@@ -122,8 +122,8 @@ describe('classifier on nsfwjs MobileNetV2', () => {
   });
 
   it('getClassifier hands back one classifier per distinct options, ignoring the logger', async () => {
-    const a = await getClassifier({ batchSize: 4, log: () => {} });
-    const b = await getClassifier({ batchSize: 4, log: () => {} });
+    const a = await getClassifier({ model: 'nsfwjs:mobilenet_v2', batchSize: 4, log: () => {} });
+    const b = await getClassifier({ model: 'nsfwjs:mobilenet_v2', batchSize: 4, log: () => {} });
     const c = await getClassifier({ batchSize: 3, ...quiet });
     assert.equal(a, b);
     assert.notEqual(a, c);

@@ -9,7 +9,7 @@ import { DEFAULT_MODEL_SPEC } from './model-spec.js';
 import { topK as topScores, type LabelScore } from './top-k.js';
 
 export interface ClassifierOptions {
-  /** A model spec ("nsfwjs:mobilenet_v2", a model directory) or a loaded model. Default "nsfwjs:mobilenet_v2". */
+  /** A model spec ("imagenet:efficientnet-lite0", "nsfwjs:mobilenet_v2", a model directory) or a loaded model. Default "imagenet:efficientnet-lite0". */
   model?: string | LoadedModel;
   /** Images per model.predict call. Default 8. */
   batchSize?: number;
@@ -71,6 +71,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
       : await getModel(options.model ?? DEFAULT_MODEL_SPEC, { backend: options.backend ?? 'auto', log: options.log ?? logToStderr });
   const decodeOptions: DecodeOptions = {
     fit: model.config.fit,
+    ...(model.config.crop === undefined ? {} : { crop: model.config.crop }),
     ...options.decode,
     width: model.inputSize.width,
     height: model.inputSize.height,
@@ -122,7 +123,7 @@ async function predictTop(model: LoadedModel, images: DecodedImage[], k: number)
   } finally {
     input.dispose();
   }
-  return images.map((_, row) => topScores(scores, row, model.labels, k));
+  return images.map((_, row) => topScores(scores, row, model.labels, k, model.wnids));
 }
 
 function bytesOf(input: ClassifierInput): Buffer | Uint8Array {

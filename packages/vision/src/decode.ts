@@ -33,6 +33,12 @@ export interface DecodeOptions {
   height: number;
   /** Default 'fill'. */
   fit?: ResizeFit;
+  /**
+   * With fit 'cover': the fraction of the short side kept by the centre crop. 0.875
+   * gives ImageNet evaluation's "short side to 256, centre 224" for a 224 input.
+   * Default 1 (the centre square of the whole short side).
+   */
+  crop?: number;
   /** Refuse images whose header declares more pixels than this. Default 100 megapixels. */
   maxInputPixels?: number;
   /** Default 'error'. */
@@ -78,10 +84,27 @@ export async function decodeImage(bytes: Buffer | Uint8Array, options: DecodeOpt
 
   // sharp runs these steps in its own fixed order (orient, flatten, resize, colour
   // conversion), whatever order they are chained in.
-  const pipeline = sharp(bytes, { failOn, limitInputPixels: maxInputPixels, sequentialRead: true })
+  const fit = options.fit ?? 'fill';
+  const crop = fit === 'cover' ? (options.crop ?? 1) : 1;
+  if (!(crop > 0 && crop <= 1)) throw new RangeError(`decodeImage: crop must be in (0, 1], got ${crop}`);
+  // A centre crop of a centre crop is a centre crop: cover a square enlarged by 1/crop,
+  // then cut the middle out of that known frame (extract after resize works on the
+  // resized image, whatever the EXIF orientation was).
+  const coverWidth = Math.round(width / crop);
+  const coverHeight = Math.round(height / crop);
+  let pipeline = sharp(bytes, { failOn, limitInputPixels: maxInputPixels, sequentialRead: true })
     .rotate() // no angle: apply the EXIF orientation, as a viewer would
     .flatten({ background: options.background ?? WHITE })
-    .resize({ width, height, fit: options.fit ?? 'fill', position: 'centre' })
+    .resize({ width: coverWidth, height: coverHeight, fit, position: 'centre' });
+  if (coverWidth !== width || coverHeight !== height) {
+    pipeline = pipeline.extract({
+      left: Math.floor((coverWidth - width) / 2),
+      top: Math.floor((coverHeight - height) / 2),
+      width,
+      height,
+    });
+  }
+  pipeline = pipeline
     .toColourspace('srgb') // CMYK, grey, Lab and 16-bit inputs all end as 8-bit sRGB
     .removeAlpha()
     .raw({ depth: 'uchar' });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { readLabels } from './labels.js';
+import { readLabels, readWnids } from './labels.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
 import { memoryHandler, modelKindOf, toArrayBuffer, type ModelKind } from './model-artifacts.js';
 
@@ -10,6 +10,8 @@ export interface DirectoryModelSource {
   kind: ModelKind;
   handler: tf.io.IOHandler;
   labels: string[];
+  /** From an optional wnids.txt (one WordNet id per line, in output order). */
+  wnids?: string[];
   config: ModelConfig;
 }
 
@@ -40,8 +42,11 @@ export async function readDirectoryModel(directory: string): Promise<DirectoryMo
     return [specs, buffers];
   });
 
-  const [labels, config] = await Promise.all([readLabels(root), readModelConfig(root)]);
-  return { directory: root, kind: modelKindOf(modelJson), handler: memoryHandler(artifacts), labels, config };
+  const [labels, wnids, config] = await Promise.all([readLabels(root), readWnids(root), readModelConfig(root)]);
+  if (wnids && wnids.length !== labels.length) {
+    throw new Error(`${join(root, 'wnids.txt')} lists ${wnids.length} WordNet ids but the labels file lists ${labels.length} classes`);
+  }
+  return { directory: root, kind: modelKindOf(modelJson), handler: memoryHandler(artifacts), labels, ...(wnids ? { wnids } : {}), config };
 }
 
 /** Weight shard paths come from the model file; keep them inside the model directory. */

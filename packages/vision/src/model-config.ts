@@ -12,12 +12,16 @@ import type { ResizeFit } from './decode.js';
  * Each input byte v (0..255) becomes v * scale + offset: 1/255 and 0 give [0, 1]
  * (nsfwjs, TF Hub image models); 2/255 and -1 give [-1, 1] (Keras MobileNet's
  * preprocess_input). "output": "logits" applies a softmax to the model's output.
+ * "crop" (with "fit": "cover") keeps that fraction of the short side, centred, before
+ * resizing: 0.875 is ImageNet evaluation's "resize to 256, centre-crop 224".
  */
 export interface ModelConfig {
   scale: number;
   offset: number;
   fit: ResizeFit;
   output: 'probabilities' | 'logits';
+  /** Fraction (0, 1] of the short side kept by a centre crop; 1 (default) keeps the whole short side. */
+  crop?: number;
   /** Needed only when the model's input shape leaves height and width open. */
   inputSize?: { width: number; height: number };
 }
@@ -53,6 +57,11 @@ export function parseModelConfig(value: unknown, origin: string): ModelConfig {
       throw new Error(`${origin}: "output" must be "probabilities" or "logits"`);
     }
     config.output = raw.output;
+  }
+  if (raw.crop !== undefined) {
+    const crop = finiteNumber(raw.crop, 'crop', origin);
+    if (!(crop > 0 && crop <= 1)) throw new Error(`${origin}: "crop" must be in (0, 1]`);
+    config.crop = crop;
   }
   if (raw.inputSize !== undefined) config.inputSize = parseInputSize(raw.inputSize, origin);
   return config;

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertBackendActive, selectBackend, type BackendChoice, type BackendName } from './backend.js';
-import { readDirectoryModel } from './directory-model.js';
+import { readDirectoryModel, type DirectoryModelSource } from './directory-model.js';
+import { prepareImagenetModel } from './imagenet/prepare-imagenet-model.js';
 import { logToStderr, type Log } from './log.js';
 import type { ModelKind } from './model-artifacts.js';
 import type { ModelConfig } from './model-config.js';
 import { DEFAULT_MODEL_SPEC, parseModelSpec, type ModelSource } from './model-spec.js';
-import { readNsfwjsModel } from './nsfwjs-models.js';
+import { readNsfwjsModel, type NsfwjsModelSource } from './nsfwjs-models.js';
 
 export interface InputSize {
   width: number;
@@ -21,6 +22,8 @@ export interface LoadedModel {
   readonly inputSize: InputSize;
   /** Class names, index i naming output i. */
   readonly labels: readonly string[];
+  /** WordNet ids, index i for output i, for models that have them (ImageNet). */
+  readonly wnids?: readonly string[];
   /** The TensorFlow.js backend the weights live on. */
   readonly backend: BackendName;
   /** Input normalisation, resize fit, and output kind. */
@@ -55,8 +58,7 @@ export async function loadModel(spec: string = DEFAULT_MODEL_SPEC, options: Load
   const backend = await selectBackend({ backend: options.backend ?? 'auto', log });
   const started = performance.now();
 
-  const { kind, handler, labels, config } =
-    source.type === 'nsfwjs' ? readNsfwjsModel(source.name) : await readDirectoryModel(source.directory);
+  const { kind, handler, labels, wnids, config } = await readModelSource(source, log);
   const network: Network = kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
 
   try {
@@ -85,6 +87,7 @@ export async function loadModel(spec: string = DEFAULT_MODEL_SPEC, options: Load
       kind,
       inputSize,
       labels: Object.freeze([...labels]),
+      ...(wnids ? { wnids: Object.freeze([...wnids]) } : {}),
       backend: backend.name,
       config: Object.freeze({ ...config }),
       loadMs,
@@ -97,6 +100,17 @@ export async function loadModel(spec: string = DEFAULT_MODEL_SPEC, options: Load
   } catch (error) {
     network.dispose();
     throw error;
+  }
+}
+
+async function readModelSource(source: ModelSource, log: Log): Promise<DirectoryModelSource | (NsfwjsModelSource & { wnids?: undefined })> {
+  switch (source.type) {
+    case 'nsfwjs':
+      return readNsfwjsModel(source.name);
+    case 'directory':
+      return readDirectoryModel(source.directory);
+    case 'imagenet':
+      return readDirectoryModel(await prepareImagenetModel(source.name, log));
   }
 }
 

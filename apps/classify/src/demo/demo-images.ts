@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { crc32 } from '@sluice/protocol';
 import sharp from 'sharp';
 import { demoPicture, seededRandom } from './demo-pictures';
+import type { Photo } from './demo-photos';
 
 /** How each picture is stored, in turn: every container the classifier reads. */
 const ENCODINGS: { ext: string; encode: (s: sharp.Sharp) => sharp.Sharp }[] = [
@@ -60,12 +61,34 @@ export async function pngDeclaring(width: number, height: number): Promise<Buffe
   return png;
 }
 
-/** Writes `count` pictures and the broken images into `dir`; returns every file name. */
-export async function writeDemoImages(dir: string, count: number): Promise<{ pictures: string[]; broken: BrokenImage[] }> {
-  // All at once: sharp renders on libuv's thread pool, so this uses every core.
-  const rendered = await Promise.all(Array.from({ length: count }, (_, i) => renderPicture(i)));
-  for (const { name, bytes } of rendered) await writeFile(join(dir, name), bytes);
-  const pictures = rendered.map((r) => r.name);
+/**
+ * The i-th image the demo sends: photo i mod n, as shipped on the first pass and
+ * re-encoded on later passes (WebP, progressive JPEG, TIFF, GIF), so the demo shows
+ * every container the classifier reads. Names are "07-chelsea.webp".
+ */
+export async function demoImage(photos: readonly Photo[], i: number): Promise<{ name: string; bytes: Buffer }> {
+  const photo = photos[i % photos.length]!;
+  const pass = Math.floor(i / photos.length);
+  const stem = photo.name.replace(/\.[^.]+$/, '');
+  const label = String(i + 1).padStart(2, '0');
+  if (pass === 0) return { name: `${label}-${photo.name}`, bytes: photo.bytes };
+  const encoding = PHOTO_ENCODINGS[(pass - 1) % PHOTO_ENCODINGS.length]!;
+  return { name: `${label}-${stem}.${encoding.ext}`, bytes: await encoding.encode(sharp(photo.bytes)).toBuffer() };
+}
+
+const PHOTO_ENCODINGS: { ext: string; encode: (s: sharp.Sharp) => sharp.Sharp }[] = [
+  { ext: 'webp', encode: (s) => s.webp({ quality: 85 }) },
+  { ext: 'jpg', encode: (s) => s.jpeg({ quality: 90, progressive: true }) },
+  { ext: 'tif', encode: (s) => s.tiff({ compression: 'lzw' }) },
+  { ext: 'gif', encode: (s) => s.gif() },
+];
+
+/** Writes `count` photos and the broken images into `dir`; returns every file name. */
+export async function writeDemoImages(dir: string, photos: readonly Photo[], count: number): Promise<{ pictures: string[]; broken: BrokenImage[] }> {
+  // All at once: sharp encodes on libuv's thread pool, so this uses every core.
+  const images = await Promise.all(Array.from({ length: count }, (_, i) => demoImage(photos, i)));
+  for (const { name, bytes } of images) await writeFile(join(dir, name), bytes);
+  const pictures = images.map((r) => r.name);
   const broken = await brokenImages();
   for (const b of broken) await writeFile(join(dir, b.name), b.bytes);
   return { pictures, broken };

@@ -5,17 +5,18 @@ import type { ClassifyCommand } from '../cli/parse-options';
 import { jobSettingsOf } from '../cli/command-settings';
 import { runClassifier } from '../run/run-classifier';
 import { writeDemoImages } from './demo-images';
+import { demoPhotos } from './demo-photos';
 import { startImageSender, type RunningSender } from './image-sender';
 
 /** A demo that has not finished by then is stuck; it says so rather than hang. */
 const DEMO_TIME_LIMIT_MS = 180_000;
-/** Images per second the sender offers: about what 2 executors classify, so the images
+/** Images per second the sender offers: about what 2 wasm executors classify with EfficientNet-Lite0, so the images
  *  spread over several batches and the results come out batch by batch. */
-const DEMO_SEND_RATE = 15;
+const DEMO_SEND_RATE = 12;
 
 /**
- * `sluice-classify --demo` (what `npm start` runs): renders pictures and a few broken
- * files into a temporary directory, serves them once with sluice-sender, classifies them
+ * `sluice-classify --demo` (what `npm start` runs): writes real photos (scikit-image's
+ * sample data, fetched from PyPI once) and a few broken files into a temporary directory, serves them once with sluice-sender, classifies them
  * on local executors over a socket, and stops when every image has its result.
  */
 export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt: number): Promise<number> {
@@ -23,9 +24,13 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
   const dir = await mkdtemp(join(tmpdir(), 'sluice-classify-demo-'));
   let sender: RunningSender | null = null;
   try {
-    const { broken } = await writeDemoImages(dir, pictures);
+    const photos = await demoPhotos(log);
+    const { broken } = await writeDemoImages(dir, photos, pictures);
     const total = pictures + broken.length;
-    log(`demo: rendered ${pictures} pictures and ${broken.length} broken files (${broken.map((b) => b.kind).join(', ')}) into ${dir}`);
+    log(
+      `demo: wrote ${pictures} photos (${photos.map((p) => p.name).join(', ')}, from scikit-image's sample data) ` +
+        `and ${broken.length} broken files (${broken.map((b) => b.kind).join(', ')}) into ${dir}`,
+    );
     // --once: the stream ends after one pass, so every image is sent exactly once.
     sender = await startImageSender(dir, ['--once', '--rate', String(DEMO_SEND_RATE)], (line) => log(`demo: sender: ${line}`));
     log(`demo: sluice-sender serves them on 127.0.0.1:${sender.port}; classifying until ${total} results`);

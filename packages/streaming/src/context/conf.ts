@@ -9,6 +9,12 @@ import { DEFAULT_MAX_FRAME_BYTES } from '@sluice/protocol';
  */
 export interface StreamingConf {
   appName: string;
+  /**
+   * Where tasks run, as Spark's master URL: 'executors' (default) starts executor
+   * processes; 'local' runs tasks inside the driver process on one core, 'local[N]' on N,
+   * 'local[*]' on as many as the machine has (see parseMaster).
+   */
+  master: string;
   /** Length of one micro-batch. */
   batchDurationMs: number;
   /** Receivers cut a block every blockInterval; one block becomes one partition. */
@@ -97,15 +103,20 @@ export function defaultExecutors(): number {
 }
 
 export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
+  const master = input.master ?? 'executors';
+  const local = parseMaster(master);
   const executors = input.executors ?? defaultExecutors();
   const executorCores = input.executorCores ?? 1;
+  // As in Spark, local[N] shuffles into N partitions unless told otherwise.
+  const cores = local.kind === 'local' ? local.cores : executors * executorCores;
   const conf: StreamingConf = {
     appName: input.appName ?? 'sluice-app',
+    master,
     batchDurationMs: parseDuration(input.batchDuration ?? '1s', 'batch duration'),
     blockIntervalMs: parseDuration(input.blockInterval ?? '200ms', 'block interval'),
     executors,
     executorCores,
-    defaultParallelism: input.defaultParallelism ?? Math.max(1, executors * executorCores),
+    defaultParallelism: input.defaultParallelism ?? Math.max(1, cores),
     receiverMaxRate: input.receiverMaxRate ?? 0,
     receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
     blockQueueSize: input.blockQueueSize ?? 10,
@@ -125,6 +136,26 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
   };
   validateConf(conf);
   return conf;
+}
+
+export type Master = { kind: 'executors' } | { kind: 'local'; cores: number };
+
+/**
+ * Reads the `master` setting: 'executors', 'local' (1 core), 'local[N]' or 'local[*]'
+ * (the machine's cores). Anything else is an error naming the accepted forms.
+ */
+export function parseMaster(master: string): Master {
+  if (master === 'executors') return { kind: 'executors' };
+  if (master === 'local') return { kind: 'local', cores: 1 };
+  const match = /^local\[(\*|\d+)\]$/.exec(master);
+  const cores = match ? (match[1] === '*' ? cpus().length : Number(match[1])) : 0;
+  if (!match || !Number.isInteger(cores) || cores < 1) {
+    throw new Error(
+      `invalid master ${JSON.stringify(master)}: use executors (executor processes), local (tasks in the driver ` +
+        'process, 1 core), local[N] (N cores) or local[*] (all cores)',
+    );
+  }
+  return { kind: 'local', cores };
 }
 
 function validateConf(conf: StreamingConf): void {

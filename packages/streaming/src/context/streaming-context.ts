@@ -11,6 +11,10 @@ import { QueueInputDStream, type QueueStreamOptions } from '../dstream/queue-inp
 import { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
 import { ListenerBus } from '../listener/listener-bus';
 import type { StreamingEvent, StreamingListener } from '../listener/streaming-listener';
+import { LocalCollectionRDD } from '../rdd/local-collection-rdd';
+import type { JobRunner } from '../rdd/job-runner';
+import type { RDD } from '../rdd/rdd';
+import { runInScope } from '../rdd/rdd-scope';
 import { setDefaultParallelism } from '../rdd/rdd-operations';
 import type { Receiver } from '../receiver/receiver';
 import { RawSocketReceiver } from '../receiver/raw-socket-receiver';
@@ -24,6 +28,7 @@ import { ReceiverTracker } from '../scheduler/receiver-tracker';
 import type { ReceiverTracking } from '../scheduler/receiver-tracking';
 import type { ReceiverStatus } from '../receiver/receiver-status';
 import type { TaskBackend } from '../scheduler/task-backend';
+import { SystemClock, type BatchClock } from '../util/clock';
 import { parseDuration, type Duration } from '../util/duration';
 import { resolveConf, type StreamingConf, type StreamingConfInput } from './conf';
 
@@ -38,9 +43,16 @@ export interface ContextOptions {
   jobModule?: string;
   jobArgs?: string[];
   log?: (line: string) => void;
+  /** What ticks the batches: real time (default), or a test's ManualClock. */
+  clock?: BatchClock;
 }
 
 let activeContext: StreamingContext | null = null;
+
+/** Actions run inside foreachRDD, whose scope has the runner; never while building. */
+const STATIC_RDD_RUNNER: JobRunner = {
+  runJob: () => Promise.reject(new Error('actions on a parallelize() RDD run inside foreachRDD(), not while the graph is built')),
+};
 
 /**
  * The entry point of a streaming application, as in Spark: create input streams, apply
@@ -166,6 +178,23 @@ export class StreamingContext {
     this.graph.remember(parseDuration(duration, 'remember duration'));
   }
 
+  /**
+   * A static RDD of `records`, to join streams with inside transform() (a label ->
+   * category table, a list of known ids). The job function runs on the driver and on
+   * every executor, so each builds its own copy and no record is ever shipped: build it
+   * the same way everywhere (a literal, a file at the same path on every host). The graph
+   * fingerprint holds a hash of the records; an executor whose copy differs is refused.
+   * The RDD is the same object in every batch; persist() it to keep a transformation of it.
+   */
+  parallelize<T>(records: readonly T[], numSlices = this.conf.defaultParallelism): RDD<T> {
+    return this.graph.addStaticRDD(records, (id) =>
+      runInScope(
+        { prefix: `s${id}`, batchTime: 0, runner: STATIC_RDD_RUNNER, inputs: null, outputOp: -1 },
+        () => new LocalCollectionRDD(records, numSlices),
+      ),
+    );
+  }
+
   // ---- lifecycle -------------------------------------------------------------------
 
   async start(): Promise<void> {
@@ -181,7 +210,7 @@ export class StreamingContext {
     }
     if (activeContext) throw new Error('only one StreamingContext may be active in a process; stop the other one first');
     const backend = this.options.backend;
-    if (!backend || !this.options.jobModule) {
+    if (!backend) {
       throw new Error(
         'this StreamingContext has no executors: run the job with `sluice submit <job file>`, ' +
           'or create it through submit() from @sluice/cli',
@@ -201,7 +230,7 @@ export class StreamingContext {
     });
     try {
       await backend.start({
-        jobModule: this.options.jobModule,
+        jobModule: this.options.jobModule ?? '',
         jobArgs: this.options.jobArgs ?? [],
         confJson: JSON.stringify(this.conf),
         graphSignature: this.graph.signature(),
@@ -253,6 +282,7 @@ export class StreamingContext {
       this.jobScheduler,
       backend,
       this.log,
+      this.options.clock ?? new SystemClock(),
       this.tracking,
     );
     await Promise.all(this.graph.inputs.map((s) => s.start()));

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { serialize } from 'node:v8';
 import type { RDD } from '../rdd/rdd';
 import type { DStream } from './dstream';
 import type { InputDStream } from './input-dstream';
@@ -28,6 +30,18 @@ export class DStreamGraph {
     readonly mode: 'driver' | 'executor',
     readonly batchDurationMs: number,
   ) {}
+
+  /** parallelize() RDDs, with a hash of their records for the fingerprint. */
+  private readonly statics: { rdd: RDD<unknown>; hash: string }[] = [];
+
+  /** Registers a static RDD built by `make(index)`, in construction order like streams. */
+  addStaticRDD<T>(records: readonly T[], make: (index: number) => RDD<T>): RDD<T> {
+    if (this.frozen) throw new Error('parallelize() must be called while the graph is built (in the job function)');
+    const rdd = make(this.statics.length);
+    const hash = createHash('sha1').update(serialize(records)).digest('hex').slice(0, 16);
+    this.statics.push({ rdd: rdd as RDD<unknown>, hash });
+    return rdd;
+  }
 
   register(stream: DStream<unknown>): number {
     if (this.frozen) {

@@ -6,6 +6,7 @@ import { DStream } from './dstream';
 import { OutputDStream, callSiteOf, type ForeachRDDFunction } from './output-dstream';
 import { TransformedDStream } from './transformed-dstream';
 import { WindowedDStream } from './windowed-dstream';
+import { reduceByKeyAndWindowWithInverse } from '../state/reduced-windowed-dstream';
 
 /**
  * The DStream API, as Spark users know it. Every transformation is "apply this RDD
@@ -65,6 +66,25 @@ declare module './dstream' {
       slideDuration?: Duration,
       numPartitions?: number | Partitioner,
     ): DStream<[K, V]>;
+
+    // ---- joins (join-operators block): batch by batch, both streams on the same slide ----
+    cogroup<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, numPartitions?: number | Partitioner): DStream<[K, [V[], W[]]]>;
+    join<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, numPartitions?: number | Partitioner): DStream<[K, [V, W]]>;
+    leftOuterJoin<K, V, W>(
+      this: DStream<[K, V]>,
+      other: DStream<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, [V, W | undefined]]>;
+    rightOuterJoin<K, V, W>(
+      this: DStream<[K, V]>,
+      other: DStream<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, [V | undefined, W]]>;
+    fullOuterJoin<K, V, W>(
+      this: DStream<[K, V]>,
+      other: DStream<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): DStream<[K, [V | undefined, W | undefined]]>;
 
     foreachRDD(f: ForeachRDDFunction<T>): void;
     print(num?: number): void;
@@ -192,12 +212,34 @@ proto.groupByKeyAndWindow = function (this: AnyStream, windowDuration: Duration,
 };
 proto.reduceByKeyAndWindow = function (this: AnyStream, f: (a: any, b: any) => any, ...rest: any[]) {
   // The inverse-function form, reduceByKeyAndWindow(f, invF, window, slide, ...), has a
-  // function second: it is a stream of its own (reduced-window-dstream.ts).
+  // function second: it is a stream of its own (state/reduced-windowed-dstream.ts).
   if (typeof rest[0] === 'function') {
-    throw new Error('reduceByKeyAndWindow(f, invF, ...): the inverse-function form is not available in this build; use reduceByKeyAndWindow(f, windowDuration, slideDuration)');
+    return reduceByKeyAndWindowWithInverse(this, f, ...(rest as [any, Duration, Duration | undefined, any, any]));
   }
   const [windowDuration, slideDuration, p] = rest as [Duration, Duration | undefined, number | Partitioner | undefined];
   return windowOf(this.reduceByKey(f, p), windowDuration, slideDuration).reduceByKey(f, p);
+};
+
+// ---- joins ---------------------------------------------------------------------------
+
+function joined(a: AnyStream, b: AnyStream, name: string, f: (x: RDD<any>, y: RDD<any>) => RDD<any>): AnyStream {
+  return new TransformedDStream<any>([a, b], ([x, y]) => f(x as RDD<any>, y as RDD<any>), name);
+}
+
+proto.cogroup = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'CoGroupedDStream', (x, y) => x.cogroup(y, p));
+};
+proto.join = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(join)', (x, y) => x.join(y, p));
+};
+proto.leftOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(leftOuterJoin)', (x, y) => x.leftOuterJoin(y, p));
+};
+proto.rightOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(rightOuterJoin)', (x, y) => x.rightOuterJoin(y, p));
+};
+proto.fullOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
+  return joined(this, other, 'JoinedDStream(fullOuterJoin)', (x, y) => x.fullOuterJoin(y, p));
 };
 
 proto.foreachRDD = function (this: AnyStream, f) {

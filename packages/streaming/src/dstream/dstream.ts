@@ -3,6 +3,7 @@ import { CheckpointReaderRDD } from '../checkpoint/checkpoint-reader-rdd';
 import { v8Codec, type PartitionCodec } from '../checkpoint/partition-codec';
 import type { RDD } from '../rdd/rdd';
 import { currentScope, runInChildScope } from '../rdd/rdd-scope';
+import { StorageLevel } from '../rdd/storage-level';
 import { parseDuration, type Duration } from '../util/duration';
 import type { DStreamGraph } from './dstream-graph';
 
@@ -132,6 +133,7 @@ export abstract class DStream<T> {
         );
       }
       rdd = runInChildScope(`d${this.id}`, () => this.compute(time), time);
+      if (this.persisted && rdd.storageLevel === StorageLevel.NONE) rdd.persist();
       this.generated.set(time, rdd);
     }
     return rdd;

@@ -21,6 +21,12 @@ export abstract class InputDStream<T> extends DStream<T> {
     return `d${this.id}.0@${time}`;
   }
 
+  override getOrCompute(time: number): InputRDD<T> {
+    const rdd = super.getOrCompute(time) as InputRDD<T>;
+    currentScope().inputsUsed?.set(rdd.id, rdd.descriptor());
+    return rdd;
+  }
+
   protected compute(time: number): InputRDD<T> {
     if (this.graph.mode === 'driver') return this.computeOnDriver(time);
     const descriptor = currentScope().inputs?.get(this.rddIdFor(time));

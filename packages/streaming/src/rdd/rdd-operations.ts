@@ -10,6 +10,7 @@ import {
   type Action,
 } from './action';
 import { groupAggregator, reduceAggregator, type Aggregator } from './aggregator';
+import { CoGroupedRDD, partitionerOf } from './cogrouped-rdd';
 import { MapPartitionsRDD } from './map-partitions-rdd';
 import { HashPartitioner, RoundRobinPartitioner, type Partitioner } from './partitioner';
 import { RDD } from './rdd';
@@ -44,6 +45,20 @@ declare module './rdd' {
     mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]>;
     flatMapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => Iterable<U>): RDD<[K, U]>;
     countByValueRDD(numPartitions?: number): RDD<[T, number]>;
+
+    // ---- joins (cogrouped-rdd.ts) ----
+    // Partitions: the number or partitioner given; else that of a parent already
+    // partitioned by key (the larger); else the default parallelism. Spark's Option is
+    // `undefined` on the side that has no value.
+    cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number | Partitioner): RDD<[K, [V[], W[]]]>;
+    join<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number | Partitioner): RDD<[K, [V, W]]>;
+    leftOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number | Partitioner): RDD<[K, [V, W | undefined]]>;
+    rightOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number | Partitioner): RDD<[K, [V | undefined, W]]>;
+    fullOuterJoin<K, V, W>(
+      this: RDD<[K, V]>,
+      other: RDD<[K, W]>,
+      numPartitions?: number | Partitioner,
+    ): RDD<[K, [V | undefined, W | undefined]]>;
 
     collect(): Promise<T[]>;
     count(): Promise<number>;
@@ -174,6 +189,73 @@ proto.flatMapValues = function (this: AnyRDD, f: (v: any) => Iterable<any>) {
 
 proto.countByValueRDD = function (this: AnyRDD, numPartitions?: number) {
   return this.map((x: unknown) => [x, 1] as [unknown, number]).reduceByKey((a: number, b: number) => a + b, numPartitions);
+};
+
+// ---- joins -----------------------------------------------------------------------------
+
+/** Spark's defaultPartitioner: the one given, else a parent's by-key layout, else the default. */
+function joinPartitioner(rdds: AnyRDD[], p: number | Partitioner | undefined): Partitioner {
+  if (p !== undefined) return toPartitioner(p);
+  let best: Partitioner | undefined;
+  for (const r of rdds) {
+    const own = partitionerOf(r);
+    if (own?.kind === 'hash' && (!best || own.numPartitions > best.numPartitions)) best = own;
+  }
+  return best ?? toPartitioner(undefined);
+}
+
+type Sides = [unknown, unknown[][]];
+
+/** Runs `emit` over each key's [values of this, values of other]: the joins below. */
+function joinWith(
+  a: AnyRDD,
+  b: AnyRDD,
+  p: number | Partitioner | undefined,
+  name: string,
+  emit: (key: unknown, vs: unknown[], ws: unknown[], out: unknown[]) => void,
+): AnyRDD {
+  const grouped = new CoGroupedRDD([a, b], joinPartitioner([a, b], p));
+  return new MapPartitionsRDD(grouped as AnyRDD, (items: Sides[]) => {
+    const out: unknown[] = [];
+    for (const [key, [vs, ws]] of items) emit(key, vs!, ws!, out);
+    return out;
+  }, name);
+}
+
+proto.cogroup = function (this: AnyRDD, other: AnyRDD, p?: number | Partitioner) {
+  return joinWith(this, other, p, 'MapPartitionsRDD(cogroup)', (key, vs, ws, out) => out.push([key, [vs, ws]]));
+};
+
+proto.join = function (this: AnyRDD, other: AnyRDD, p?: number | Partitioner) {
+  return joinWith(this, other, p, 'MapPartitionsRDD(join)', (key, vs, ws, out) => {
+    for (const v of vs) for (const w of ws) out.push([key, [v, w]]);
+  });
+};
+
+proto.leftOuterJoin = function (this: AnyRDD, other: AnyRDD, p?: number | Partitioner) {
+  return joinWith(this, other, p, 'MapPartitionsRDD(leftOuterJoin)', (key, vs, ws, out) => {
+    for (const v of vs) {
+      if (ws.length === 0) out.push([key, [v, undefined]]);
+      else for (const w of ws) out.push([key, [v, w]]);
+    }
+  });
+};
+
+proto.rightOuterJoin = function (this: AnyRDD, other: AnyRDD, p?: number | Partitioner) {
+  return joinWith(this, other, p, 'MapPartitionsRDD(rightOuterJoin)', (key, vs, ws, out) => {
+    for (const w of ws) {
+      if (vs.length === 0) out.push([key, [undefined, w]]);
+      else for (const v of vs) out.push([key, [v, w]]);
+    }
+  });
+};
+
+proto.fullOuterJoin = function (this: AnyRDD, other: AnyRDD, p?: number | Partitioner) {
+  return joinWith(this, other, p, 'MapPartitionsRDD(fullOuterJoin)', (key, vs, ws, out) => {
+    if (vs.length === 0) for (const w of ws) out.push([key, [undefined, w]]);
+    else if (ws.length === 0) for (const v of vs) out.push([key, [v, undefined]]);
+    else for (const v of vs) for (const w of ws) out.push([key, [v, w]]);
+  });
 };
 
 proto.runAction = function (this: AnyRDD, action: Action<any, any, any>) {

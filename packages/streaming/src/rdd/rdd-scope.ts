@@ -21,6 +21,13 @@ export interface RddScope {
   readonly runner: JobRunner;
   /** Executors: metadata of the input RDDs of the batch, by RDD id. */
   readonly inputs: Map<string, unknown> | null;
+  /**
+   * Driver, while a batch's RDDs are generated: the metadata of every input RDD the
+   * streams asked for, by RDD id. Tasks carry it all, not only the inputs in the action's
+   * lineage: an executor replays the same DStream code, which asks for the same inputs
+   * even when a transform function then ignores one (transformWith((a, b) => a)).
+   */
+  readonly inputsUsed?: Map<string, unknown>;
   /** Output operation this scope belongs to, -1 while generating DStream RDDs. */
   readonly outputOp: number;
   /** Actions started so far in this output operation's call (foreachRDD). */
@@ -64,6 +71,7 @@ export function runInChildScope<R>(prefix: string, fn: () => R, batchTime?: numb
       batchTime: batchTime ?? parent.batchTime,
       runner: parent.runner,
       inputs: parent.inputs,
+      inputsUsed: parent.inputsUsed,
       outputOp: parent.outputOp,
     },
     fn,

@@ -34,6 +34,11 @@ const MAX_STAGE_ATTEMPTS = 4;
 export class DAGScheduler implements JobRunner {
   /** Results of this output operation's earlier actions, for executors' replays. */
   private readonly results: unknown[] = [];
+  /**
+   * Set when a task found a cached partition it was sent for gone (evicted, or the task
+   * ran elsewhere): from then on this job computes lineages below cached RDDs too.
+   */
+  private ignoreCache = false;
 
   constructor(
     private readonly backend: TaskBackend,
@@ -41,6 +46,8 @@ export class DAGScheduler implements JobRunner {
     private readonly outputOp: number,
     private readonly zeroTime: number,
     private readonly tracking: BlockTracking,
+    /** Metadata of the input RDDs the output's streams asked for while generated. */
+    private readonly inputsUsed: ReadonlyMap<string, unknown> = new Map(),
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -48,7 +55,7 @@ export class DAGScheduler implements JobRunner {
     const actionIndex = scope.actionCounter++;
     const root = rdd as AnyRDD;
     const all = lineage(root);
-    const inputs: Record<string, unknown> = {};
+    const inputs: Record<string, unknown> = Object.fromEntries(this.inputsUsed);
     for (const r of all) {
       if (r instanceof InputRDD) inputs[r.id] = r.descriptor();
       // Tells the executors' replay where a recursive lineage starts (checkpoint-cut.ts).
@@ -148,9 +155,12 @@ export class DAGScheduler implements JobRunner {
           this.tracking.taskEnded(outcome);
           if (outcome.ok) return void outcomes.set(p, outcome);
           if (outcome.fetchFailed && attempt < MAX_STAGE_ATTEMPTS) {
-            // The executor that could not serve its outputs is treated as having lost
-            // them all (it is most likely gone): its map tasks run again elsewhere.
-            this.tracking.mapOutputs.executorLost(outcome.fetchFailed.executorId);
+            // No executor named: the task was sent without the map outputs below a cached
+            // partition, which was not there. Otherwise the executor that could not serve
+            // its outputs is treated as having lost them all (it is most likely gone): its
+            // map tasks run again elsewhere.
+            if (outcome.fetchFailed.executorId === '') this.ignoreCache = true;
+            else this.tracking.mapOutputs.executorLost(outcome.fetchFailed.executorId);
             return void retry.push(p);
           }
           throw new TaskFailedError({ message: outcome.message, stack: outcome.stack, partition: p, executorId: outcome.executorId, stage });
@@ -173,7 +183,7 @@ export class DAGScheduler implements JobRunner {
       if (seen.has(r.id)) return;
       seen.add(r.id);
       if (r.checkpointCut) return;
-      if (r.storageLevel !== StorageLevel.NONE && this.tracking.cache.allCached(r.id, r.numPartitions)) return;
+      if (!this.ignoreCache && r.storageLevel !== StorageLevel.NONE && this.tracking.cache.allCached(r.id, r.numPartitions)) return;
       for (const dep of r.dependencies) {
         if (dep.kind === 'shuffle') found.set(dep.shuffle.shuffleId, dep.shuffle);
         else visit(dep.rdd);
@@ -188,16 +198,22 @@ export class DAGScheduler implements JobRunner {
     const inputPartitions: TaskSpec['inputPartitions'] = [];
     const shuffleInputs: TaskSpec['shuffleInputs'] = [];
     const preferred = new Set<string>();
-    const visit = (r: AnyRDD, partition: number): void => {
+    // Below a cached partition, the task normally reads the cache: map outputs there may
+    // be gone (not rerun, or dropped) and are then left out. Input blocks are shipped
+    // anyway, so the task can still compute the partition if it runs elsewhere.
+    const visit = (r: AnyRDD, partition: number, underCache: boolean): void => {
       if (r.checkpointCut) return;
-      if (r.storageLevel !== StorageLevel.NONE) {
-        for (const e of this.tracking.cache.locations(r.id, partition)) preferred.add(e);
+      if (r.storageLevel !== StorageLevel.NONE && !this.ignoreCache) {
+        const holders = this.tracking.cache.locations(r.id, partition);
+        for (const e of holders) preferred.add(e);
+        if (holders.length > 0) underCache = true;
       }
       if (r instanceof InputRDD) {
         inputPartitions.push({ rddId: r.id, partition, blocks: r.shippedInput(partition) });
         return;
       }
       if (r instanceof ShuffledRDD) {
+        if (underCache && this.tracking.mapOutputs.missing(r.shuffleId, r.parent.numPartitions).length > 0) return;
         shuffleInputs.push({
           shuffleId: r.shuffleId,
           reducePartition: partition,
@@ -206,10 +222,10 @@ export class DAGScheduler implements JobRunner {
         return;
       }
       for (const dep of r.dependencies) {
-        if (dep.kind === 'narrow') for (const pp of dep.parents(partition)) visit(dep.rdd, pp);
+        if (dep.kind === 'narrow') for (const pp of dep.parents(partition)) visit(dep.rdd, pp, underCache);
       }
     };
-    visit(rdd, p);
+    visit(rdd, p, false);
     return { inputPartitions, shuffleInputs, preferredExecutors: [...preferred] };
   }
 }

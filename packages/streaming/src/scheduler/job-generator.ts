@@ -1,4 +1,3 @@
-import { concatMap, timer, type Subscription } from 'rxjs';
 import type { DStreamGraph } from '../dstream/dstream-graph';
 import type { JobRunner } from '../rdd/job-runner';
 import { runInScope } from '../rdd/rdd-scope';
@@ -8,6 +7,7 @@ import type { Job } from './job';
 import type { JobScheduler } from './job-scheduler';
 import type { ReceivedBlockTracker } from './received-block-tracker';
 import type { TaskBackend } from './task-backend';
+import type { BatchClock } from '../util/clock';
 
 const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
   runJob: () =>
@@ -15,12 +15,13 @@ const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
 };
 
 /**
- * The batch clock. An RxJS timer ticks every batch duration, aligned to multiples of it
- * (batch times are round numbers, as in Spark); each tick allocates the received blocks
- * to the batch, generates one job per output operation, and hands them to the scheduler.
+ * The batch clock. The clock (an RxJS timer in real time, or a test's manual clock) ticks
+ * every batch duration, aligned to multiples of it (batch times are round numbers, as in
+ * Spark); each tick allocates the received blocks to the batch, generates one job per
+ * output operation, and hands them to the scheduler.
  */
 export class JobGenerator {
-  private subscription: Subscription | null = null;
+  private cancelTicks: (() => void) | null = null;
   private lastTime = -1;
 
   constructor(
@@ -30,6 +31,7 @@ export class JobGenerator {
     private readonly scheduler: JobScheduler,
     private readonly backend: TaskBackend,
     private readonly log: (line: string) => void,
+    private readonly clock: BatchClock,
     private readonly tracking: BlockTracking,
   ) {}
 
@@ -39,18 +41,14 @@ export class JobGenerator {
 
   start(): void {
     const period = this.graph.batchDurationMs;
-    const first = (Math.floor(Date.now() / period) + 1) * period;
+    const first = (Math.floor(this.clock.now() / period) + 1) * period;
     this.graph.setZeroTime(first - period);
-    // concatMap: a tick whose inputs are slow to prepare delays the next one rather than
-    // overlapping it, so batches are generated in time order.
-    this.subscription = timer(Math.max(0, first - Date.now()), period)
-      .pipe(concatMap((i) => this.generateBatch(first + i * period)))
-      .subscribe();
+    this.cancelTicks = this.clock.scheduleBatches(first, period, (time) => this.generateBatch(time));
   }
 
   stop(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
+    this.cancelTicks?.();
+    this.cancelTicks = null;
   }
 
   /** Generates the jobs of batch `time` (also used to flush on a graceful stop). */
@@ -68,8 +66,9 @@ export class JobGenerator {
       // An output of a windowed stream runs only at the times on the window's slide.
       if (!output.isTimeValid(time)) continue;
       try {
+        const inputsUsed = new Map<string, unknown>();
         const rdd = runInScope(
-          { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, outputOp: -1 },
+          { prefix: 'g', batchTime: time, runner: NO_ACTIONS_WHILE_GENERATING, inputs: null, inputsUsed, outputOp: -1 },
           () => output.getOrCompute(time),
         );
         jobs.push({
@@ -77,7 +76,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, this.tracking)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, this.tracking, inputsUsed)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);

@@ -70,7 +70,7 @@ export type TaskOutcome =
     };
 
 export interface ApplicationInfo {
-  /** The job module executors load, as a file path or URL. */
+  /** The job module executors load, as a file path or URL ('' when the backend has the job otherwise). */
   jobModule: string;
   jobArgs: string[];
   confJson: string;

@@ -2,7 +2,7 @@ import { addCheckpointer } from '../checkpoint/checkpointer';
 import { DStream } from '../dstream/dstream';
 import type { Partitioner } from '../rdd/partitioner';
 import { toPartitioner } from '../rdd/rdd-operations';
-import { parseDuration } from '../util/duration';
+import { parseDuration, type Duration } from '../util/duration';
 import { InternalMapWithStateDStream, MapWithStateDStream } from './map-with-state-dstream';
 import { StateDStream } from './state-dstream';
 import type { StateSpec } from './state-spec';
@@ -22,6 +22,20 @@ declare module '../dstream/dstream' {
       partitions?: number | Partitioner,
       initial?: Iterable<[K, S]>,
     ): DStream<[K, S]>;
+    /**
+     * The window's reduce, kept up to date with an inverse function: each window is the
+     * previous one plus the batches that entered minus (invReduceFn) those that left, so
+     * its cost does not grow with the window's length. Spark's argument order.
+     */
+    reduceByKeyAndWindow<K, V>(
+      this: DStream<[K, V]>,
+      reduceFn: (a: V, b: V) => V,
+      invReduceFn: (a: V, b: V) => V,
+      windowDuration: Duration,
+      slideDuration?: Duration,
+      partitions?: number | Partitioner,
+      filterFn?: (pair: [K, V]) => boolean,
+    ): DStream<[K, V]>;
     /** Spark's mapWithState: see StateSpec. */
     mapWithState<K, V, S, M>(this: DStream<[K, V]>, spec: StateSpec<K, V, S, M>): MapWithStateDStream<K, V, S, M>;
     /**

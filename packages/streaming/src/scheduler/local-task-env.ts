@@ -1,0 +1,54 @@
+import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
+import type { PartitionCache } from '../storage/partition-cache';
+import { ShuffleOutputStore } from '../storage/shuffle-output-store';
+import { FetchFailedError } from './fetch-failed-error';
+import type { TaskSpec } from './task-backend';
+
+/**
+ * What a task run by the local backend reads: what the driver put in the task, and the
+ * persisted partitions kept in the process (the local backend's block manager).
+ */
+export class LocalTaskEnv implements TaskEnv {
+  recordsRead = 0;
+  readonly attempt = 0;
+
+  constructor(
+    private readonly task: TaskSpec,
+    readonly executorId: string,
+    private readonly cache: PartitionCache,
+    /** The map outputs of shuffles, kept in this process where their map tasks ran. */
+    private readonly shuffles: ShuffleOutputStore = new ShuffleOutputStore(),
+  ) {}
+
+  get batchTime(): number {
+    return this.task.batchTime;
+  }
+
+  get partition(): number {
+    return this.task.partition;
+  }
+
+  inputBlocks(rddId: string, partition: number): ShippedBlock[] {
+    const input = this.task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
+    if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
+    return input.blocks;
+  }
+
+  shuffleBuckets(shuffleId: string): Uint8Array[] {
+    const input = this.task.shuffleInputs.find((s) => s.shuffleId === shuffleId);
+    if (!input) throw new FetchFailedError(shuffleId, -1, '', 'no map output locations were sent: a cached partition above it was expected here');
+    return input.maps.map((m) => {
+      const bucket = this.shuffles.get(shuffleId, m.mapPartition, input.reducePartition);
+      if (!bucket) throw new FetchFailedError(shuffleId, m.mapPartition, m.executorId, 'it is not kept in this process');
+      return bucket;
+    });
+  }
+
+  getCachedPartition(rddId: string, partition: number): unknown[] | undefined {
+    return this.cache.get(rddId, partition);
+  }
+
+  putCachedPartition(rddId: string, partition: number, records: unknown[]): void {
+    this.cache.put(rddId, partition, records);
+  }
+}
