@@ -59,4 +59,52 @@ describe('sluice-classify with Kafka', { timeout: 120_000 }, () => {
     }
     assert.deepEqual(records.filter((r) => !r.ok).map((r) => r.kind).sort(), ['corrupt', 'empty', 'too_large', 'unsupported_format']);
   });
+
+  test('a backlog of 300 images from earliest: the first result comes before a tenth of it is classified, every image once', async () => {
+    const input = uniqueName('classify-backlog');
+    await k.admin.createTopics({ topics: [{ topic: input, numPartitions: 2 }], waitForLeaders: true });
+    const pictures = await Promise.all([0, 1, 2, 3, 4, 5].map(renderPicture));
+    const names = Array.from({ length: 300 }, (_, i) => `backlog-${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 50) {
+      await k.producer.send({ topic: input, messages: names.slice(i, i + 50).map((name, j) => ({ key: name, value: pictures[(i + j) % pictures.length]!.bytes })) });
+    }
+
+    const child = spawn(
+      process.execPath,
+      [
+        classifyBin,
+        '--source', `kafka://${k.brokers}/${input}`,
+        '--starting-offsets', 'earliest',
+        '--kafka-group', uniqueName('classify-group'),
+        '--model', 'nsfwjs:mobilenet_v2',
+        '--output', 'jsonl:-',
+        '--executors', '2',
+        '--batch-size', '8',
+        '--count', String(names.length),
+        '--run-for', '150s',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const lines: string[] = [];
+    let firstLineAt: number | null = null;
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+      firstLineAt ??= Date.now();
+      pending += t;
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      lines.push(...parts.filter((l) => l !== ''));
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, stderr);
+    const results = lines.map((l) => JSON.parse(l) as { name: string; ok: boolean; classifiedAt: number });
+    assert.deepEqual(results.map((r) => r.name).sort(), names, 'every image exactly once');
+    assert.ok(results.every((r) => r.ok), 'every image classified');
+    // Executors and this process share the clock: what was classified when the first result appeared.
+    const classifiedBeforeFirst = results.filter((r) => r.classifiedAt <= firstLineAt!).length;
+    assert.ok(classifiedBeforeFirst < names.length / 10, `${classifiedBeforeFirst} of ${names.length} images were classified before the first result was written`);
+    assert.match(stderr, /backlog {5}300 images waiting at the start, worked off /);
+  });
 });

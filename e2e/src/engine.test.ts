@@ -137,6 +137,22 @@ test('reduceByKey across 4 partitions on 2 executors equals the same reduction i
   assert.deepEqual(new Map(got), expected);
 });
 
+test('collectPartitions hands each partition to the driver as its task finishes, before the job ends', async () => {
+  queueJobs.results.length = 0;
+  queueJobs.queue.length = 0;
+  queueJobs.queue.push([1, 2, 3, 4, 5, 6]);
+  const { ssc } = await start({ job: fixture('queue-jobs.ts'), args: ['each-partition'], conf: { executors: 2, batchDuration: '500ms' }, log: () => {} });
+  await waitFor(() => queueJobs.results.some((r) => (r.value as { done?: boolean }).done), 15_000, 'the batch');
+  await ssc.stop();
+  const values = queueJobs.results.map((r) => r.value as { partition?: number; items?: number[]; done?: boolean; at: number });
+  const p0 = values.find((v) => v.partition === 0)!;
+  const p1 = values.find((v) => v.partition === 1)!;
+  const done = values.find((v) => v.done)!;
+  assert.deepEqual([...p0.items!, ...p1.items!].sort(), [1, 2, 3, 4, 5, 6]);
+  assert.ok(p1.at - p0.at >= 1000, `partition 0 came ${p1.at - p0.at} ms before partition 1, which runs 1.5 s longer`);
+  assert.ok(done.at >= p1.at, 'the job ends after its last partition was handed over');
+});
+
 test('operators: count, glom, repartition, union, countByValue, transform and two actions in one output', async () => {
   queueJobs.results.length = 0;
   queueJobs.queue.length = 0;

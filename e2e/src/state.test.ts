@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { submit } from '@sluice/cli';
 import * as stateJobs from '../fixtures/state-jobs';
 import { start, waitFor } from './helpers';
 
@@ -93,6 +94,26 @@ test('updateStateByKey over 30 batches matches the model; checkpoints keep the l
   assert.ok(Math.max(...depths.slice(20)) <= Math.max(...depths.slice(3, 10)), `lineage grows: ${depths.join(',')}`);
   assert.ok(readdirSync(dir).some((f) => f.startsWith('rdd-')), 'checkpoint files were written');
   await rm(dir, { recursive: true, force: true });
+});
+
+test('updateStateByKey in local mode (--master local[2]) matches the model too', async () => {
+  stateJobs.results.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(20, 2);
+  stateJobs.queue.push(...batches);
+  const { ssc } = await submit({
+    job: fixture('state-jobs.ts'),
+    args: ['update', '600ms'],
+    conf: { master: 'local[2]', batchDuration: '200ms' },
+    log: () => {},
+  });
+  try {
+    await waitFor(() => byOp('totals').length >= 24, 30_000, '24 batches');
+  } finally {
+    await ssc.stop();
+  }
+  const got = byOp('totals').map((r) => (r.value as [string, number][]).sort());
+  assert.deepEqual(got, modelUpdate(batches, got.length));
 });
 
 test('mapWithState: running counts, removal, timeouts and snapshots over 30 batches match the model', async () => {

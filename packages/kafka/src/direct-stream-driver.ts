@@ -40,6 +40,10 @@ export class DirectStreamDriver {
   private stopped = false;
   private readonly inFlightWaiters: (() => void)[] = [];
   private readonly prepareOutage: OutageLog;
+  /** The published total rate (records/s), 0 = none: see KafkaDirectStream.setRate. */
+  private publishedRate = 0;
+  /** Per batch: records left in the log after its ranges, when it was cut (its lag). */
+  private readonly lagAfter = new Map<number, number>();
 
   constructor(
     private readonly settings: DirectStreamSettings,
@@ -73,14 +77,28 @@ export class DirectStreamDriver {
         maxRatePerPartition: this.settings.maxRatePerPartition,
         minRatePerPartition: this.settings.minRatePerPartition,
         batchDurationMs: this.batchDurationMs,
+        estimatedRate: this.publishedRate,
       });
       this.tracker.cutBatch(time, until);
+      let lag = 0;
+      for (const [key, end] of until) lag += Math.max((latest.get(key) ?? end) - end, 0);
+      this.lagAfter.set(time, lag);
       this.prepareOutage.recovered(`resuming at ${this.describePositions()}`);
     } catch (err) {
       this.prepareOutage.failed(err);
       // Leaders may have moved (or the broker restarted): ask again before the next batch.
       await this.cluster?.refreshMetadata().catch(() => undefined);
     }
+  }
+
+  /** See KafkaDirectStream.setRate. */
+  setRate(recordsPerSecond: number): void {
+    this.publishedRate = recordsPerSecond > 0 && Number.isFinite(recordsPerSecond) ? recordsPerSecond : 0;
+  }
+
+  /** Records that were in the log beyond batch `time`'s ranges when it was cut (null if unknown). */
+  lagAfterBatch(time: number): number | null {
+    return this.lagAfter.get(time) ?? null;
   }
 
   /** The ranges of batch `time` (none if Kafka could not be asked). */
@@ -106,6 +124,7 @@ export class DirectStreamDriver {
       this.committer.batchSucceeded(time);
     }
     this.tracker.finishBatch(time);
+    this.lagAfter.delete(time);
     if (this.tracker.batchesInFlight === 0) for (const w of this.inFlightWaiters.splice(0)) w();
   }
 

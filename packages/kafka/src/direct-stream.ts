@@ -71,6 +71,20 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
     this.driver?.attachOffsetsOwner(owner);
   }
 
+  /**
+   * Sets a total rate for the stream (records per second over all its partitions),
+   * shared between partitions in proportion to their lag and capped by
+   * maxRatePerPartition, from the next batch on; 0 removes it. Driver side; does
+   * nothing on executors.
+   *
+   * This is where a rate estimator publishes its rate (Spark's RateController for the
+   * direct stream): an application that knows its own throughput (sluice-classify) sets
+   * it today, and backpressure will drive it once the engine has an estimator.
+   */
+  setRate(recordsPerSecond: number): void {
+    this.driver?.setRate(recordsPerSecond);
+  }
+
   override prepareBatch(time: number): Promise<void> {
     return this.driver ? this.driver.prepareBatch(time) : Promise.resolve();
   }
@@ -85,7 +99,11 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
       streamId: this.id,
       numRecords,
       bytes: 0,
-      metadata: { offsets: ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })) },
+      metadata: {
+        offsets: ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })),
+        // What the batch left in the log: 0 once a backlog is worked off (a rate limit no longer holds it back).
+        lag: this.driver.lagAfterBatch(time),
+      },
     };
   }
 

@@ -1,23 +1,15 @@
 import { gatherChunks, InputRDD, type TaskEnv } from '@sluice/streaming';
 import type { KafkaRecord } from './kafka-record';
 import { rangeSize, type OffsetRange } from './offset-range';
-import { readAhead } from './read-ahead';
 
 /** What a KafkaRDD partition needs to read its range on an executor. */
 export interface RangeReader {
-  /** The records of `range`, one array per Fetch response. */
+  /** The records of `range`, a few thousand at a time, with one fetch read ahead (see streamOffsetRange). */
   stream(range: OffsetRange): AsyncIterable<KafkaRecord[]>;
 }
 
 /** The descriptor sent with every task: the batch's ranges, as compact tuples. */
 export type KafkaRDDDescriptor = { ranges: [topic: string, partition: number, from: number, until: number][] };
-
-/**
- * Fetches a task keeps in flight beyond the one it works on: one is enough to hide the
- * round trip to the broker (a fetch of a few MiB takes a few ms on a local network,
- * decoding it takes longer), and each one more adds up to fetchMaxBytes to the task.
- */
-const READ_AHEAD_FETCHES = 1;
 
 /**
  * One batch of a direct stream: partition i is offset range i. Nothing is shipped with
@@ -68,7 +60,7 @@ export class KafkaRDD extends InputRDD<KafkaRecord> {
   override async *computeChunks(partition: number, env: TaskEnv): AsyncGenerator<KafkaRecord[]> {
     const range = this.offsetRanges[partition];
     if (!range) throw new Error(`KafkaRDD ${this.id} has no partition ${partition} (it has ${this.offsetRanges.length})`);
-    for await (const records of readAhead(this.reader.stream(range), READ_AHEAD_FETCHES)) {
+    for await (const records of this.reader.stream(range)) {
       env.recordsRead += records.length;
       yield records;
     }

@@ -5,7 +5,7 @@ import { isolationLevelCode, type IsolationLevel, type KafkaCluster } from './ka
 import { takeRecords, type FetchedPartition } from './fetched-partition';
 import { describeRange, toOffset, type OffsetRange } from './offset-range';
 import { rawFetch } from './raw-fetch';
-import { decodeRecordSet, LegacyMessageFormatError } from './record-batch-decoder';
+import { LegacyMessageFormatError, recordSetEnd, RecordSetDecoder } from './record-batch-decoder';
 
 export interface ReadOptions {
   isolationLevel: IsolationLevel;
@@ -27,14 +27,24 @@ const MAX_EMPTY_FETCHES = 3;
 const MAX_WAIT_MS = 100;
 
 /**
- * Reads exactly the records of `range` from the partition's leader (executor side), one
- * Fetch request at a time: each yielded array holds one fetch's records (those in the
- * range; fetches that hold none yield nothing). Fetches from `fromOffset` until
- * `untilOffset` is reached, or the end of what a reader of this isolation level may see
- * (the high watermark, or the last stable offset for read_committed), whichever comes
- * first. Nothing is fetched before the consumer asks for it (see readAhead for overlap),
- * so what the reader holds is one response of at most `fetchMaxBytes` (the broker
- * exceeds it only for a single record batch larger than that).
+ * Records a task takes from a fetch at a time. Decoding a whole 8 MiB response of small
+ * records at once makes some 80,000 record objects that outlive the young generation
+ * while the task works through them; a few thousand at a time die young.
+ */
+const CHUNK_RECORDS = 4096;
+
+/**
+ * Reads exactly the records of `range` from the partition's leader (executor side), as a
+ * stream of arrays of at most about CHUNK_RECORDS records. Fetches from `fromOffset`
+ * until `untilOffset` is reached, or the end of what a reader of this isolation level
+ * may see (the high watermark, or the last stable offset for read_committed),
+ * whichever comes first.
+ *
+ * One fetch is read ahead: as soon as a response has arrived, the request for the next
+ * offset (found from its batch headers) is sent, and the response is decoded while
+ * that one travels. So a task holds at most two responses of `fetchMaxBytes` (the
+ * broker exceeds it only for a single record batch larger than that), whatever the
+ * size of its range.
  */
 export async function* streamOffsetRange(cluster: KafkaCluster, range: OffsetRange, options: ReadOptions): AsyncGenerator<KafkaRecord[]> {
   if (range.untilOffset <= range.fromOffset) return;
@@ -43,53 +53,79 @@ export async function* streamOffsetRange(cluster: KafkaCluster, range: OffsetRan
   let failures = 0;
   let emptyFetches = 0;
   let useKafkajsDecoding = false;
-  while (offset < range.untilOffset) {
-    let step: FetchStep;
-    // Each fetch decodes into its own array, so one that fails half-way is dropped whole and retried.
-    const out: KafkaRecord[] = [];
-    try {
-      const broker = await leaderOf(cluster, range.topic, range.partition);
-      const fast = useKafkajsDecoding ? null : await fastStep(broker, range, offset, options, out);
-      if (fast === null) {
-        useKafkajsDecoding = true;
-        step = await kafkajsStep(broker, range, offset, options, out);
-      } else {
-        step = fast;
-      }
-      failures = 0;
-    } catch (err) {
-      if (err instanceof LegacyMessageFormatError) {
-        useKafkajsDecoding = true;
+  let ahead: { offset: number; step: Promise<FetchStep> } | null = null;
+  const fetchAt = async (at: number): Promise<FetchStep> => {
+    const broker = await leaderOf(cluster, range.topic, range.partition);
+    const fast = useKafkajsDecoding ? null : await fastStep(broker, range, at, options);
+    if (fast !== null) return fast;
+    useKafkajsDecoding = true;
+    return kafkajsStep(broker, range, at, options);
+  };
+  try {
+    while (offset < range.untilOffset) {
+      let step: FetchStep;
+      try {
+        const pending = ahead?.offset === offset ? ahead.step : fetchAt(offset);
+        ahead = null;
+        step = await pending;
+        failures = 0;
+      } catch (err) {
+        if (err instanceof LegacyMessageFormatError) {
+          useKafkajsDecoding = true;
+          continue;
+        }
+        if ((err as { type?: string }).type === 'OFFSET_OUT_OF_RANGE') {
+          throw new Error(
+            `reading ${describeRange(range)}: offset ${offset} is no longer in the log (deleted by retention, ` +
+              'or the topic was recreated); the records of this range cannot be read',
+            { cause: err },
+          );
+        }
+        if (++failures >= MAX_ATTEMPTS || (err as { retriable?: boolean }).retriable === false) {
+          throw new Error(`reading ${describeRange(range)} at offset ${offset}: ${explainKafkaError(err, options.brokers)}`, { cause: err });
+        }
+        await cluster.refreshMetadata().catch(() => undefined);
+        await sleep(RETRY_BACKOFF_MS * failures);
         continue;
       }
-      if ((err as { type?: string }).type === 'OFFSET_OUT_OF_RANGE') {
+      if (step.next > offset) {
+        if (step.next < range.untilOffset && step.next < step.visibleEnd) {
+          const next = fetchAt(step.next);
+          // Awaited by the next turn of the loop; this only keeps a failure that comes first from being reported as unhandled.
+          next.catch(() => undefined);
+          ahead = { offset: step.next, step: next };
+        }
+        if (step.decoder) {
+          let ended = false;
+          while (!ended) {
+            const out: KafkaRecord[] = [];
+            try {
+              ended = await step.decoder.decodeInto(out, CHUNK_RECORDS);
+            } catch (err) {
+              // Records before the failure may have gone to the task already: not retried.
+              throw new Error(`reading ${describeRange(range)}: a record batch after offset ${offset} cannot be decoded: ${(err as Error).message}`, { cause: err });
+            }
+            if (out.length > 0) yield out;
+          }
+        } else if (step.records && step.records.length > 0) {
+          yield step.records;
+        }
+        offset = step.next;
+        emptyFetches = 0;
+        continue;
+      }
+      if (offset >= step.visibleEnd) break;
+      if (++emptyFetches >= MAX_EMPTY_FETCHES) {
         throw new Error(
-          `reading ${describeRange(range)}: offset ${offset} is no longer in the log (deleted by retention, ` +
-            'or the topic was recreated); the records of this range cannot be read',
-          { cause: err },
+          `reading ${describeRange(range)}: the broker returned no records at offset ${offset}, below the end of the ` +
+            `partition (${step.visibleEnd}); a record batch there may be larger than the fetch size ` +
+            `(${options.fetchMaxBytes} bytes)`,
         );
       }
-      if (++failures >= MAX_ATTEMPTS || (err as { retriable?: boolean }).retriable === false) {
-        throw new Error(`reading ${describeRange(range)} at offset ${offset}: ${explainKafkaError(err, options.brokers)}`, { cause: err });
-      }
-      await cluster.refreshMetadata().catch(() => undefined);
-      await sleep(RETRY_BACKOFF_MS * failures);
-      continue;
     }
-    if (step.next > offset) {
-      offset = step.next;
-      emptyFetches = 0;
-      if (out.length > 0) yield out;
-      continue;
-    }
-    if (offset >= step.visibleEnd) break;
-    if (++emptyFetches >= MAX_EMPTY_FETCHES) {
-      throw new Error(
-        `reading ${describeRange(range)}: the broker returned no records at offset ${offset}, below the end of the ` +
-          `partition (${step.visibleEnd}); a record batch there may be larger than the fetch size ` +
-          `(${options.fetchMaxBytes} bytes)`,
-      );
-    }
+  } finally {
+    // A request read ahead that the task no longer wants (it stopped early): let it settle unobserved.
+    ahead?.step.catch(() => undefined);
   }
 }
 
@@ -100,10 +136,15 @@ export async function readOffsetRange(cluster: KafkaCluster, range: OffsetRange,
   return out;
 }
 
-/** What one fetch achieved: where to fetch next, and where the log ends for this reader. */
+/**
+ * What one fetch achieved: where to fetch next, where the log ends for this reader, and
+ * its records: still encoded (decoder, the fast path) or decoded by kafkajs (records).
+ */
 interface FetchStep {
   next: number;
   visibleEnd: number;
+  decoder?: RecordSetDecoder;
+  records?: KafkaRecord[];
 }
 
 async function leaderOf(cluster: KafkaCluster, topic: string, partition: number): Promise<Broker> {
@@ -115,8 +156,8 @@ async function leaderOf(cluster: KafkaCluster, topic: string, partition: number)
   return cluster.findBroker({ nodeId });
 }
 
-/** A fetch decoded by decodeRecordSet; null if this kafkajs or broker cannot do it. */
-async function fastStep(broker: Broker, range: OffsetRange, offset: number, options: ReadOptions, out: KafkaRecord[]): Promise<FetchStep | null> {
+/** A fetch for RecordSetDecoder; null if this kafkajs or broker cannot do it. */
+async function fastStep(broker: Broker, range: OffsetRange, offset: number, options: ReadOptions): Promise<FetchStep | null> {
   const fetched = await rawFetch(broker, {
     topic: range.topic,
     partition: range.partition,
@@ -129,12 +170,13 @@ async function fastStep(broker: Broker, range: OffsetRange, offset: number, opti
   const visibleEnd = options.isolationLevel === 'read_committed' && fetched.lastStableOffset >= 0 ? fetched.lastStableOffset : fetched.highWatermark;
   if (!fetched.recordSet || fetched.recordSet.length === 0) return { next: offset, visibleEnd };
   const aborted = options.isolationLevel === 'read_committed' ? fetched.abortedTransactions : null;
-  const next = await decodeRecordSet(fetched.recordSet, range.topic, range.partition, offset, range.untilOffset, aborted, out);
-  return { next, visibleEnd };
+  // The headers alone say where the next fetch starts; a pre-0.11 message set throws here, before any record is taken.
+  const next = recordSetEnd(fetched.recordSet, offset, range.untilOffset);
+  return { next, visibleEnd, decoder: new RecordSetDecoder(fetched.recordSet, range.topic, range.partition, offset, range.untilOffset, aborted) };
 }
 
 /** A fetch decoded by kafkajs (brokers before Kafka 2.3, record sets in the pre-0.11 format). */
-async function kafkajsStep(broker: Broker, range: OffsetRange, offset: number, options: ReadOptions, out: KafkaRecord[]): Promise<FetchStep> {
+async function kafkajsStep(broker: Broker, range: OffsetRange, offset: number, options: ReadOptions): Promise<FetchStep> {
   const response = (await broker.fetch({
     replicaId: -1,
     isolationLevel: isolationLevelCode(options.isolationLevel),
@@ -145,8 +187,9 @@ async function kafkajsStep(broker: Broker, range: OffsetRange, offset: number, o
   })) as { responses: { partitions: FetchedPartition[] }[] };
   const fetched = response.responses[0]?.partitions[0];
   if (!fetched) throw Object.assign(new Error(`the fetch response has no data for ${describeRange(range)}`), { retriable: true });
-  const next = takeRecords(range.topic, fetched, offset, range.untilOffset, out);
-  return { next, visibleEnd: visibleEnd(fetched, options.isolationLevel) };
+  const records: KafkaRecord[] = [];
+  const next = takeRecords(range.topic, fetched, offset, range.untilOffset, records);
+  return { next, visibleEnd: visibleEnd(fetched, options.isolationLevel), records };
 }
 
 function visibleEnd(fetched: FetchedPartition, isolation: IsolationLevel): number {

@@ -54,38 +54,98 @@ export async function decodeRecordSet(
   aborted: AbortedTransaction[] | null,
   out: KafkaRecord[],
 ): Promise<number> {
-  const pendingAborts = aborted && aborted.length > 0 ? [...aborted].sort((a, b) => a.firstOffset - b.firstOffset) : null;
-  const abortedProducers = new Set<number>();
+  const decoder = new RecordSetDecoder(recordSet, topic, partition, offset, until, aborted);
+  await decoder.decodeInto(out, Infinity);
+  return decoder.next;
+}
+
+/**
+ * Where a fetch of `recordSet` at `offset` leaves the reader: the end of its last whole
+ * batch (or `until`), read from the batch headers alone, so the next fetch can be sent
+ * before this one is decoded. The same position decodeRecordSet returns.
+ */
+export function recordSetEnd(recordSet: Buffer, offset: number, until: number): number {
   let next = offset;
   let pos = 0;
-  const length = recordSet.length;
-  while (pos + 17 <= length) {
-    const baseOffset = readInt64(recordSet, pos);
+  while (pos + 17 <= recordSet.length) {
     const batchEnd = pos + 12 + recordSet.readInt32BE(pos + 8);
-    // The last batch of a response is cut off where the size limit fell.
-    if (batchEnd > length) break;
+    if (batchEnd > recordSet.length) break;
     const magic = recordSet.readInt8(pos + 16);
     if (magic !== 2) throw new LegacyMessageFormatError(magic);
-    const attributes = recordSet.readInt16BE(pos + 21);
-    const lastOffset = baseOffset + recordSet.readInt32BE(pos + 23);
-    const start = pos;
-    pos = batchEnd;
-    // A fetch returns whole batches, so the first may begin before the offset asked for.
-    if (lastOffset < offset) continue;
-    const producerId = readInt64(recordSet, start + 43);
-    if (pendingAborts && (attributes & TRANSACTIONAL) !== 0) {
-      while (pendingAborts.length > 0 && pendingAborts[0]!.firstOffset <= lastOffset) abortedProducers.add(pendingAborts.shift()!.producerId);
-    }
-    if ((attributes & CONTROL) !== 0) {
-      if (abortedProducers.has(producerId) && isAbortMarker(recordSet, start + BATCH_HEADER_BYTES, batchEnd)) abortedProducers.delete(producerId);
-    } else if (!((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId))) {
-      const reachedUntil = await decodeBatchRecords(recordSet, start, batchEnd, attributes, baseOffset, topic, partition, offset, until, out);
-      if (reachedUntil) return until;
-    }
+    const lastOffset = readInt64(recordSet, pos) + recordSet.readInt32BE(pos + 23);
     if (lastOffset + 1 > next) next = lastOffset + 1;
     if (next >= until) return until;
+    pos = batchEnd;
   }
   return next;
+}
+
+/**
+ * decodeRecordSet a piece at a time: decodeInto(out, n) decodes whole batches until `out`
+ * holds n records or more, so a task can take an 8 MiB response a few thousand records
+ * at a time (record objects die young instead of piling up for the whole response).
+ */
+export class RecordSetDecoder {
+  /** The offset to fetch next, as far as decoded (see decodeRecordSet). */
+  next: number;
+  private pos = 0;
+  private done = false;
+  private readonly pendingAborts: AbortedTransaction[] | null;
+  private readonly abortedProducers = new Set<number>();
+
+  constructor(
+    private readonly recordSet: Buffer,
+    private readonly topic: string,
+    private readonly partition: number,
+    private readonly from: number,
+    private readonly until: number,
+    aborted: AbortedTransaction[] | null,
+  ) {
+    this.next = from;
+    this.pendingAborts = aborted && aborted.length > 0 ? [...aborted].sort((a, b) => a.firstOffset - b.firstOffset) : null;
+  }
+
+  /** Decodes into `out` until it holds `atLeast` records or the set ends; true once it has ended. */
+  async decodeInto(out: KafkaRecord[], atLeast: number): Promise<boolean> {
+    const { recordSet, pendingAborts, abortedProducers, until } = this;
+    const length = recordSet.length;
+    while (!this.done && out.length < atLeast) {
+      const pos = this.pos;
+      if (pos + 17 > length) break;
+      const baseOffset = readInt64(recordSet, pos);
+      const batchEnd = pos + 12 + recordSet.readInt32BE(pos + 8);
+      // The last batch of a response is cut off where the size limit fell.
+      if (batchEnd > length) break;
+      const magic = recordSet.readInt8(pos + 16);
+      if (magic !== 2) throw new LegacyMessageFormatError(magic);
+      const attributes = recordSet.readInt16BE(pos + 21);
+      const lastOffset = baseOffset + recordSet.readInt32BE(pos + 23);
+      this.pos = batchEnd;
+      // A fetch returns whole batches, so the first may begin before the offset asked for.
+      if (lastOffset < this.from) continue;
+      const producerId = readInt64(recordSet, pos + 43);
+      if (pendingAborts && (attributes & TRANSACTIONAL) !== 0) {
+        while (pendingAborts.length > 0 && pendingAborts[0]!.firstOffset <= lastOffset) abortedProducers.add(pendingAborts.shift()!.producerId);
+      }
+      if ((attributes & CONTROL) !== 0) {
+        if (abortedProducers.has(producerId) && isAbortMarker(recordSet, pos + BATCH_HEADER_BYTES, batchEnd)) abortedProducers.delete(producerId);
+      } else if (!((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId))) {
+        const reachedUntil = await decodeBatchRecords(recordSet, pos, batchEnd, attributes, baseOffset, this.topic, this.partition, this.from, until, out);
+        if (reachedUntil) {
+          this.next = until;
+          this.done = true;
+          break;
+        }
+      }
+      if (lastOffset + 1 > this.next) this.next = lastOffset + 1;
+      if (this.next >= until) {
+        this.next = until;
+        this.done = true;
+      }
+    }
+    if (this.pos + 17 > length || this.pos + 12 + recordSet.readInt32BE(this.pos + 8) > length) this.done = true;
+    return this.done;
+  }
 }
 
 /** Decodes one batch's records into `out`; true once a record at or past `until` is met. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { logToStderr, type Log } from './log.js';
@@ -21,6 +22,12 @@ export interface BackendInfo {
 
 export interface BackendOptions {
   backend?: BackendChoice;
+  /**
+   * Threads native TensorFlow uses within one operation (TF_NUM_INTRAOP_THREADS; ops run
+   * one at a time, TF_NUM_INTEROP_THREADS=1). An executor passes its cores. Default:
+   * every core of the machine. Fixed when TensorFlow starts; unused by wasm (1 thread).
+   */
+  threads?: number;
   log?: Log;
 }
 
@@ -45,7 +52,7 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
       `TensorFlow.js backend is already '${active.name}' in this process; cannot switch to '${choice}'`,
     );
   }
-  pending = initialise(choice, options.log ?? logToStderr);
+  pending = initialise(choice, options.log ?? logToStderr, options.threads ?? availableParallelism());
   try {
     active = await pending;
     return active;
@@ -70,17 +77,17 @@ export function assertBackendActive(expected: BackendName): void {
   }
 }
 
-async function initialise(choice: BackendChoice, log: Log): Promise<BackendInfo> {
-  const attempt = await attemptChoice(choice);
+async function initialise(choice: BackendChoice, log: Log, threads: number): Promise<BackendInfo> {
+  const attempt = await attemptChoice(choice, threads);
   if (!attempt.ok) throw new Error(attempt.reason);
   log(`vision: TensorFlow.js backend ${attempt.info.description}`);
   return attempt.info;
 }
 
-async function attemptChoice(choice: BackendChoice): Promise<Attempt> {
+async function attemptChoice(choice: BackendChoice, threads: number): Promise<Attempt> {
   switch (choice) {
     case 'tensorflow': {
-      const native = await tryNative();
+      const native = await tryNative(threads);
       return native.ok ? native : { ok: false, reason: `backend 'tensorflow' was requested but ${native.reason}` };
     }
     case 'wasm': {
@@ -90,7 +97,7 @@ async function attemptChoice(choice: BackendChoice): Promise<Attempt> {
     case 'cpu':
       return tryCpu();
     case 'auto': {
-      const native = await tryNative();
+      const native = await tryNative(threads);
       if (native.ok) return native;
       const wasm = await tryWasm();
       if (wasm.ok) return { ok: true, info: { ...wasm.info, description: `${wasm.info.description}; ${native.reason}` } };
@@ -104,15 +111,21 @@ async function attemptChoice(choice: BackendChoice): Promise<Attempt> {
   }
 }
 
-async function tryNative(): Promise<Attempt> {
+async function tryNative(threads: number): Promise<Attempt> {
   // A variable specifier keeps TypeScript from requiring the optional package's types.
   const specifier = '@tensorflow/tfjs-node';
+  // TensorFlow reads these once, when its first context is created; a value set by the
+  // user wins.
+  process.env.TF_NUM_INTRAOP_THREADS ??= String(threads);
+  process.env.TF_NUM_INTEROP_THREADS ??= '1';
+  // TensorFlow's C++ start-up chatter (CPU feature notes) is not for users of this app.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     await import(specifier);
   } catch (error) {
     const code = (error as { code?: string }).code;
     const notInstalled = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-    return { ok: false, reason: `@tensorflow/tfjs-node ${notInstalled ? 'is not installed' : `failed to load: ${messageOf(error)}`}` };
+    return { ok: false, reason: `@tensorflow/tfjs-node ${notInstalled ? 'is not installed (npm run native builds it)' : `failed to load: ${messageOf(error)}`}` };
   }
   // tfjs-node registers its backend with the @tensorflow/tfjs-core it resolves; if
   // that is a different copy from ours, it is of no use to us.
@@ -122,7 +135,11 @@ async function tryNative(): Promise<Attempt> {
   if (!(await tf.setBackend('tensorflow'))) {
     return { ok: false, reason: '@tensorflow/tfjs-node loaded but its backend failed to initialise' };
   }
-  return { ok: true, info: { name: 'tensorflow', description: 'tensorflow (native libtensorflow via @tensorflow/tfjs-node)' } };
+  const intraOp = process.env.TF_NUM_INTRAOP_THREADS;
+  return {
+    ok: true,
+    info: { name: 'tensorflow', description: `tensorflow (native libtensorflow via @tensorflow/tfjs-node, ${intraOp} thread${intraOp === '1' ? '' : 's'})` },
+  };
 }
 
 async function tryWasm(): Promise<Attempt> {

@@ -37,6 +37,7 @@ export function classifierKey(options: ClassifierOptions): string {
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     topK: options.topK ?? DEFAULT_TOP_K,
     backend: options.backend ?? 'auto',
+    threads: options.threads ?? null,
     decode: {
       fit: decode.fit ?? null,
       maxInputPixels: decode.maxInputPixels ?? null,

@@ -17,6 +17,8 @@ export interface ClassifierOptions {
   topK?: number;
   /** Default 'auto' (tfjs-node, else wasm; never cpu unless named). */
   backend?: BackendChoice;
+  /** Threads native TensorFlow may use (intra-op); wasm runs one. Default: every core of the machine. */
+  threads?: number;
   /** Receives one-line diagnostics. Default: stderr. */
   log?: Log;
   /** Decoding limits; `fit` defaults to the model's own (nsfwjs: 'fill'). */
@@ -68,7 +70,11 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   const model =
     typeof options.model === 'object'
       ? options.model
-      : await getModel(options.model ?? DEFAULT_MODEL_SPEC, { backend: options.backend ?? 'auto', log: options.log ?? logToStderr });
+      : await getModel(options.model ?? DEFAULT_MODEL_SPEC, {
+          backend: options.backend ?? 'auto',
+          log: options.log ?? logToStderr,
+          ...(options.threads === undefined ? {} : { threads: options.threads }),
+        });
   const decodeOptions: DecodeOptions = {
     fit: model.config.fit,
     ...(model.config.crop === undefined ? {} : { crop: model.config.crop }),

@@ -41,6 +41,8 @@ export interface LoadedModel {
 
 export interface LoadModelOptions {
   backend?: BackendChoice;
+  /** Threads for native TensorFlow (see selectBackend). */
+  threads?: number;
   log?: Log;
 }
 
@@ -55,7 +57,7 @@ type Network = tf.LayersModel | tf.GraphModel;
 export async function loadModel(spec: string = DEFAULT_MODEL_SPEC, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const log = options.log ?? logToStderr;
   const source = parseModelSpec(spec);
-  const backend = await selectBackend({ backend: options.backend ?? 'auto', log });
+  const backend = await selectBackend({ backend: options.backend ?? 'auto', log, ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const started = performance.now();
 
   const { kind, handler, labels, wnids, config } = await readModelSource(source, log);

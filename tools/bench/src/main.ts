@@ -4,15 +4,21 @@
  *   npm run bench -- ingest --size 100 --seconds 5 --json
  *   npm run bench -- kafka --size 1024 --json
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
+ *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
+ *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
+import { accuracyBench } from './accuracy-bench';
 import { classifyBench } from './classify-bench';
 import { ingestBench } from './ingest-bench';
 import { kafkaBench } from './kafka-bench';
+import { stateBench } from './state-bench';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
   kafka: kafkaBench,
   classify: classifyBench,
+  state: stateBench,
+  accuracy: accuracyBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

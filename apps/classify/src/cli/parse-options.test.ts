@@ -37,7 +37,11 @@ describe('sluice-classify command line', () => {
 
   it('parses Kafka and device sources and outputs', () => {
     const kafka = parseClassifyArgs(['--source', 'kafka://a:9092,b:9093/images', '--starting-offsets', 'earliest', '--kafka-group', 'g1', '--output', 'kafka://a:9092/labels']);
-    assert.deepEqual(kafka.source, { kind: 'kafka', brokers: 'a:9092,b:9093', topic: 'images', groupId: 'g1', startingOffsets: 'earliest' });
+    assert.deepEqual(kafka.source, { kind: 'kafka', brokers: 'a:9092,b:9093', topic: 'images', groupId: 'g1', startingOffsets: 'earliest', maxRatePerPartition: 0 });
+    const capped = parseClassifyArgs(['--source', 'kafka://a:9092/images', '--max-rate-per-partition', '20']);
+    assert.equal(capped.source?.kind === 'kafka' && capped.source.maxRatePerPartition, 20);
+    assert.throws(() => parseClassifyArgs(['--source', 'kafka://a:9092/images', '--max-rate-per-partition', '0']), /--max-rate-per-partition must be an integer >= 1/);
+    assert.throws(() => parseClassifyArgs(['--source', 'socket://localhost:1', '--max-rate-per-partition', '5']), /goes with a Kafka source/);
     assert.deepEqual(kafka.output, { kind: 'kafka', brokers: 'a:9092', topic: 'labels' });
     assert.deepEqual(parseClassifyArgs(['--source', 'device:/tmp/cam.fifo']).source, { kind: 'device', path: '/tmp/cam.fifo' });
     assert.deepEqual(parseClassifyArgs(['--source', 'socket://[::1]:7000']).source, { kind: 'socket', host: '::1', port: 7000 });

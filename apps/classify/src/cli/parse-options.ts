@@ -41,6 +41,7 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
       source: { type: 'string' },
       'kafka-group': { type: 'string' },
       'starting-offsets': { type: 'string' },
+      'max-rate-per-partition': { type: 'string' },
       output: { type: 'string' },
       'summary-json': { type: 'string' },
       model: { type: 'string' },
@@ -71,10 +72,14 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
   if (startingOffsets !== 'earliest' && startingOffsets !== 'latest') {
     throw new Error(`--starting-offsets must be earliest or latest, got "${startingOffsets}"`);
   }
+  const maxRatePerPartition = values['max-rate-per-partition'] === undefined ? 0 : integer(values['max-rate-per-partition'], '--max-rate-per-partition', 1);
   const source =
     values.source === undefined
       ? null
-      : parseSourceSpec(values.source, { groupId: values['kafka-group'] ?? 'sluice-classify', startingOffsets });
+      : parseSourceSpec(values.source, { groupId: values['kafka-group'] ?? 'sluice-classify', startingOffsets, maxRatePerPartition });
+  if (values['max-rate-per-partition'] !== undefined && source?.kind !== 'kafka') {
+    throw new Error('--max-rate-per-partition goes with a Kafka source (--source kafka://...)');
+  }
   const backend = values.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
   const model = values.model ?? DEFAULT_MODEL_SPEC;

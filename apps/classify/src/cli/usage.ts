@@ -17,8 +17,15 @@ Source (required unless --demo):
                                    (default: sluice-classify)
   --starting-offsets earliest|latest
                                    where a group without offsets starts (default: latest)
+  --max-rate-per-partition N       a Kafka source's images per second per partition, so
+                                   a backlog is worked off in batches of bounded size
+                                   (default: a total rate that follows the classifier's
+                                   throughput: the first batch is one inference batch per
+                                   executor core, later ones about 1.5 batch durations of
+                                   work each, so a backlog of any size gives a first result
+                                   right after the model is loaded)
 
-Output (results, one per image):
+Output (results, one per image, written as each task of a batch finishes):
   --output stdout                  a line per image: name, top labels and scores, batch
                                    time, latency (default)
   --output jsonl:FILE              a JSON object per image; jsonl:- writes to stdout

@@ -2,8 +2,8 @@
  * The job module of sluice-classify. The driver and every executor import it and call
  * the default export with the same JSON settings, so they build the same graph:
  *
- *   source -> [repartition] -> classify -> results to the driver (stdout, JSON lines)
- *                                       or to Kafka (from the executors)
+ *   source -> [repartition] -> classify -> results to the driver as each task finishes
+ *                                       (stdout, JSON lines), or to Kafka
  *
  * It also runs on its own: `sluice submit apps/classify/src/job/classify-job.ts '<settings JSON>'`
  * prints JSON lines (see job-settings.ts for the fields).
@@ -17,7 +17,7 @@ import { decodeJobSettings } from './job-settings';
 export default async function classifyJob(ssc: StreamingContext, args: string[]): Promise<void> {
   const settings = decodeJobSettings(args);
   if (ssc.mode === 'driver') driverSide().contextCreated(ssc);
-  const source = await openImageSource(ssc, settings.source);
+  const source = await openImageSource(ssc, settings.source, settings.batchSize);
   // Blocks (one per block interval) are partitions: spreading each batch evenly over
   // `partitions` keeps every executor core busy however the images arrived. An empty
   // batch is left alone, so a quiet stream costs no shuffle.
@@ -30,6 +30,8 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
     batchSize: settings.batchSize,
     topK: settings.topK,
     backend: settings.backend,
+    // Native TensorFlow runs one inference on all of the executor's cores.
+    threads: ssc.conf.executorCores,
     sentAt: (image) => image.sentAt,
   });
 
@@ -41,9 +43,18 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
     if (countOf) results.foreachRDD((rdd, time) => driverSide().batchCounted(time, countOf(rdd)));
     return;
   }
+  // Each partition's results are written as soon as its task finishes, not when the
+  // whole batch is done: the first results of a large batch come after one task's share.
   results.foreachRDD(async (rdd, time) => {
-    const batch = await rdd.collect();
-    const allWritten = await driverSide().results(time, batch);
+    let allWritten = true;
+    // One partition at a time through the writer, in the order tasks finish.
+    let written = Promise.resolve();
+    await rdd.collectPartitions((images) => {
+      written = written.then(async () => {
+        if (!(await driverSide().results(time, images))) allWritten = false;
+      });
+      return written;
+    });
     if (allWritten) source.afterOutput?.(rdd);
   });
 }

@@ -4,12 +4,21 @@
  */
 export type SourceSpec =
   | { kind: 'socket'; host: string; port: number }
-  | { kind: 'kafka'; brokers: string; topic: string; groupId: string; startingOffsets: 'earliest' | 'latest' }
+  | {
+      kind: 'kafka';
+      brokers: string;
+      topic: string;
+      groupId: string;
+      startingOffsets: 'earliest' | 'latest';
+      /** Images per second per partition (--max-rate-per-partition); 0: follow the classifier's throughput (see source-rate.ts). */
+      maxRatePerPartition: number;
+    }
   | { kind: 'device'; path: string };
 
 export interface KafkaSourceDefaults {
   groupId: string;
   startingOffsets: 'earliest' | 'latest';
+  maxRatePerPartition: number;
 }
 
 /** socket://host:port | kafka://broker[,broker...]/topic | device:<path> */

@@ -92,6 +92,8 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       progress.noteResults(info.batchTime, images, 0);
     }
     counted.delete(info.batchTime);
+    const lag = lagOf(info);
+    if (!failed && lag !== null && info.processingEndTime !== null) stats.batchLag(info.numRecords, lag, info.processingEndTime);
     stats.batchCompleted(info.batchTime);
     const line = progress.lineFor(info);
     if (line) log(line);
@@ -151,6 +153,16 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
   log(formatSummary(summary).trimEnd());
   if (options.summaryJsonPath) await writeFile(options.summaryJsonPath, JSON.stringify(summary, null, 2) + '\n');
   return { summary, failure };
+}
+
+/** What the batch's Kafka streams left in the log when it was cut, or null for other sources. */
+function lagOf(info: BatchInfo): number | null {
+  let lag: number | null = null;
+  for (const input of Object.values(info.streamIdToInputInfo)) {
+    const value = input.metadata?.['lag'];
+    if (typeof value === 'number') lag = (lag ?? 0) + value;
+  }
+  return lag;
 }
 
 function latencyBasisOf(settings: ClassifyJobSettings): string {

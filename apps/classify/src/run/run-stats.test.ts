@@ -44,4 +44,24 @@ describe('RunStats', () => {
     assert.equal(s.errors, null);
     assert.match(formatSummary(s), /10 images in 2000 ms: results written to Kafka by the executors/);
   });
+
+  it('separates start-up from the time the backlog took', () => {
+    const stats = new RunStats(1_000_000, 'from the Kafka record timestamp to the result written');
+    stats.batchStarted(1_001_000, 1_003_000);
+    stats.addClassified(1_001_000, 'tabby', 100, 1_004_000);
+    stats.batchLag(16, 284, 1_005_000);
+    stats.batchLag(40, 244, 1_007_000);
+    stats.batchLag(244, 0, 1_024_000);
+    stats.batchLag(0, 0, 1_025_000);
+    const s = stats.summary(1_030_000);
+    assert.equal(s.startup_ms, 4000);
+    assert.equal(s.backlog_images, 300);
+    assert.equal(s.backlog_drain_ms, 20_000);
+    assert.match(formatSummary(s), /backlog {5}300 images waiting at the start, worked off 20(\.0)? ?s after the first result \(15\.0 images\/s\)/);
+    const live = new RunStats(1_000_000, 'x');
+    live.batchLag(0, 0, 1_001_000);
+    live.batchLag(5, 0, 1_002_000);
+    assert.equal(live.summary().backlog_images, 0);
+    assert.equal(live.summary().backlog_drain_ms, null);
+  });
 });

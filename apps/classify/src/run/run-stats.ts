@@ -15,6 +15,13 @@ export interface RunSummary {
   busy_ms: number | null;
   /** From the launch of the process to the first result written. */
   startup_ms: number | null;
+  /** Images waiting in the source when the first batch was cut (Kafka: the lag), or null if the source does not say. */
+  backlog_images: number | null;
+  /**
+   * From the first result to the end of the batch that took the last of that backlog
+   * (null: no backlog, or not worked off when the run stopped).
+   */
+  backlog_drain_ms: number | null;
   /** What latency is measured from and to. */
   latency_basis: string;
   latency_ms: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
@@ -40,6 +47,8 @@ export class RunStats {
   private firstResultAt: number | null = null;
   private lastResultAt: number | null = null;
   private batches = 0;
+  private backlog: number | null = null;
+  private backlogDrainedAt: number | null = null;
 
   constructor(
     private readonly launchedAt: number,
@@ -58,6 +67,18 @@ export class RunStats {
   batchCompleted(batchTime: number): void {
     this.batches++;
     this.batchStarts.delete(batchTime);
+  }
+
+  /**
+   * A completed batch of a source that knows what it left waiting (Kafka: `lag`, the
+   * records beyond the batch's ranges when it was cut).
+   */
+  batchLag(records: number, lag: number, completedAt: number): void {
+    if (this.backlog === null) {
+      this.backlog = records + lag;
+      if (this.backlog === 0) return;
+    }
+    if (this.backlog > 0 && this.backlogDrainedAt === null && lag === 0) this.backlogDrainedAt = completedAt;
   }
 
   addClassified(batchTime: number, topLabel: string | undefined, latencyMs: number, at: number): void {
@@ -90,6 +111,9 @@ export class RunStats {
       images_per_s: busy !== null && busy > 0 ? round(this.images / (busy / 1000), 2) : null,
       busy_ms: busy,
       startup_ms: this.firstResultAt === null ? null : Math.round(this.firstResultAt - this.launchedAt),
+      backlog_images: this.backlog,
+      backlog_drain_ms:
+        this.backlogDrainedAt !== null && this.firstResultAt !== null ? Math.max(0, Math.round(this.backlogDrainedAt - this.firstResultAt)) : null,
       latency_basis: this.latencyBasis,
       latency_ms: {
         p50: this.latency.percentile(50),

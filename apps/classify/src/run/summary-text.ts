@@ -16,6 +16,14 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`  throughput  ${s.images_per_s} images/s (from the first batch with images to the last result, ${shortDuration(s.busy_ms ?? 0)})`);
   }
   if (s.startup_ms !== null) lines.push(`  startup     ${shortDuration(s.startup_ms)} from launch to the first result`);
+  if (s.backlog_images !== null && s.backlog_images > 0) {
+    lines.push(
+      s.backlog_drain_ms === null
+        ? `  backlog     ${s.backlog_images} images waiting at the start, not all taken when the run stopped`
+        : `  backlog     ${s.backlog_images} images waiting at the start, worked off ${shortDuration(s.backlog_drain_ms)} after the first result` +
+            (s.backlog_drain_ms > 0 ? ` (${((s.backlog_images * 1000) / s.backlog_drain_ms).toFixed(1)} images/s)` : ''),
+    );
+  }
   const l = s.latency_ms;
   if (l.p50 !== null) {
     lines.push(

@@ -15,6 +15,12 @@ export interface Action<T, P, R> {
   perChunks?(chunks: AsyncIterable<T[]>, partition: number): Promise<P>;
   /** Runs on the driver with the partial results, in partition order. */
   combine(partials: P[]): R | Promise<R>;
+  /**
+   * Runs on the driver with each task's partial result as soon as that task has
+   * succeeded, in the order tasks finish (Spark's resultHandler of runJob). The job
+   * completes only once every call has settled; a call that throws fails the job.
+   */
+  onPartial?(partial: P, partition: number): void | Promise<void>;
 }
 
 export function collectAction<T>(): Action<T, T[], T[]> {
@@ -105,6 +111,22 @@ export function foreachAction<T>(f: (value: T) => void | Promise<void>): Action<
       for await (const chunk of chunks) await each(chunk);
       return null;
     },
+    combine: () => undefined,
+  };
+}
+
+/**
+ * collect, but each partition's records go to `handler` on the driver as soon as its
+ * task has finished, rather than all together at the end of the job: what an output
+ * that shows results as they come needs. If a later task fails, the partitions already
+ * handed over have been seen: a job that is then run again (a re-read batch) hands
+ * them over again.
+ */
+export function collectPartitionsAction<T>(handler: (items: T[], partition: number) => void | Promise<void>): Action<T, T[], void> {
+  return {
+    kind: 'collectPartitions',
+    perPartition: (items) => items,
+    onPartial: (items, partition) => handler(items, partition),
     combine: () => undefined,
   };
 }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   collectAction,
+  collectPartitionsAction,
   countAction,
   foreachAction,
   foreachPartitionAction,
@@ -61,6 +62,8 @@ declare module './rdd' {
     ): RDD<[K, [V | undefined, W | undefined]]>;
 
     collect(): Promise<T[]>;
+    /** collect, handing each partition's records to `handler` on the driver as its task finishes. */
+    collectPartitions(handler: (items: T[], partition: number) => void | Promise<void>): Promise<void>;
     count(): Promise<number>;
     take(n: number): Promise<T[]>;
     first(): Promise<T>;
@@ -264,6 +267,10 @@ proto.runAction = function (this: AnyRDD, action: Action<any, any, any>) {
 
 proto.collect = function (this: AnyRDD) {
   return this.runAction(collectAction());
+};
+
+proto.collectPartitions = function (this: AnyRDD, handler: (items: any[], p: number) => void | Promise<void>) {
+  return this.runAction(collectPartitionsAction(handler));
 };
 
 proto.count = function (this: AnyRDD) {

@@ -86,13 +86,23 @@ export class DAGScheduler implements JobRunner {
       await Promise.all(this.parentShuffles(rdd).map(ensureShuffle));
     };
 
+    const handled: Promise<void>[] = [];
+    const onPartial = action.onPartial?.bind(action);
     const outcomes = await this.runStage(
       root,
       Array.from({ length: root.numPartitions }, (_, p) => p),
       (p) => ({ ...base, stageRdd: root.id, shuffleId: '', partition: p, ...this.taskInput(root, p) }),
       `${root.name} [${root.id}]`,
       ensureParents,
+      onPartial &&
+        ((outcome, p) => {
+          const call = Promise.resolve().then(() => onPartial(deserialize(outcome.result) as P, p));
+          // Awaited with the others below; this only keeps an early failure from being reported as unhandled.
+          call.catch(() => undefined);
+          handled.push(call);
+        }),
     );
+    await Promise.all(handled);
     const partials = outcomes.map((o) => deserialize(o.result) as P);
     const value = await action.combine(partials);
     this.results[actionIndex] = value;
@@ -133,6 +143,8 @@ export class DAGScheduler implements JobRunner {
     makeTask: (p: number) => TaskSpec,
     stage: string,
     ensureParents: (rdd: AnyRDD) => Promise<void>,
+    /** Called with each task's outcome as it succeeds. */
+    onSuccess?: (outcome: Succeeded, partition: number) => void,
   ): Promise<Succeeded[]> {
     const outcomes = new Map<number, Succeeded>();
     let pending = partitions;
@@ -153,7 +165,11 @@ export class DAGScheduler implements JobRunner {
           }
           const outcome = await this.backend.submit(spec);
           this.tracking.taskEnded(outcome);
-          if (outcome.ok) return void outcomes.set(p, outcome);
+          if (outcome.ok) {
+            outcomes.set(p, outcome);
+            onSuccess?.(outcome, p);
+            return;
+          }
           if (outcome.fetchFailed && attempt < MAX_STAGE_ATTEMPTS) {
             // No executor named: the task was sent without the map outputs below a cached
             // partition, which was not there. Otherwise the executor that could not serve

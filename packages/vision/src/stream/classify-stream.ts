@@ -8,7 +8,7 @@ import type { ClassifiedImage } from './classified-record.js';
 import { loadClassifier } from './load-classifier.js';
 
 export interface StreamClassifyOptions<T> {
-  /** Model spec ("nsfwjs:mobilenet_v2", a model directory). Default "nsfwjs:mobilenet_v2". */
+  /** Model spec ("imagenet:efficientnet-lite0", "nsfwjs:mobilenet_v2", a model directory). Default "imagenet:efficientnet-lite0". */
   model?: string;
   /** Images per model.predict call on an executor. Default 8. */
   batchSize?: number;
@@ -16,6 +16,8 @@ export interface StreamClassifyOptions<T> {
   topK?: number;
   /** Default 'auto' (tfjs-node if installed, else wasm; never the slow cpu backend silently). */
   backend?: BackendChoice;
+  /** Threads native TensorFlow may use for one inference: the executor's cores. Default 1. */
+  threads?: number;
   decode?: Omit<DecodeOptions, 'width' | 'height'>;
   /** Where executors log the backend and model lines. Default: stderr. */
   log?: Log;
@@ -99,6 +101,7 @@ function toClassifierOptions<T>(options: StreamClassifyOptions<T>): ClassifierOp
   if (options.batchSize !== undefined) out.batchSize = positiveInteger(options.batchSize, 'batchSize');
   if (options.topK !== undefined) out.topK = positiveInteger(options.topK, 'topK');
   if (options.backend !== undefined) out.backend = options.backend;
+  if (options.threads !== undefined) out.threads = positiveInteger(options.threads, 'threads');
   if (options.decode !== undefined) out.decode = options.decode;
   if (options.log !== undefined) out.log = options.log;
   return out;

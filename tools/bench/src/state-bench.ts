@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { submit } from '@sluice/cli';
+import { progress } from './jobs/state-bench-job';
+
+const USAGE = `Usage: npm run bench -- state [--keys N] [--rate N] [--seconds S] [--executors N]
+                            [--batch-duration D] [--partitions N] [--timeout D] [--json]
+
+mapWithState holding --keys keys (default 1000000) with --rate updates per second
+(default 100000) on --executors executor processes (default 2) at --batch-duration
+(default 1s), for --seconds (default 300). The updates are generated on the executors
+(--keys must not be a multiple of 7919, which spreads consecutive updates over the keys);
+every key is updated once every keys/rate seconds, so all keys are held from then on.
+Prints the processing time per batch (median, p95, max; the first 15 s left out) against
+the batch duration, and the RSS of the driver and of each executor at the start (15 s in)
+and at the end, and checks that the state holds exactly the updates sent.
+`;
+
+function rssMb(pid: number): number {
+  if (pid === process.pid) return process.memoryUsage.rss() / 1048576;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+export async function stateBench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      keys: { type: 'string', default: '1000000' },
+      rate: { type: 'string', default: '100000' },
+      seconds: { type: 'string', default: '300' },
+      executors: { type: 'string', default: '2' },
+      'batch-duration': { type: 'string', default: '1s' },
+      partitions: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(USAGE);
+  const keys = Number(values.keys);
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const executors = Number(values.executors);
+  const partitions = Number(values.partitions ?? executors);
+  if (!(keys > 0 && rate > 0 && seconds > 15 && executors > 0 && partitions > 0)) throw new Error('--keys, --rate, --executors, --partitions must be positive and --seconds > 15');
+  const loadStart = loadavg();
+  const { ssc, pool } = await submit({
+    job: fileURLToPath(new URL('./jobs/state-bench-job.ts', import.meta.url)),
+    args: [String(keys), String(rate), String(executors), String(partitions), ...(values.timeout ? [values.timeout] : [])],
+    conf: { executors, batchDuration: values['batch-duration'], blockManagerMemory: '2g', appName: 'state-bench' },
+    log: (line) => process.stderr.write(`sluice: ${line}\n`),
+  });
+  const batchMs = ssc.conf.batchDurationMs;
+  const ratePerBatch = Math.round((rate * batchMs) / 1000);
+  const processing: { time: number; ms: number }[] = [];
+  ssc.addStreamingListener({
+    onBatchCompleted: ({ batchInfo }) => {
+      if (batchInfo.processingDelay !== null) processing.push({ time: batchInfo.batchTime, ms: batchInfo.processingDelay });
+    },
+  });
+  const pids = (): [string, number][] => [['driver', process.pid], ...Object.entries(pool?.localExecutorPids ?? {})];
+  const sampleRss = () => Object.fromEntries(pids().map(([name, pid]) => [name, Math.round(rssMb(pid))]));
+  const started = Date.now();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await sleep(15_000);
+  const rssStart = sampleRss();
+  const rssSamples: { s: number; rss: Record<string, number> }[] = [{ s: 15, rss: rssStart }];
+  while (Date.now() - started < seconds * 1000) {
+    await sleep(Math.min(30_000, seconds * 1000 - (Date.now() - started)));
+    rssSamples.push({ s: Math.round((Date.now() - started) / 1000), rss: sampleRss() });
+    process.stderr.write(`state bench: ${rssSamples.at(-1)!.s} s, ${progress.batches} batches, RSS ${JSON.stringify(rssSamples.at(-1)!.rss)} MB\n`);
+  }
+  const rssEnd = sampleRss();
+  progress.snapshotNow = true;
+  const deadline = Date.now() + 60_000;
+  while (!progress.snapshot && Date.now() < deadline) await sleep(100);
+  await ssc.stop();
+  const loadEnd = loadavg();
+  const steady = processing.filter((p) => p.time - processing[0]!.time >= 15_000).map((p) => p.ms);
+  const snap = progress.snapshot;
+  const expectedKeys = snap ? Math.min(keys, ((snap.time - processing[0]!.time) / batchMs + 1) * ratePerBatch) : 0;
+  const result = {
+    bench: 'state',
+    keys,
+    updates_per_s: rate,
+    executors,
+    partitions,
+    batch_ms: batchMs,
+    seconds,
+    batches: progress.batches,
+    updates_counted: progress.updates,
+    updates_expected: progress.batches * ratePerBatch,
+    state_keys: snap?.keys ?? null,
+    state_total: snap?.total ?? null,
+    processing_ms_median: percentile(steady, 0.5),
+    processing_ms_p95: percentile(steady, 0.95),
+    processing_ms_max: Math.max(...steady),
+    processing_over_batch_p95: Number((percentile(steady, 0.95) / batchMs).toFixed(3)),
+    rss_mb_start: rssStart,
+    rss_mb_end: rssEnd,
+    rss_samples: rssSamples,
+    load_start: loadStart.map((l) => Number(l.toFixed(2))),
+    load_end: loadEnd.map((l) => Number(l.toFixed(2))),
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (progress.updates !== progress.batches * ratePerBatch) throw new Error(`counted ${progress.updates} updates, expected ${progress.batches * ratePerBatch}`);
+  if (!snap) throw new Error('the final state snapshot did not come within 60 s');
+  if (snap.keys !== expectedKeys) throw new Error(`state holds ${snap.keys} keys, expected ${expectedKeys}`);
+  // Without a timeout no key is dropped: the counts add up to every update up to that batch.
+  const batchesUpToSnapshot = (snap.time - processing[0]!.time) / batchMs + 1;
+  if (!values.timeout && snap.total !== batchesUpToSnapshot * ratePerBatch) {
+    throw new Error(`the state's counts add up to ${snap.total}, expected ${batchesUpToSnapshot * ratePerBatch}`);
+  }
+}
