@@ -25,6 +25,11 @@ Options:
   --driver-host H          address executors connect to (default: 127.0.0.1)
   --driver-port P          port executors connect to (default: any free port)
   --run-for D              stop gracefully after D (default: run until Ctrl-C)
+  --checkpoint DIR         checkpoint metadata and state to DIR each batch; if DIR
+                           holds the checkpoint of an earlier run of the same job,
+                           recover from it (rerun pending batches, catch up, resume)
+  --wal                    receivers write a write-ahead log in the checkpoint
+                           directory (receiverWriteAheadLog; needs --checkpoint)
   --conf key=value         any other setting of the configuration (repeatable)
   -h, --help               show this help
 
@@ -37,6 +42,7 @@ export const MAIN_USAGE = `Usage: sluice <command> [options]
 Commands:
   submit <job file> [options] [args]   run a streaming job (see sluice submit --help)
   executor --driver <host:port>        start an executor for a running driver
+  checkpoint inspect DIR               print what a checkpoint directory holds
   help                                 show this help
 
 A job file exports the function that builds its graph:
@@ -56,6 +62,7 @@ export interface SubmitCommand {
   jobArgs: string[];
   conf: StreamingConfInput;
   runForMs: number | null;
+  checkpointDir: string | null;
   help: boolean;
 }
 
@@ -72,7 +79,7 @@ const NUMERIC: Record<string, keyof StreamingConfInput> = {
 /** Options up to the job file are sluice's; the rest belongs to the job (like spark-submit). */
 export function parseSubmitArgs(argv: string[]): SubmitCommand {
   const conf: StreamingConfInput = {};
-  const cmd: SubmitCommand = { job: '', jobArgs: [], conf, runForMs: null, help: false };
+  const cmd: SubmitCommand = { job: '', jobArgs: [], conf, runForMs: null, checkpointDir: null, help: false };
   let i = 0;
   const value = (name: string): string => {
     const v = argv[++i];
@@ -101,6 +108,8 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     else if (name === '--master') conf.master = get();
     else if (name === '--receiver-placement') conf.receiverPlacement = get() as StreamingConfInput['receiverPlacement'];
     else if (name === '--run-for') cmd.runForMs = parseDuration(get(), '--run-for');
+    else if (name === '--checkpoint') cmd.checkpointDir = get();
+    else if (name === '--wal') conf.receiverWriteAheadLog = true;
     else if (name === '--conf') {
       const kv = get();
       const eq = kv.indexOf('=');

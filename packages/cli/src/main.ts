@@ -1,6 +1,7 @@
 import { executorMain } from '@sluice/executor';
 import { MAIN_USAGE, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
 import { submit } from './submit';
+import { checkpointCommand } from './checkpoint-inspect';
 import type { StreamingConf } from '@sluice/streaming';
 
 function fail(message: string, usage: string): number {
@@ -22,7 +23,7 @@ async function submitCommand(argv: string[]): Promise<number> {
   if (!cmd.job) return fail('no job file given', SUBMIT_USAGE);
   let app;
   try {
-    app = await submit({ job: cmd.job, args: cmd.jobArgs, conf: cmd.conf });
+    app = await submit({ job: cmd.job, args: cmd.jobArgs, conf: cmd.conf, checkpointDir: cmd.checkpointDir ?? undefined });
   } catch (err) {
     process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
     return 1;
@@ -62,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
       return submitCommand(rest);
     case 'executor':
       return executorMain(rest);
+    case 'checkpoint':
+      return checkpointCommand(rest);
     case undefined:
     case 'help':
     case '-h':

@@ -17,6 +17,11 @@ export interface SubmitOptions {
   args?: string[];
   conf?: StreamingConfInput;
   log?: (line: string) => void;
+  /**
+   * `--checkpoint DIR`: checkpoint to DIR and, if DIR holds a checkpoint of an earlier
+   * run of this job, recover from it (StreamingContext.getOrCreate).
+   */
+  checkpointDir?: string;
 }
 
 export interface SubmittedApp {
@@ -40,7 +45,15 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   const master = parseMaster(options.conf?.master ?? 'executors');
   const pool = master.kind === 'executors' ? new ExecutorPool({ log: options.log }) : null;
   const backend: TaskBackend = pool ?? new LocalBackend({ cores: master.kind === 'local' ? master.cores : 1 });
-  const ssc = new StreamingContext(options.conf ?? {}, { backend, jobModule, jobArgs: args, log: options.log });
+  const conf = { ...(options.conf ?? {}) };
+  if (options.checkpointDir) conf.checkpointDir = resolve(options.checkpointDir);
+  const ssc = new StreamingContext(conf, {
+    backend,
+    jobModule,
+    jobArgs: args,
+    log: options.log,
+    recover: options.checkpointDir !== undefined,
+  });
   const mod = (await import(pathToFileURL(jobModule).href)) as { default?: unknown; job?: unknown };
   const job = (mod.default ?? mod.job) as StreamingJob | undefined;
   if (typeof job !== 'function') {

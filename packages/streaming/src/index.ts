@@ -71,3 +71,15 @@ export type { UpdateFunction } from './state/update-state-rdd';
 export * from './util/format-record';
 
 export type { StreamingJob } from './context/streaming-job';
+
+// ---- recovery: metadata checkpoints and the receivers' write-ahead log (docs/reliability.md)
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  readLatestMetadataCheckpoint,
+  metadataDir,
+  type MetadataCheckpoint,
+  type ReadCheckpoint,
+} from './checkpoint/metadata-checkpoint';
+export { writeFileDurably } from './checkpoint/durable-file';
+export { ReceivedBlockLog, logDir, type WalRef } from './wal/received-block-log';

@@ -1,6 +1,5 @@
 import type { DStream } from '../dstream/dstream';
 import { OutputDStream } from '../dstream/output-dstream';
-import type { RDD } from '../rdd/rdd';
 import { checkpointWriteAction } from './checkpoint-action';
 import { removeCheckpointedRdd } from './checkpoint-files';
 
@@ -29,13 +28,13 @@ export function addCheckpointer(stream: DStream<unknown>): void {
   if (withCheckpointer.has(stream)) return;
   withCheckpointer.add(stream);
   const graph = stream.graph;
-  let zeroTime: number | null = null;
-  const saved: RDD<unknown>[] = [];
+  // The graph keeps the list (newest last), so that metadata checkpoints record the cuts
+  // in use and a restarted driver starts from them (and removes them in turn).
+  const saved = graph.dataCheckpointsOf(stream.id);
 
   const isCheckpointTime = (time: number): boolean => {
-    zeroTime ??= time - stream.slideDurationMs;
     const interval = checkpointIntervalOf(stream);
-    return interval !== null && (time - zeroTime) % interval === 0;
+    return interval !== null && (time - graph.zeroTime) % interval === 0;
   };
 
   new OutputDStream(
@@ -47,9 +46,10 @@ export function addCheckpointer(stream: DStream<unknown>): void {
       const dir = graph.checkpointDir;
       if (!dir) throw new Error(`${stream} must be checkpointed but no checkpoint directory is set`);
       await rdd.runAction(checkpointWriteAction(dir, rdd.id, stream.checkpointCodec()));
-      rdd.markCheckpointed({ streamId: stream.id, time, rddId: rdd.id, dir, numPartitions: rdd.numPartitions });
-      saved.push(rdd);
-      while (saved.length > 2) await removeCheckpointedRdd(dir, saved.shift()!.id);
+      const cut = { streamId: stream.id, time, rddId: rdd.id, dir, numPartitions: rdd.numPartitions };
+      rdd.markCheckpointed(cut);
+      saved.push(cut);
+      while (saved.length > 2) await removeCheckpointedRdd(dir, saved.shift()!.rddId);
     },
     'checkpoint',
     `checkpoint of ${stream}`,

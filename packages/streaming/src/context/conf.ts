@@ -73,6 +73,15 @@ export interface StreamingConf {
    * this host; executors elsewhere need a shared directory).
    */
   checkpointDir: string | null;
+  /**
+   * Receivers write every block to a write-ahead log in the checkpoint directory, fsynced
+   * before the block counts as received (and before storeReliably resolves), so a driver
+   * restarted from the checkpoint replays what was received but not yet processed. Needs
+   * an explicit checkpoint directory. See docs/reliability.md.
+   */
+  receiverWriteAheadLog: boolean;
+  /** A new write-ahead log file every this long; old files are deleted once no batch needs them. */
+  writeAheadLogRollingIntervalMs: number;
 
   // ---- block manager ----------------------------------------------------------------------
   /**
@@ -86,7 +95,13 @@ export interface StreamingConf {
 export type StreamingConfInput = Partial<
   Omit<
     StreamingConf,
-    'batchDurationMs' | 'blockIntervalMs' | 'receiverRestartDelayMs' | 'executorTimeoutMs' | 'localityWaitMs' | 'blockManagerMemoryBytes'
+    | 'batchDurationMs'
+    | 'blockIntervalMs'
+    | 'receiverRestartDelayMs'
+    | 'executorTimeoutMs'
+    | 'localityWaitMs'
+    | 'blockManagerMemoryBytes'
+    | 'writeAheadLogRollingIntervalMs'
   >
 > & {
   /** Bytes, or a size such as '256m', '1g' (see blockManagerMemoryBytes). */
@@ -96,6 +111,7 @@ export type StreamingConfInput = Partial<
   blockInterval?: string | number;
   receiverRestartDelay?: string | number;
   executorTimeout?: string | number;
+  writeAheadLogRollingInterval?: string | number;
 };
 
 export function defaultExecutors(): number {
@@ -132,6 +148,8 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     blockReplication: input.blockReplication ?? 1,
     localityWaitMs: parseDuration(input.localityWait ?? 3000, 'locality wait'),
     checkpointDir: input.checkpointDir ?? null,
+    receiverWriteAheadLog: input.receiverWriteAheadLog === true || String(input.receiverWriteAheadLog) === 'true',
+    writeAheadLogRollingIntervalMs: parseDuration(input.writeAheadLogRollingInterval ?? 60_000, 'write-ahead log rolling interval'),
     blockManagerMemoryBytes: parseByteSize(input.blockManagerMemory ?? '256m', 'block manager memory'),
   };
   validateConf(conf);
@@ -182,8 +200,16 @@ function validateConf(conf: StreamingConf): void {
 
 /** The input that resolves to `conf` again: how an executor rebuilds the driver's conf. */
 export function confAsInput(conf: StreamingConf): StreamingConfInput {
-  const { batchDurationMs, blockIntervalMs, receiverRestartDelayMs, executorTimeoutMs, localityWaitMs, blockManagerMemoryBytes, ...rest } =
-    conf;
+  const {
+    batchDurationMs,
+    blockIntervalMs,
+    receiverRestartDelayMs,
+    executorTimeoutMs,
+    localityWaitMs,
+    blockManagerMemoryBytes,
+    writeAheadLogRollingIntervalMs,
+    ...rest
+  } = conf;
   return {
     ...rest,
     blockManagerMemory: blockManagerMemoryBytes,
@@ -192,5 +218,6 @@ export function confAsInput(conf: StreamingConf): StreamingConfInput {
     receiverRestartDelay: receiverRestartDelayMs,
     executorTimeout: executorTimeoutMs,
     localityWait: localityWaitMs,
+    writeAheadLogRollingInterval: writeAheadLogRollingIntervalMs,
   };
 }

@@ -1,8 +1,13 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Observable } from 'rxjs';
 import { checkpointIntervalOf } from '../checkpoint/checkpointer';
+import { assertCompatibleGraph } from '../checkpoint/graph-compatibility';
+import { readLatestMetadataCheckpoint, type ReadCheckpoint } from '../checkpoint/metadata-checkpoint';
+import { MetadataCheckpointer } from '../checkpoint/metadata-checkpointer';
+import { assertWritableDir } from '../checkpoint/durable-file';
+import { ReceivedBlockLog } from '../wal/received-block-log';
 import type { Converter } from '../converters/converter';
 import { lines } from '../converters/converter';
 import type { DStream } from '../dstream/dstream';
@@ -43,11 +48,20 @@ export interface ContextOptions {
   jobModule?: string;
   jobArgs?: string[];
   log?: (line: string) => void;
+  /**
+   * Recover from the metadata checkpoint in the checkpoint directory if there is one
+   * (getOrCreate, `sluice submit --checkpoint`); otherwise start fresh.
+   */
+  recover?: boolean;
   /** What ticks the batches: real time (default), or a test's ManualClock. */
   clock?: BatchClock;
 }
 
 let activeContext: StreamingContext | null = null;
+
+const NO_ACTIONS_WHILE_RECOVERING: JobRunner = {
+  runJob: () => Promise.reject(new Error('no action can run while a checkpoint is restored')),
+};
 
 /** Actions run inside foreachRDD, whose scope has the runner; never while building. */
 const STATIC_RDD_RUNNER: JobRunner = {
@@ -74,6 +88,11 @@ export class StreamingContext {
   private terminated!: () => void;
   private terminationError: Error | null = null;
   private ownedCheckpointDir: string | null = null;
+  private recoverFromCheckpoint: boolean;
+  private metadataCheckpointer: MetadataCheckpointer | null = null;
+  private recovery: { file: string; firstNewBatch: number; startCalledMs: number; reported: boolean } | null = null;
+  /** When start() was called, in ms since the process started: after the job module loaded. */
+  private startCalledMs = 0;
   private readonly termination = new Promise<void>((resolve) => (this.terminated = resolve));
 
   constructor(
@@ -85,6 +104,23 @@ export class StreamingContext {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
     setDefaultParallelism(this.conf.defaultParallelism);
     this.graph.checkpointDir = this.conf.checkpointDir;
+    this.recoverFromCheckpoint = options.recover ?? false;
+  }
+
+  /**
+   * Spark's StreamingContext.getOrCreate: the context `create` makes (which builds the
+   * graph), checkpointed in `dir`, and recovering at start() from the metadata checkpoint
+   * there if one exists: state from the data checkpoints, pending batches rerun, missed
+   * batches generated, sources resumed (see docs/reliability.md). Unlike Spark, the graph
+   * itself is always built by `create` (functions cannot be stored), so `create` must
+   * build the same graph as the job that wrote the checkpoint; a different graph is
+   * refused at start() with what differs. `sluice submit --checkpoint DIR` does the same.
+   */
+  static async getOrCreate(dir: string, create: () => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+    const ssc = await create();
+    ssc.checkpoint(dir);
+    ssc.recoverFromCheckpoint = true;
+    return ssc;
   }
 
   /**
@@ -99,12 +135,18 @@ export class StreamingContext {
   }
 
   /** Driver, at start: the checkpoint directory exists (a temp one if none was set). */
-  private prepareCheckpointDir(): void {
+  private async prepareCheckpointDir(): Promise<void> {
+    if (this.conf.receiverWriteAheadLog && !this.conf.checkpointDir) {
+      throw new Error('receiverWriteAheadLog needs a checkpoint directory: call ssc.checkpoint(dir) or pass --checkpoint DIR');
+    }
+    if (this.conf.checkpointDir) {
+      await assertWritableDir(this.conf.checkpointDir);
+      this.graph.checkpointDir = this.conf.checkpointDir;
+      return;
+    }
     const needed = this.graph.streamsToCheckpoint();
     if (needed.length === 0) return;
-    if (this.conf.checkpointDir) {
-      mkdirSync(this.conf.checkpointDir, { recursive: true });
-    } else {
+    {
       this.conf.checkpointDir = mkdtempSync(join(tmpdir(), `sluice-checkpoint-${this.conf.appName}-`));
       this.ownedCheckpointDir = this.conf.checkpointDir;
       this.log(
@@ -198,6 +240,7 @@ export class StreamingContext {
   // ---- lifecycle -------------------------------------------------------------------
 
   async start(): Promise<void> {
+    this.startCalledMs = performance.now();
     if (this.stateValue === 'active') {
       this.log('StreamingContext has already been started');
       return;
@@ -220,7 +263,17 @@ export class StreamingContext {
       throw new Error("receiverPlacement 'executor' needs a backend that runs receivers on its executors");
     }
     activeContext = this;
-    this.prepareCheckpointDir();
+    let recovered: ReadCheckpoint | null = null;
+    try {
+      await this.prepareCheckpointDir();
+      recovered = await this.readCheckpointToRecover();
+      await this.openWriteAheadLogs();
+    } catch (err) {
+      activeContext = null;
+      this.stateValue = 'stopped';
+      this.terminated();
+      throw err;
+    }
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
       else {
@@ -249,7 +302,7 @@ export class StreamingContext {
     this.receiverTracker =
       this.conf.receiverPlacement === 'executor'
         ? new ExecutorReceiverTracker(receiverStreams, this.blocks, backend.receiverHost!, backend.events$, this.conf, this.bus, this.log)
-        : new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log);
+        : new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log, (m) => this.fatal(m));
     this.jobScheduler = new JobScheduler(
       this.bus,
       (time) => {
@@ -270,6 +323,8 @@ export class StreamingContext {
           const keptUpTo = this.graph.cachedBatchesDoneUpTo(time);
           this.tracking.batchesDoneUpTo(keptUpTo);
           backend.batchDone(time, keptUpTo);
+          void this.metadataCheckpointer?.batchCompleted(time);
+          this.reportRecovery(time);
         },
         log: this.log,
       },
@@ -285,11 +340,103 @@ export class StreamingContext {
       this.options.clock ?? new SystemClock(),
       this.tracking,
     );
+    if (this.conf.checkpointDir && this.ownedCheckpointDir === null) {
+      this.metadataCheckpointer = new MetadataCheckpointer(this.conf.checkpointDir, this.graph, this.conf, (m) => this.fatal(m));
+      this.jobGenerator.onGenerated = (time) => this.metadataCheckpointer!.batchGenerated(time);
+    }
+    if (recovered) await this.restoreFrom(recovered);
     await Promise.all(this.graph.inputs.map((s) => s.start()));
     await this.receiverTracker.start();
-    this.jobGenerator.start();
     this.stateValue = 'active';
+    if (recovered) {
+      const cp = recovered.checkpoint;
+      this.recovery = {
+        file: recovered.file,
+        firstNewBatch: cp.lastGeneratedTime + this.conf.batchDurationMs,
+        startCalledMs: this.startCalledMs,
+        reported: false,
+      };
+      const { rerun, missed } = await this.jobGenerator.restart(cp.pendingTimes, cp.lastGeneratedTime);
+      this.log(
+        `recovered from ${recovered.file}: reran ${rerun} pending batch(es), generated ${missed} missed batch(es) ` +
+          `(the driver was down from ${cp.lastGeneratedTime} to ${cp.lastGeneratedTime + (missed + 1) * this.conf.batchDurationMs})`,
+      );
+    } else {
+      this.jobGenerator.start();
+    }
     this.bus.post({ type: 'onStreamingStarted', payload: { time: Date.now() } });
+  }
+
+  // ---- recovery (docs/reliability.md) ---------------------------------------------
+
+  private async readCheckpointToRecover(): Promise<ReadCheckpoint | null> {
+    const dir = this.conf.checkpointDir;
+    if (!dir || this.ownedCheckpointDir !== null) return null;
+    const found = await readLatestMetadataCheckpoint(dir);
+    if (!found) return null;
+    if (!this.recoverFromCheckpoint) {
+      throw new Error(
+        `the checkpoint directory ${dir} holds the checkpoint of an earlier run (${found.file}). ` +
+          'Recover from it with StreamingContext.getOrCreate(dir, create) or `sluice submit --checkpoint DIR`, ' +
+          'or start fresh with an empty directory.',
+      );
+    }
+    for (const s of found.skipped) this.log(`skipped an unreadable metadata checkpoint: ${s}`);
+    assertCompatibleGraph(found.checkpoint, { streams: this.graph.describeStreams(), batchDurationMs: this.conf.batchDurationMs }, found.file);
+    return found;
+  }
+
+  /** receiverWriteAheadLog: each receiver stream gets its log (and what an earlier run left in it). */
+  private async openWriteAheadLogs(): Promise<void> {
+    if (!this.conf.receiverWriteAheadLog) return;
+    if (this.conf.receiverPlacement === 'executor') {
+      throw new Error("receiverWriteAheadLog is not available with receiverPlacement 'executor' yet: use the default placement (driver)");
+    }
+    for (const input of this.graph.inputs) {
+      if (!(input instanceof ReceiverInputDStream)) continue;
+      const { log, blocks, problems } = await ReceivedBlockLog.open(this.conf.checkpointDir!, input.id, this.conf.writeAheadLogRollingIntervalMs);
+      for (const p of problems) this.log(`write-ahead log: ${p}`);
+      input.useWriteAheadLog(log, this.recoverFromCheckpoint ? blocks : []);
+    }
+  }
+
+  /** Puts back what the checkpoint recorded, before the receivers and the clock start. */
+  private async restoreFrom(found: ReadCheckpoint): Promise<void> {
+    const cp = found.checkpoint;
+    this.graph.setZeroTime(cp.zeroTime);
+    for (const cut of cp.dataCheckpoints) {
+      const stream = this.graph.stream(cut.streamId);
+      runInScope({ prefix: 'recover', batchTime: cut.time, runner: NO_ACTIONS_WHILE_RECOVERING, inputs: null, outputOp: -1 }, () =>
+        stream.restoreFromCheckpoint(cut),
+      );
+      this.graph.dataCheckpointsOf(cut.streamId).push(cut);
+    }
+    for (const input of this.graph.inputs) {
+      const batches = new Map<number, unknown>();
+      for (const b of cp.batches) if (b.inputs[input.id] !== undefined) batches.set(b.time, b.inputs[input.id]);
+      this.log(await input.recover(cp.inputs[input.id] ?? null, batches));
+    }
+    this.metadataCheckpointer?.restore(cp);
+  }
+
+  /** The recovery figure: from the driver's start to the first batch after the restart completed. */
+  private reportRecovery(time: number): void {
+    const r = this.recovery;
+    if (!r || r.reported || time < r.firstNewBatch) return;
+    r.reported = true;
+    const now = performance.now();
+    this.log(
+      `recovery: first new batch (${time}) completed ${Math.round(now)} ms after the driver process started ` +
+        `(${Math.round(r.startCalledMs)} ms to load the job module and build the graph, ${Math.round(now - r.startCalledMs)} ms from start() on: executors, restore, catch-up)`,
+    );
+  }
+
+  /** A failure that must stop the stream (a checkpoint or log that cannot be written): clean stop, reason kept. */
+  private fatal(message: string): void {
+    if (this.stateValue !== 'active' || this.terminationError) return;
+    this.log(`${message}; stopping`);
+    this.terminationError = new Error(message);
+    void this.stop({ graceful: false });
   }
 
   /**
@@ -322,6 +469,7 @@ export class StreamingContext {
         await Promise.all(this.graph.inputs.map((s) => s.stop()));
       }
       this.jobScheduler?.stop();
+      await this.metadataCheckpointer?.flush();
       await this.options.backend?.stop();
     } catch (err) {
       this.terminationError = err as Error;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { serialize } from 'node:v8';
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
 import type { RDD } from '../rdd/rdd';
 import type { DStream } from './dstream';
 import type { InputDStream } from './input-dstream';
@@ -19,6 +20,8 @@ export class DStreamGraph {
   /** Where checkpoints go: ssc.checkpoint(dir), or a per-application temp dir (checkpoint/). */
   checkpointDir: string | null = null;
   private rememberMs: number | null = null;
+  /** Driver: the data checkpoints written per stream, oldest first (see checkpointer.ts). */
+  private readonly cuts = new Map<number, CheckpointCut[]>();
   /**
    * The time before the first batch (Spark's zeroTime): a stream's RDDs come at zeroTime
    * plus multiples of its slide. The driver sets it when the batch clock starts; an
@@ -139,6 +142,23 @@ export class DStreamGraph {
   /** Streams that are checkpointed (state, windows with an inverse function, checkpoint(interval)). */
   streamsToCheckpoint(): DStream<unknown>[] {
     return this.streams.filter((s) => s.checkpointIntervalSetMs !== null || s.mustCheckpoint);
+  }
+
+  /** Driver: the live list of stream `streamId`'s data checkpoints, oldest first. */
+  dataCheckpointsOf(streamId: number): CheckpointCut[] {
+    let list = this.cuts.get(streamId);
+    if (!list) this.cuts.set(streamId, (list = []));
+    return list;
+  }
+
+  /** Driver: every data checkpoint still on disk, for the metadata checkpoint. */
+  allDataCheckpoints(): CheckpointCut[] {
+    return [...this.cuts.values()].flat();
+  }
+
+  /** The graph's streams as `id:name`, as metadata checkpoints record them. */
+  describeStreams(): string[] {
+    return this.streams.map((s) => `${s.id}:${s.name}`);
   }
 
   /** A fingerprint of the graph's shape, compared between driver and executors. */

@@ -157,6 +157,16 @@ export abstract class DStream<T> {
     return v8Codec<T>();
   }
 
+  /**
+   * Driver, recovering from a metadata checkpoint: this stream's RDD at `cut.time` is the
+   * data checkpoint it wrote before the restart, so its lineages start from the files.
+   * Call within a scope (it creates the reader RDD).
+   */
+  restoreFromCheckpoint(cut: CheckpointCut): void {
+    const rdd = runInChildScope(`d${this.id}`, () => new CheckpointReaderRDD(cut, this.checkpointCodec()), cut.time);
+    this.generated.set(cut.time, rdd);
+  }
+
   /** The RDD this stream produced for `time`, if it did and still remembers it. */
   generatedAt(time: number): RDD<T> | undefined {
     return this.generated.get(time);

@@ -58,6 +58,32 @@ export abstract class InputDStream<T> extends DStream<T> {
     return null;
   }
 
+  // ---- metadata checkpoints (see checkpoint/metadata-checkpoint.ts) --------------------
+
+  /**
+   * Driver: what a restarted driver needs to build this stream's RDD of batch `time` again
+   * (JSON: Kafka offset ranges, write-ahead log positions), or null if nothing can.
+   */
+  checkpointBatch(_time: number): unknown {
+    return null;
+  }
+
+  /** Driver: the source's position beyond single batches (JSON), or null. */
+  checkpointState(): unknown {
+    return null;
+  }
+
+  /**
+   * Driver, restarting from a metadata checkpoint (before the batch clock restarts): takes
+   * back the position and the batches a restart reruns or recomputes. Returns a line for
+   * the log saying what was restored and what could not be.
+   */
+  recover(_state: unknown, batches: Map<number, unknown>): Promise<string> {
+    return Promise.resolve(
+      batches.size > 0 ? `${this}: its batches cannot be rebuilt after a restart (the source keeps nothing); they are empty` : `${this}: nothing to restore`,
+    );
+  }
+
   /** Driver: opens the source (receivers are started by the receiver tracker instead). */
   start(): Promise<void> {
     return Promise.resolve();

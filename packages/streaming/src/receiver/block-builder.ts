@@ -2,6 +2,13 @@ import { serialize } from 'node:v8';
 import type { ShippedBlock } from '../rdd/task-env';
 import { continues } from './slab-reader';
 
+/**
+ * Part of every block id, distinct for each process run: a driver restarted from a
+ * checkpoint replays blocks from its write-ahead log under their old ids, and the blocks
+ * its receivers cut now must not take the same ids.
+ */
+const RUN_TAG = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+
 /** Bytes between two records of one chunk (framing headers) still kept in one run. */
 const MAX_GAP_BYTES = 256;
 
@@ -128,7 +135,7 @@ export class BlockBuilder {
   }
 
   private newBlockId(): string {
-    return `input-${this.streamId}-${this.nextBlock++}`;
+    return `input-${this.streamId}-${RUN_TAG}-${this.nextBlock++}`;
   }
 
   private sealRun(): void {

@@ -12,8 +12,11 @@ export interface SupervisorOptions {
   restartDelayMs: number;
   maxRate: number;
   bus: ListenerBus;
-  /** Where cut blocks go: the ReceivedBlockTracker. */
-  onBlock: (streamId: number, block: ShippedBlock) => void;
+  /**
+   * Where cut blocks go: the ReceivedBlockTracker, through the write-ahead log when it is
+   * on; the promise resolves once the block is durable (see storeReliably).
+   */
+  onBlock: (streamId: number, block: ShippedBlock) => void | Promise<void>;
   log: (line: string) => void;
   /** Where the receiver runs, for ReceiverInfo: 'driver' or an executor id. */
   executorId?: string;
@@ -36,6 +39,8 @@ export class ReceiverSupervisor implements ReceiverStatus {
   /** Faults by kind (bad CRC, garbage...), for tests and the UI. */
   readonly errorCounts = new Map<string, number>();
   recordsStored = 0;
+  /** storeReliably callers waiting for the next cut's blocks to be stored. */
+  private waitingAcks: { resolve: () => void; reject: (err: unknown) => void }[] = [];
 
   constructor(
     readonly receiver: Receiver<unknown>,
@@ -159,7 +164,23 @@ export class ReceiverSupervisor implements ReceiverStatus {
 
   /** Cuts the current block now (block-interval tick, stop). */
   cutBlock(): void {
-    for (const block of this.builder.cut()) this.options.onBlock(this.receiver.streamId, block);
+    const acks = this.waitingAcks.splice(0);
+    const stored = this.builder.cut().map((block) => this.options.onBlock(this.receiver.streamId, block));
+    // A block that could not be stored was reported by whoever stored it (the write-ahead
+    // log stops the context); here it only fails the acknowledgements waiting for it.
+    Promise.all(stored).then(
+      () => acks.forEach((a) => a.resolve()),
+      (err: unknown) => acks.forEach((a) => a.reject(err)),
+    );
+  }
+
+  /**
+   * Resolves once everything stored so far is stored for good: cut into a block, written
+   * to the write-ahead log and fsynced when the log is on (otherwise handed to the block
+   * tracker). Rejects if the block could not be written.
+   */
+  whenStored(): Promise<void> {
+    return new Promise((resolve, reject) => this.waitingAcks.push({ resolve, reject }));
   }
 
   info(): ReceiverInfo {

@@ -40,6 +40,21 @@ export abstract class Receiver<T> {
     else s.storeValue(record);
   }
 
+  /**
+   * The reliable receiver API: stores `records` and resolves once they are safe, so the
+   * receiver can then acknowledge them to its source (a message queue's ack, a sequence
+   * number sent back to a sender). With receiverWriteAheadLog they are safe once their
+   * block is written and fsynced to the log (at the next block interval): a driver crash
+   * after that replays them. Without the log, once the driver holds them (an executor's
+   * loss cannot lose them, a driver crash can). Rejects if they could not be made safe
+   * (for example a full disk): do not acknowledge them then.
+   */
+  storeReliably(records: T[]): Promise<void> {
+    const s = this.requireSupervisor();
+    s.storeValues(records);
+    return s.whenStored();
+  }
+
   /** Stores bytes [start, end) of buf as one record, decoded later by decodeFrame. */
   storeFrame(buf: Buffer, start = 0, end = buf.length): void {
     this.requireSupervisor().storeFrame(buf, start, end);

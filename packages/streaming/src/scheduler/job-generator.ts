@@ -23,6 +23,9 @@ const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
 export class JobGenerator {
   private cancelTicks: (() => void) | null = null;
   private lastTime = -1;
+  private stopped = false;
+  /** Called once a batch's jobs are generated, before they run: the metadata checkpoint. */
+  onGenerated: ((time: number) => Promise<void>) | null = null;
 
   constructor(
     private readonly graph: DStreamGraph,
@@ -46,7 +49,35 @@ export class JobGenerator {
     this.cancelTicks = this.clock.scheduleBatches(first, period, (time) => this.generateBatch(time));
   }
 
+  /**
+   * A driver restarted from a checkpoint: reruns the batches that were pending, then
+   * generates every batch the clock would have ticked while the driver was down, one
+   * batch time each (so each respects the sources' rate limits), then ticks on.
+   */
+  async restart(pendingTimes: number[], lastGeneratedTime: number): Promise<{ rerun: number; missed: number }> {
+    const period = this.graph.batchDurationMs;
+    this.stopped = false;
+    // Pending batches are generated again: lastTime must not hide them.
+    this.lastTime = -1;
+    const rerun = pendingTimes.filter((t) => t <= lastGeneratedTime).sort((a, b) => a - b);
+    for (const t of rerun) await this.generateBatch(t);
+    let last = lastGeneratedTime;
+    let missed = 0;
+    // Until the clock has caught up (generating is quick: jobs are only queued).
+    while (!this.stopped && last + period <= this.clock.now()) {
+      last += period;
+      await this.generateBatch(last);
+      missed++;
+    }
+    if (!this.stopped) {
+      const first = last + period;
+      this.cancelTicks = this.clock.scheduleBatches(first, period, (time) => this.generateBatch(time));
+    }
+    return { rerun: rerun.length, missed };
+  }
+
   stop(): void {
+    this.stopped = true;
     this.cancelTicks?.();
     this.cancelTicks = null;
   }
@@ -82,6 +113,7 @@ export class JobGenerator {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
       }
     }
+    if (this.onGenerated) await this.onGenerated(time);
     this.scheduler.submitJobSet({ batchTime: time, jobs, submissionTime: Date.now() });
   }
 }

@@ -1,5 +1,14 @@
 import type { StreamInputInfo } from '../listener/batch-info';
 import type { ShippedBlock } from '../rdd/task-env';
+import type { WalRef } from '../wal/received-block-log';
+
+/** A block as a metadata checkpoint records it: its bytes are in the write-ahead log, if anywhere. */
+export interface CheckpointedBlock {
+  blockId: string;
+  count: number;
+  byteLength: number;
+  wal: WalRef | null;
+}
 
 /**
  * Blocks that receivers have cut, waiting for a batch. At each batch time all blocks
@@ -8,20 +17,74 @@ import type { ShippedBlock } from '../rdd/task-env';
 export class ReceivedBlockTracker {
   private readonly unallocated = new Map<number, ShippedBlock[]>();
   private readonly batches = new Map<number, Map<number, ShippedBlock[]>>();
+  /** Blocks written to a write-ahead log, and where. */
+  private readonly walRefs = new Map<string, WalRef>();
+  /** Per stream, the highest log position allocated to a batch. */
+  private readonly allocatedSeq = new Map<number, number>();
 
-  addBlock(streamId: number, block: ShippedBlock): void {
+  addBlock(streamId: number, block: ShippedBlock, wal?: WalRef): void {
+    if (wal) this.walRefs.set(block.blockId, wal);
     let queue = this.unallocated.get(streamId);
     if (!queue) this.unallocated.set(streamId, (queue = []));
     queue.push(block);
   }
 
   allocateBlocksToBatch(time: number, streamIds: number[]): void {
-    const batch = new Map<number, ShippedBlock[]>();
+    // A batch rerun after a restart keeps the blocks the checkpoint gave it.
+    const batch = this.batches.get(time) ?? new Map<number, ShippedBlock[]>();
     for (const id of streamIds) {
-      batch.set(id, this.unallocated.get(id) ?? []);
+      if (batch.has(id)) continue;
+      const blocks = this.unallocated.get(id) ?? [];
+      batch.set(id, blocks);
       this.unallocated.set(id, []);
+      for (const b of blocks) {
+        const seq = this.walRefs.get(b.blockId)?.seq;
+        if (seq !== undefined && seq > (this.allocatedSeq.get(id) ?? -1)) this.allocatedSeq.set(id, seq);
+      }
     }
     this.batches.set(time, batch);
+  }
+
+  // ---- metadata checkpoints (see checkpoint/metadata-checkpoint.ts) --------------------
+
+  /** The blocks of batch `time` of stream `streamId`, as a metadata checkpoint keeps them. */
+  checkpointBatch(time: number, streamId: number): CheckpointedBlock[] | null {
+    const blocks = this.batches.get(time)?.get(streamId);
+    if (!blocks) return null;
+    return blocks.map((b) => ({ blockId: b.blockId, count: b.count, byteLength: b.byteLength, wal: this.walRefs.get(b.blockId) ?? null }));
+  }
+
+  /** The highest log position of stream `streamId` allocated to a batch (-1: none). */
+  maxAllocatedSeq(streamId: number): number {
+    return this.allocatedSeq.get(streamId) ?? -1;
+  }
+
+  /** A restarted driver: batch `time` of stream `streamId` gets these blocks (read back from the log). */
+  restoreBatch(time: number, streamId: number, blocks: { block: ShippedBlock; wal: WalRef | null }[]): void {
+    let batch = this.batches.get(time);
+    if (!batch) this.batches.set(time, (batch = new Map()));
+    batch.set(
+      streamId,
+      blocks.map(({ block, wal }) => {
+        if (wal) this.walRefs.set(block.blockId, wal);
+        return block;
+      }),
+    );
+  }
+
+  /** A restarted driver: where the allocated part of the stream's log ended. */
+  restoreAllocatedSeq(streamId: number, seq: number): void {
+    this.allocatedSeq.set(streamId, seq);
+  }
+
+  /** The lowest log position of stream `streamId`'s blocks not yet in a batch (Infinity: none). */
+  minUnallocatedSeq(streamId: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const b of this.unallocated.get(streamId) ?? []) {
+      const seq = this.walRefs.get(b.blockId)?.seq;
+      if (seq !== undefined && seq < min) min = seq;
+    }
+    return min;
   }
 
   blocksOfBatch(time: number, streamId: number): ShippedBlock[] {
@@ -54,6 +117,7 @@ export class ReceivedBlockTracker {
       this.batches.delete(t);
       for (const blocks of batch.values()) freed.push(...blocks);
     }
+    for (const b of freed) this.walRefs.delete(b.blockId);
     return freed;
   }
 

@@ -4,6 +4,7 @@ import { ReceiverSupervisor } from '../receiver/receiver-supervisor';
 import type { StreamingConf } from '../context/conf';
 import type { ReceivedBlockTracker } from './received-block-tracker';
 import type { ReceiverTracking } from './receiver-tracking';
+import { describeMediaError } from '../checkpoint/durable-file';
 
 /**
  * Runs the receivers in the driver process (receiverPlacement 'driver', the default):
@@ -21,6 +22,8 @@ export class ReceiverTracker implements ReceiverTracking {
     private readonly conf: StreamingConf,
     private readonly bus: ListenerBus,
     private readonly log: (line: string) => void,
+    /** A write-ahead log that cannot be written stops the context (never acknowledge what is not on disk). */
+    private readonly fatal: (message: string) => void = () => {},
   ) {}
 
   get streamIds(): number[] {
@@ -38,7 +41,17 @@ export class ReceiverTracker implements ReceiverTracking {
         restartDelayMs: this.conf.receiverRestartDelayMs,
         maxRate: this.conf.receiverMaxRate,
         bus: this.bus,
-        onBlock: (streamId, block) => this.blocks.addBlock(streamId, block),
+        onBlock: (streamId, block) => {
+          const wal = stream.writeAheadLog;
+          if (!wal) return this.blocks.addBlock(streamId, block);
+          return wal.append(block).then(
+            (ref) => this.blocks.addBlock(streamId, block, ref),
+            (err: unknown) => {
+              this.fatal(describeMediaError(err, `the write-ahead log of ${stream} (${wal.dir}) could not be written`));
+              throw err;
+            },
+          );
+        },
         log: this.log,
       });
       this.supervisors.push(supervisor);
@@ -48,5 +61,7 @@ export class ReceiverTracker implements ReceiverTracking {
 
   async stop(): Promise<void> {
     await Promise.all(this.supervisors.map((s) => s.stop()));
+    // The last blocks are on disk (and in the tracker) before the final batch is generated.
+    await Promise.all(this.streams.map((s) => s.writeAheadLog?.close()));
   }
 }

@@ -22,8 +22,6 @@ import { EmptyInputRDD } from './empty-input-rdd';
  *   recognizes by the batch's initial-state RDD in the task's inputs.
  */
 export abstract class RecursiveDStream<T, K, S> extends DStream<T> {
-  private firstTime: number | null = null;
-
   protected constructor(
     readonly parent: DStream<unknown>,
     readonly partitioner: Partitioner,
@@ -50,8 +48,9 @@ export abstract class RecursiveDStream<T, K, S> extends DStream<T> {
   protected previous(time: number): RDD<T> | null {
     const prevTime = time - this.slideDurationMs;
     if (this.graph.mode === 'driver') {
-      this.firstTime ??= time;
-      if (time === this.firstTime) return null;
+      // The first batch is the first time on the slide after the zero time (also after a
+      // restart, which keeps the zero time of the checkpoint).
+      if (prevTime <= this.graph.zeroTime) return null;
       return this.getOrCompute(prevTime);
     }
     const inputs = currentScope().inputs;
