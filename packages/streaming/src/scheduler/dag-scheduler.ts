@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import { cutKey } from '../checkpoint/checkpoint-cut';
+import type { StreamingEvent } from '../listener/streaming-listener';
 import type { Action } from '../rdd/action';
 import { InputRDD } from '../rdd/input-rdd';
 import type { JobRunner } from '../rdd/job-runner';
@@ -48,6 +49,8 @@ export class DAGScheduler implements JobRunner {
     private readonly tracking: BlockTracking,
     /** Metadata of the input RDDs the output's streams asked for while generated. */
     private readonly inputsUsed: ReadonlyMap<string, unknown> = new Map(),
+    /** Where task and stage events go (the context's listener bus). */
+    private readonly post: (event: StreamingEvent) => void = () => {},
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -89,6 +92,8 @@ export class DAGScheduler implements JobRunner {
     const handled: Promise<void>[] = [];
     const onPartial = action.onPartial?.bind(action);
     const outcomes = await this.runStage(
+      base,
+      root.id,
       root,
       Array.from({ length: root.numPartitions }, (_, p) => p),
       (p) => ({ ...base, stageRdd: root.id, shuffleId: '', partition: p, ...this.taskInput(root, p) }),
@@ -120,6 +125,8 @@ export class DAGScheduler implements JobRunner {
     const missing = this.tracking.mapOutputs.missing(shuffle.shuffleId, numMaps);
     if (missing.length === 0) return;
     const outcomes = await this.runStage(
+      base,
+      `${shuffle.id}/map`,
       parent,
       missing,
       (p) => ({ ...base, stageRdd: shuffle.id, shuffleId: shuffle.shuffleId, partition: p, ...this.taskInput(parent, p) }),
@@ -138,12 +145,49 @@ export class DAGScheduler implements JobRunner {
    * recomputed; any other failure fails the job. Outcomes come in `partitions` order.
    */
   private async runStage(
+    job: { actionIndex: number; actionKind: string },
+    stageId: string,
     rdd: AnyRDD,
     partitions: number[],
     makeTask: (p: number) => TaskSpec,
     stage: string,
     ensureParents: (rdd: AnyRDD) => Promise<void>,
     /** Called with each task's outcome as it succeeds. */
+    onSuccess?: (outcome: Succeeded, partition: number) => void,
+  ): Promise<Succeeded[]> {
+    const ids = { batchTime: this.batchTime, outputOp: this.outputOp, jobId: job.actionIndex, stageId };
+    const submissionTime = Date.now();
+    let failureReason: string | null = null;
+    try {
+      return await this.runStageAttempts(ids, rdd, partitions, makeTask, stage, ensureParents, onSuccess);
+    } catch (err) {
+      failureReason = (err as Error)?.message ?? String(err);
+      throw err;
+    } finally {
+      this.post({
+        type: 'onStageCompleted',
+        payload: {
+          stageInfo: {
+            ...ids,
+            actionKind: job.actionKind,
+            name: stage,
+            numTasks: partitions.length,
+            submissionTime,
+            completionTime: Date.now(),
+            failureReason,
+          },
+        },
+      });
+    }
+  }
+
+  private async runStageAttempts(
+    ids: { batchTime: number; outputOp: number; jobId: number; stageId: string },
+    rdd: AnyRDD,
+    partitions: number[],
+    makeTask: (p: number) => TaskSpec,
+    stage: string,
+    ensureParents: (rdd: AnyRDD) => Promise<void>,
     onSuccess?: (outcome: Succeeded, partition: number) => void,
   ): Promise<Succeeded[]> {
     const outcomes = new Map<number, Succeeded>();
@@ -163,8 +207,25 @@ export class DAGScheduler implements JobRunner {
             if (attempt < MAX_STAGE_ATTEMPTS) return void retry.push(p);
             throw err;
           }
+          const launchTime = Date.now();
           const outcome = await this.backend.submit(spec);
           this.tracking.taskEnded(outcome);
+          this.post({
+            type: 'onTaskEnd',
+            payload: {
+              taskInfo: {
+                ...ids,
+                partition: p,
+                executorId: outcome.executorId,
+                launchTime,
+                finishTime: Date.now(),
+                runMs: outcome.ok ? outcome.runMs : 0,
+                recordsRead: outcome.ok ? outcome.recordsRead : 0,
+                successful: outcome.ok,
+                errorMessage: outcome.ok ? null : outcome.message,
+              },
+            },
+          });
           if (outcome.ok) {
             outcomes.set(p, outcome);
             onSuccess?.(outcome, p);
