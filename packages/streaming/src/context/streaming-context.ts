@@ -255,8 +255,9 @@ export class StreamingContext {
     const backend = this.options.backend;
     if (!backend) {
       throw new Error(
-        'this StreamingContext has no executors: run the job with `sluice submit <job file>`, ' +
-          'or create it through submit() from @sluice/cli',
+        'this StreamingContext has no executors: run the job with `sluice submit <job file>` ' +
+          '(`--master local[N]` runs it in one process), create it through submit() from @sluice/cli, ' +
+          'or test it with @sluice/testing',
       );
     }
     if (this.conf.receiverPlacement === 'executor' && !backend.receiverHost) {
