@@ -58,7 +58,7 @@ await renderSweepPlot(points, join(values.out, 'classify-sweep.png'), sweepTitle
 function sweepTitle(points: SweepPoint[]): string {
   const models = [...new Set(points.map((p) => p.model ?? '?'))].join(', ');
   const backends = [...new Set(points.map((p) => p.backend_used ?? p.backend ?? '?'))].join(', ');
-  return `sluice-classify: images/s against inference batch size (${models}, ${backends}, 1 core per executor)`;
+  return `images/s against inference batch size (${models}, ${backends}, 1 core per executor)`;
 }
 
 function runBench(args: string[]): Promise<SweepPoint> {
