@@ -61,9 +61,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const next = () => (random = (Math.imul(random, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const driverLog = createWriteStream(join(work, 'driver.log'));
   let driver: Driver = startDriver(checkpoint, ['socket', String(sender.port), out], options, driverLog);
-  const started = Date.now();
+  let started = Date.now();
   try {
     await driver.ready;
+    // The kill schedule starts once the job runs (starting it under load can take seconds).
+    started = Date.now();
     let kind: 'executor' | 'driver' = 'executor';
     while (Date.now() - started < options.seconds * 1000) {
       const wait = options.killEverySeconds * 1000 * (0.5 + next());
@@ -254,6 +256,7 @@ async function kafkaMain(argv: string[]): Promise<number> {
     killEverySeconds: opt('kill-every', 8),
     batchDuration: argv.includes('--batch') ? argv[argv.indexOf('--batch') + 1]! : '1s',
     maxRatePerPartition: opt('max-rate-per-partition', 500),
+    brokerKills: !argv.includes('--no-broker-kills'),
     log: (l) => process.stderr.write(`chaos: ${l}\n`),
   });
   process.stdout.write(`${formatKafkaReport(r)}\n`);
