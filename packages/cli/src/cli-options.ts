@@ -31,6 +31,11 @@ Options:
   --wal                    receivers write a write-ahead log in the checkpoint
                            directory (receiverWriteAheadLog; needs --checkpoint)
   --conf key=value         any other setting of the configuration (repeatable)
+  --ui-port P              port of the web UI (default: 4040, or the next free one)
+  --ui-host H              address the web UI listens on (default: 127.0.0.1)
+  --no-ui                  do not serve the web UI (nor /metrics)
+  --event-log DIR          write the listener events as JSON lines to DIR, for
+                           \`sluice history DIR\`
   -h, --help               show this help
 
 Example:
@@ -43,6 +48,9 @@ Commands:
   submit <job file> [options] [args]   run a streaming job (see sluice submit --help)
   executor --driver <host:port>        start an executor for a running driver
   checkpoint inspect DIR               print what a checkpoint directory holds
+  history <dir> [--port P] [--host H] [--app ID]
+                                       serve the web UI of a finished run from the
+                                       event log its driver wrote (--event-log dir)
   help                                 show this help
 
 A job file exports the function that builds its graph:
@@ -64,6 +72,8 @@ export interface SubmitCommand {
   runForMs: number | null;
   checkpointDir: string | null;
   help: boolean;
+  ui: { enabled: boolean; port: number; host: string };
+  eventLogDir: string | null;
 }
 
 const NUMERIC: Record<string, keyof StreamingConfInput> = {
@@ -79,7 +89,16 @@ const NUMERIC: Record<string, keyof StreamingConfInput> = {
 /** Options up to the job file are sluice's; the rest belongs to the job (like spark-submit). */
 export function parseSubmitArgs(argv: string[]): SubmitCommand {
   const conf: StreamingConfInput = {};
-  const cmd: SubmitCommand = { job: '', jobArgs: [], conf, runForMs: null, checkpointDir: null, help: false };
+  const cmd: SubmitCommand = {
+    job: '',
+    jobArgs: [],
+    conf,
+    runForMs: null,
+    checkpointDir: null,
+    help: false,
+    ui: { enabled: true, port: 4040, host: '127.0.0.1' },
+    eventLogDir: null,
+  };
   let i = 0;
   const value = (name: string): string => {
     const v = argv[++i];
@@ -110,6 +129,10 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     else if (name === '--run-for') cmd.runForMs = parseDuration(get(), '--run-for');
     else if (name === '--checkpoint') cmd.checkpointDir = get();
     else if (name === '--wal') conf.receiverWriteAheadLog = true;
+    else if (name === '--no-ui') cmd.ui.enabled = false;
+    else if (name === '--ui-port') cmd.ui.port = parsePort(get(), name);
+    else if (name === '--ui-host') cmd.ui.host = get();
+    else if (name === '--event-log') cmd.eventLogDir = get();
     else if (name === '--conf') {
       const kv = get();
       const eq = kv.indexOf('=');
@@ -117,6 +140,52 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
       const raw = kv.slice(eq + 1);
       (conf as Record<string, unknown>)[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     } else throw new Error(`unknown option ${arg} (see sluice submit --help)`);
+  }
+  return cmd;
+}
+
+export function parsePort(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} needs a port number (0-65535), got "${raw}"`);
+  return n;
+}
+
+export const HISTORY_USAGE = `Usage: sluice history <event log dir> [--port P] [--host H] [--app ID]
+
+Serves the web UI of a finished run from the event log its driver wrote with
+\`sluice submit --event-log <dir>\`: the same pages, REST API and /metrics.
+
+Options:
+  --port P     port to serve on (default: 18080, or the next free one)
+  --host H     address to listen on (default: 127.0.0.1)
+  --app ID     the application to show when the directory holds several logs
+               (default: the newest)
+`;
+
+export interface HistoryCommand {
+  dir: string;
+  port: number;
+  host: string;
+  appId: string | undefined;
+  help: boolean;
+}
+
+export function parseHistoryArgs(argv: string[]): HistoryCommand {
+  const cmd: HistoryCommand = { dir: '', port: 18080, host: '127.0.0.1', appId: undefined, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '-h' || arg === '--help') cmd.help = true;
+    else if (arg === '--port') cmd.port = parsePort(value(), arg);
+    else if (arg === '--host') cmd.host = value();
+    else if (arg === '--app') cmd.appId = value();
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg} (see sluice history --help)`);
+    else if (cmd.dir) throw new Error(`one event log directory only (got "${cmd.dir}" and "${arg}")`);
+    else cmd.dir = arg;
   }
   return cmd;
 }

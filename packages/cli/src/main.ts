@@ -1,5 +1,6 @@
 import { executorMain } from '@sluice/executor';
-import { MAIN_USAGE, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
+import { LiveUi, startHistoryServer } from '@sluice/ui';
+import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
 import { submit } from './submit';
 import { checkpointCommand } from './checkpoint-inspect';
 import type { StreamingConf } from '@sluice/streaming';
@@ -22,9 +23,23 @@ async function submitCommand(argv: string[]): Promise<number> {
   }
   if (!cmd.job) return fail('no job file given', SUBMIT_USAGE);
   let app;
+  let ui: LiveUi | null = null;
   try {
-    app = await submit({ job: cmd.job, args: cmd.jobArgs, conf: cmd.conf, checkpointDir: cmd.checkpointDir ?? undefined });
+    app = await submit({
+      job: cmd.job,
+      args: cmd.jobArgs,
+      conf: cmd.conf,
+      checkpointDir: cmd.checkpointDir ?? undefined,
+      beforeStart: async (ssc) => {
+        if (!cmd.ui.enabled && !cmd.eventLogDir) return;
+        ui = new LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });
+        const url = await ui.start();
+        if (url) process.stderr.write(`sluice: web UI at ${url}\n`);
+        if (ui.eventLogPath) process.stderr.write(`sluice: event log ${ui.eventLogPath}\n`);
+      },
+    });
   } catch (err) {
+    await (ui as LiveUi | null)?.server?.stop();
     process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
     return 1;
   }
@@ -52,7 +67,37 @@ async function submitCommand(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
     return 1;
+  } finally {
+    await (ui as LiveUi | null)?.stop();
   }
+  return 0;
+}
+
+async function historyCommand(argv: string[]): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseHistoryArgs(argv);
+  } catch (err) {
+    return fail((err as Error).message, HISTORY_USAGE);
+  }
+  if (cmd.help) {
+    process.stdout.write(HISTORY_USAGE);
+    return 0;
+  }
+  if (!cmd.dir) return fail('no event log directory given', HISTORY_USAGE);
+  let history;
+  try {
+    history = await startHistoryServer({ dir: cmd.dir, port: cmd.port, host: cmd.host, appId: cmd.appId });
+  } catch (err) {
+    process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
+    return 1;
+  }
+  process.stderr.write(`sluice: history of ${history.appId} at ${history.url} (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await history.server.stop();
   return 0;
 }
 
@@ -65,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
       return executorMain(rest);
     case 'checkpoint':
       return checkpointCommand(rest);
+    case 'history':
+      return historyCommand(rest);
     case undefined:
     case 'help':
     case '-h':

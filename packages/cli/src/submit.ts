@@ -22,6 +22,8 @@ export interface SubmitOptions {
    * run of this job, recover from it (StreamingContext.getOrCreate).
    */
   checkpointDir?: string;
+  /** Called after the job built its graph, before the context starts (the UI attaches here). */
+  beforeStart?: (ssc: StreamingContext) => void | Promise<void>;
 }
 
 export interface SubmittedApp {
@@ -60,6 +62,7 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
     throw new Error(`${options.job} must export its job: \`export default function job(ssc, args) { ... }\``);
   }
   await job(ssc, args);
+  await options.beforeStart?.(ssc);
   if (ssc.state === 'initialized') await ssc.start();
   return { ssc, backend, pool };
 }

@@ -1,7 +1,15 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Subject } from 'rxjs';
 import { RpcConnection, type Envelope, type TaskFinished } from '@sluice/protocol';
-import type { ApplicationInfo, ExecutorEvent, StreamingConf, TaskBackend, TaskOutcome, TaskSpec } from '@sluice/streaming';
+import {
+  diffGraphSignatures,
+  type ApplicationInfo,
+  type ExecutorEvent,
+  type StreamingConf,
+  type TaskBackend,
+  type TaskOutcome,
+  type TaskSpec,
+} from '@sluice/streaming';
 import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
 import { ReceiverPlacement } from './receiver-placement';
 import { toLaunchTask } from './task-codec';
@@ -59,6 +67,8 @@ export class ExecutorPool implements TaskBackend {
   private stopping = false;
   /** Set when the job module cannot load on an executor: restarting would not help. */
   private fatalError: string | null = null;
+  /** An executor was refused for a different graph: restarting would repeat it. */
+  private graphRefused = false;
   private driverSignature = '';
   private monitor: NodeJS.Timeout | null = null;
   private localityTimer: NodeJS.Timeout | null = null;
@@ -178,7 +188,7 @@ export class ExecutorPool implements TaskBackend {
   }
 
   private maybeRelaunch(): void {
-    if (this.stopping || this.fatalError || this.conf.executors === 0) return;
+    if (this.stopping || this.fatalError || this.graphRefused || this.conf.executors === 0) return;
     const alive = this.executors.size + this.launching.size;
     if (alive >= this.conf.executors) return;
     if (this.restarts >= this.conf.maxExecutorRestarts) {
@@ -237,6 +247,16 @@ export class ExecutorPool implements TaskBackend {
     else if (msg.blockAdded) this.receiverHost.blockAdded(e.id, msg.blockAdded);
     else if (msg.receiverReport) this.receiverHost.receiverReport(e.id, msg.receiverReport);
     else if (msg.executorReady) this.onReady(e, msg.executorReady);
+    else if (msg.heartbeat && e.ready) {
+      const hb = msg.heartbeat;
+      this.events.next({
+        type: 'heartbeat',
+        executorId: e.id,
+        time: e.lastSeen,
+        runningTasks: hb.runningTasks,
+        memoryBytes: Math.round(hb.rssMb * 1048576),
+      });
+    }
   }
 
   private onReady(e: ExecutorHandle, ready: NonNullable<Envelope['executorReady']>): void {
@@ -248,16 +268,36 @@ export class ExecutorPool implements TaskBackend {
       }
       return;
     }
-    if (this.driverSignature && ready.graphSignature !== this.driverSignature) {
-      this.log(
-        `executor ${e.id} built a different DStream graph than the driver: the job function must build the same graph ` +
-          `every time it runs (driver: ${this.driverSignature}; executor: ${ready.graphSignature})`,
-      );
-    }
+    const difference = this.driverSignature ? diffGraphSignatures(this.driverSignature, ready.graphSignature) : null;
+    if (difference !== null) return this.refuse(e, difference);
     e.ready = true;
     this.events.next({ type: 'added', executorId: e.id, host: e.host, cores: e.cores });
     this.receiverHost.executorReady();
     this.schedule();
+  }
+
+  /**
+   * An executor whose graph differs from the driver's would run other code under the same
+   * task names (lineage replay finds functions by position), so it gets no task. While
+   * the application starts this fails it, with the reason; later, only that executor is
+   * turned away. Either way no local executor is started again into the same difference.
+   */
+  private refuse(e: ExecutorHandle, difference: string): void {
+    const reason =
+      `executor ${e.id} built a different DStream graph than the driver and is refused: ${difference}. ` +
+      'The job function must build the same graph every time it runs, on the driver and on every executor ' +
+      '(see docs/how-jobs-run.md)';
+    e.rpc.send({ registerRejected: { reason } });
+    this.executors.delete(e.id);
+    this.graphRefused = true;
+    const anyReady = [...this.executors.values()].some((x) => x.ready);
+    if (!anyReady && !this.fatalError) {
+      this.fatalError = reason;
+      this.log(reason);
+      this.failEverything('an executor built a different DStream graph than the driver');
+    } else if (anyReady) {
+      this.log(reason);
+    }
   }
 
   private onTaskFinished(e: ExecutorHandle, f: TaskFinished): void {

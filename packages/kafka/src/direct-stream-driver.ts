@@ -38,6 +38,8 @@ export class DirectStreamDriver {
   private owner: TransactionalOffsetsOwner | null = null;
   private stopping = false;
   private stopped = false;
+  /** Log-end offsets fetched when each batch in flight was cut, by batch time. */
+  private readonly logEndOffsets = new Map<number, Map<string, number>>();
   private readonly inFlightWaiters: (() => void)[] = [];
   private readonly prepareOutage: OutageLog;
   /** The published total rate (records/s), 0 = none: see KafkaDirectStream.setRate. */
@@ -84,6 +86,7 @@ export class DirectStreamDriver {
         estimatedRate: this.publishedRate,
       });
       this.tracker.cutBatch(time, until);
+      this.logEndOffsets.set(time, latest);
       let lag = 0;
       for (const [key, end] of until) lag += Math.max((latest.get(key) ?? end) - end, 0);
       this.lagAfter.set(time, lag);
@@ -108,6 +111,11 @@ export class DirectStreamDriver {
   /** The ranges of batch `time` (none if Kafka could not be asked). */
   rangesOf(time: number): readonly OffsetRange[] {
     return this.tracker.batch(time)?.ranges ?? this.recomputedRanges.get(time) ?? [];
+  }
+
+  /** The log-end offset of a partition when batch `time` was cut: what lag is measured against. */
+  logEndOffsetAt(time: number, topic: string, partition: number): number | undefined {
+    return this.logEndOffsets.get(time)?.get(tpKey(topic, partition));
   }
 
   /**
@@ -175,6 +183,7 @@ export class DirectStreamDriver {
       this.committer.batchSucceeded(time);
     }
     this.tracker.finishBatch(time);
+    this.logEndOffsets.delete(time);
     this.lagAfter.delete(time);
     this.committedBeforeRestart.delete(time);
     for (const t of this.recomputedRanges.keys()) if (t <= time) this.recomputedRanges.delete(t);

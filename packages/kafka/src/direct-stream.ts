@@ -91,8 +91,9 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
 
   /** BatchInfo of a Kafka batch: its records and offset ranges, as Spark reports them. */
   override inputInfo(time: number): StreamInputInfo | null {
-    if (!this.driver) return null;
-    const ranges = this.driver.rangesOf(time);
+    const driver = this.driver;
+    if (!driver) return null;
+    const ranges = driver.rangesOf(time);
     let numRecords = 0;
     for (const r of ranges) numRecords += r.untilOffset - r.fromOffset;
     return {
@@ -100,7 +101,14 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
       numRecords,
       bytes: 0,
       metadata: {
-        offsets: ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })),
+        offsets: ranges.map((r) => ({
+          topic: r.topic,
+          partition: r.partition,
+          fromOffset: r.fromOffset,
+          untilOffset: r.untilOffset,
+          // The partition's end when the batch was cut: its lag is logEndOffset - untilOffset.
+          logEndOffset: driver.logEndOffsetAt(time, r.topic, r.partition) ?? r.untilOffset,
+        })),
         // What the batch left in the log: 0 once a backlog is worked off (a rate limit no longer holds it back).
         lag: this.driver.lagAfterBatch(time),
       },

@@ -8,6 +8,7 @@ export * from './context/streaming-context';
 export * from './converters/converter';
 export * from './dstream/dstream';
 export * from './dstream/dstream-graph';
+export * from './dstream/graph-signature';
 export * from './dstream/input-dstream';
 export * from './dstream/output-dstream';
 export * from './dstream/receiver-input-dstream';

@@ -273,7 +273,11 @@ export class StreamingContext {
     }
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
-      else this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      else if (e.type === 'removed') this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      else {
+        const { executorId, time, runningTasks, memoryBytes } = e;
+        this.bus.post({ type: 'onExecutorHeartbeat', payload: { heartbeat: { executorId, time, runningTasks, memoryBytes } } });
+      }
     });
     try {
       await backend.start({
@@ -330,6 +334,7 @@ export class StreamingContext {
       backend,
       this.log,
       this.options.clock ?? new SystemClock(),
+      (event) => this.bus.post(event),
     );
     if (this.conf.checkpointDir && this.ownedCheckpointDir === null) {
       this.metadataCheckpointer = new MetadataCheckpointer(this.conf.checkpointDir, this.graph, this.conf, (m) => this.fatal(m));
@@ -492,6 +497,11 @@ export class StreamingContext {
   /** Batches finished so far (the newest retainedBatches), for the UI and tests. */
   get completedBatches() {
     return this.jobScheduler?.completedBatches ?? [];
+  }
+
+  /** Received blocks not yet freed, by holder (an executor id or 'driver'), for the UI. */
+  blocksHeld(): Map<string, { blocks: number; bytes: number }> {
+    return this.blocks.holdings();
   }
 
   /** The receivers, wherever they run, for metrics (records stored, error counts). */

@@ -3,6 +3,7 @@ import { serialize } from 'node:v8';
 import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
 import type { RDD } from '../rdd/rdd';
 import type { DStream } from './dstream';
+import { encodeSignature, type SignatureEntry } from './graph-signature';
 import type { InputDStream } from './input-dstream';
 import type { OutputDStream } from './output-dstream';
 
@@ -161,8 +162,18 @@ export class DStreamGraph {
     return this.streams.map((s) => `${s.id}:${s.name}`);
   }
 
-  /** A fingerprint of the graph's shape, compared between driver and executors. */
+  /**
+   * The graph's fingerprint, compared between the driver and each executor (see
+   * graph-signature.ts): operators in order, their parents, user functions' sources and
+   * parameters, and the parallelize() tables.
+   */
   signature(): string {
-    return this.streams.map((s) => `${s.id}:${s.name}`).join(',');
+    const entries: SignatureEntry[] = this.streams.map((s) => ({
+      at: `DStream ${s.id}`,
+      op: `${s.signatureName} <- [${s.dependencies.map((d) => d.id).join(', ')}]`,
+      detail: s.signatureDetail(),
+    }));
+    this.statics.forEach((st, i) => entries.push({ at: `parallelize ${i}`, op: st.rdd.name, detail: [`records ${st.hash}`] }));
+    return encodeSignature(entries);
   }
 }

@@ -95,36 +95,37 @@ declare module './dstream' {
 type AnyStream = DStream<any>;
 const proto = DStream.prototype as AnyStream;
 
-function derive<U>(parent: AnyStream, name: string, f: (rdd: RDD<any>, time: number) => RDD<U>): DStream<U> {
-  return new TransformedDStream<U>([parent], ([rdd], time) => f(rdd!, time), name);
+/** A stream made batch by batch by `f`; `userArgs` are what the fingerprint shows of it. */
+function derive<U>(parent: AnyStream, name: string, f: (rdd: RDD<any>, time: number) => RDD<U>, ...userArgs: unknown[]): DStream<U> {
+  return new TransformedDStream<U>([parent], ([rdd], time) => f(rdd!, time), name, userArgs);
 }
 
 proto.map = function (this: AnyStream, f) {
-  return derive(this, 'MappedDStream', (rdd) => rdd.map(f));
+  return derive(this, 'MappedDStream', (rdd) => rdd.map(f), f);
 };
 proto.flatMap = function (this: AnyStream, f) {
-  return derive(this, 'FlatMappedDStream', (rdd) => rdd.flatMap(f));
+  return derive(this, 'FlatMappedDStream', (rdd) => rdd.flatMap(f), f);
 };
 proto.filter = function (this: AnyStream, f) {
-  return derive(this, 'FilteredDStream', (rdd) => rdd.filter(f));
+  return derive(this, 'FilteredDStream', (rdd) => rdd.filter(f), f);
 };
 proto.mapPartitions = function (this: AnyStream, f) {
-  return derive(this, 'MapPartitionedDStream', (rdd) => rdd.mapPartitions(f));
+  return derive(this, 'MapPartitionedDStream', (rdd) => rdd.mapPartitions(f), f);
 };
 proto.glom = function (this: AnyStream) {
   return derive(this, 'GlommedDStream', (rdd) => rdd.glom());
 };
 proto.repartition = function (this: AnyStream, n: number) {
-  return derive(this, 'RepartitionedDStream', (rdd) => rdd.repartition(n));
+  return derive(this, 'RepartitionedDStream', (rdd) => rdd.repartition(n), n);
 };
 proto.union = function (this: AnyStream, ...others: AnyStream[]) {
   return new TransformedDStream<any>([this, ...others], (rdds) => (rdds[0] as RDD<any>).union(...rdds.slice(1)), 'UnionDStream');
 };
 proto.transform = function (this: AnyStream, f) {
-  return derive(this, 'TransformedDStream', (rdd, time) => f(rdd, time));
+  return derive(this, 'TransformedDStream', (rdd, time) => f(rdd, time), f);
 };
 proto.transformWith = function (this: AnyStream, other: AnyStream, f) {
-  return new TransformedDStream<any>([this, other], ([a, b], time) => f(a as RDD<any>, b as RDD<any>, time), 'TransformedDStream');
+  return new TransformedDStream<any>([this, other], ([a, b], time) => f(a as RDD<any>, b as RDD<any>, time), 'TransformedDStream', [f]);
 };
 
 /**
@@ -147,26 +148,27 @@ proto.reduce = function (this: AnyStream, f) {
       .mapPartitions((items) => (items.length === 0 ? [] : [['r', items.reduce(f)] as [string, unknown]]))
       .reduceByKey(f, 1)
       .map((pair) => pair[1]),
+    f,
   );
 };
 
 proto.countByValue = function (this: AnyStream, numPartitions?: number) {
-  return derive(this, 'CountByValueDStream', (rdd) => rdd.countByValueRDD(numPartitions));
+  return derive(this, 'CountByValueDStream', (rdd) => rdd.countByValueRDD(numPartitions), numPartitions);
 };
 proto.reduceByKey = function (this: AnyStream, f, p) {
-  return derive(this, 'ShuffledDStream(reduceByKey)', (rdd) => rdd.reduceByKey(f, p));
+  return derive(this, 'ShuffledDStream(reduceByKey)', (rdd) => rdd.reduceByKey(f, p), f, p);
 };
 proto.groupByKey = function (this: AnyStream, p) {
-  return derive(this, 'ShuffledDStream(groupByKey)', (rdd) => rdd.groupByKey(p));
+  return derive(this, 'ShuffledDStream(groupByKey)', (rdd) => rdd.groupByKey(p), p);
 };
 proto.combineByKey = function (this: AnyStream, c, mv, mc, p) {
-  return derive(this, 'ShuffledDStream(combineByKey)', (rdd) => rdd.combineByKey(c, mv, mc, p));
+  return derive(this, 'ShuffledDStream(combineByKey)', (rdd) => rdd.combineByKey(c, mv, mc, p), c, mv, mc, p);
 };
 proto.mapValues = function (this: AnyStream, f) {
-  return derive(this, 'MapValuedDStream', (rdd) => rdd.mapValues(f));
+  return derive(this, 'MapValuedDStream', (rdd) => rdd.mapValues(f), f);
 };
 proto.flatMapValues = function (this: AnyStream, f) {
-  return derive(this, 'FlatMapValuedDStream', (rdd) => rdd.flatMapValues(f));
+  return derive(this, 'FlatMapValuedDStream', (rdd) => rdd.flatMapValues(f), f);
 };
 
 // ---- windows -------------------------------------------------------------------------
@@ -222,24 +224,30 @@ proto.reduceByKeyAndWindow = function (this: AnyStream, f: (a: any, b: any) => a
 
 // ---- joins ---------------------------------------------------------------------------
 
-function joined(a: AnyStream, b: AnyStream, name: string, f: (x: RDD<any>, y: RDD<any>) => RDD<any>): AnyStream {
-  return new TransformedDStream<any>([a, b], ([x, y]) => f(x as RDD<any>, y as RDD<any>), name);
+function joined(
+  a: AnyStream,
+  b: AnyStream,
+  name: string,
+  p: number | Partitioner | undefined,
+  f: (x: RDD<any>, y: RDD<any>) => RDD<any>,
+): AnyStream {
+  return new TransformedDStream<any>([a, b], ([x, y]) => f(x as RDD<any>, y as RDD<any>), name, [p]);
 }
 
 proto.cogroup = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
-  return joined(this, other, 'CoGroupedDStream', (x, y) => x.cogroup(y, p));
+  return joined(this, other, 'CoGroupedDStream', p, (x, y) => x.cogroup(y, p));
 };
 proto.join = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
-  return joined(this, other, 'JoinedDStream(join)', (x, y) => x.join(y, p));
+  return joined(this, other, 'JoinedDStream(join)', p, (x, y) => x.join(y, p));
 };
 proto.leftOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
-  return joined(this, other, 'JoinedDStream(leftOuterJoin)', (x, y) => x.leftOuterJoin(y, p));
+  return joined(this, other, 'JoinedDStream(leftOuterJoin)', p, (x, y) => x.leftOuterJoin(y, p));
 };
 proto.rightOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
-  return joined(this, other, 'JoinedDStream(rightOuterJoin)', (x, y) => x.rightOuterJoin(y, p));
+  return joined(this, other, 'JoinedDStream(rightOuterJoin)', p, (x, y) => x.rightOuterJoin(y, p));
 };
 proto.fullOuterJoin = function (this: AnyStream, other: AnyStream, p?: number | Partitioner) {
-  return joined(this, other, 'JoinedDStream(fullOuterJoin)', (x, y) => x.fullOuterJoin(y, p));
+  return joined(this, other, 'JoinedDStream(fullOuterJoin)', p, (x, y) => x.fullOuterJoin(y, p));
 };
 
 proto.foreachRDD = function (this: AnyStream, f) {
@@ -259,6 +267,7 @@ proto.print = function (this: AnyStream, num = 10) {
     },
     'print',
     callSiteOf(),
+    [num],
   );
 };
 
@@ -269,6 +278,7 @@ proto.saveAsTextFiles = function (this: AnyStream, prefix: string, suffix?: stri
     (rdd, time) => rdd.saveAsTextFile(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`),
     'saveAsTextFiles',
     callSiteOf(),
+    [prefix, suffix],
   );
 };
 

@@ -6,6 +6,7 @@ import { currentScope, runInChildScope } from '../rdd/rdd-scope';
 import { StorageLevel } from '../rdd/storage-level';
 import { parseDuration, type Duration } from '../util/duration';
 import type { DStreamGraph } from './dstream-graph';
+import { functionSource } from './graph-signature';
 
 /**
  * A discretized stream: a sequence of RDDs, one per slide. A DStream is a recipe: for a
@@ -210,6 +211,23 @@ export abstract class DStream<T> {
     let oldest: number | undefined;
     for (const t of this.generated.keys()) if (oldest === undefined || t < oldest) oldest = t;
     return oldest;
+  }
+
+  /**
+   * What the graph fingerprint holds of this stream besides its operator and parents:
+   * the source of each user function and its parameters (see graph-signature.ts). By
+   * default the functions among the stream's own fields (an update function, a foreachRDD
+   * function); streams that wrap the user's function override it.
+   */
+  signatureDetail(): string[] {
+    const out: string[] = [];
+    for (const value of Object.values(this)) if (typeof value === 'function') out.push(functionSource(value));
+    return out;
+  }
+
+  /** The operator as the fingerprint names it (input streams leave out their address). */
+  get signatureName(): string {
+    return this.name;
   }
 
   toString(): string {

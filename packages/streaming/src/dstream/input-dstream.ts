@@ -21,6 +21,18 @@ export abstract class InputDStream<T> extends DStream<T> {
     return `d${this.id}.0@${time}`;
   }
 
+  /**
+   * Only the kind of input: executors never open the source, and its address may differ
+   * there (a port the driver picked, a server only the driver starts).
+   */
+  override get signatureName(): string {
+    return this.constructor.name;
+  }
+
+  override signatureDetail(): string[] {
+    return [];
+  }
+
   override getOrCompute(time: number): InputRDD<T> {
     const rdd = super.getOrCompute(time) as InputRDD<T>;
     currentScope().inputsUsed?.set(rdd.id, rdd.descriptor());

@@ -2,6 +2,7 @@ import type { JobRunner } from '../rdd/job-runner';
 import type { RDD } from '../rdd/rdd';
 import { runInScope } from '../rdd/rdd-scope';
 import { DStream } from './dstream';
+import { describeParameter } from './graph-signature';
 
 export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: number) => unknown;
 
@@ -23,10 +24,16 @@ export class OutputDStream<T> extends DStream<T> {
     readonly name: string,
     /** Where the user called the operation, shown in the UI and in errors. */
     readonly callSite: string,
+    /** What the fingerprint shows of it: the user's function, or print's count, say. */
+    private readonly userArgs: unknown[] = [fn],
   ) {
     super(parent.graph);
     this.dependencies = [parent as DStream<unknown>];
     this.outputOp = parent.graph.addOutput(this as OutputDStream<unknown>);
+  }
+
+  override signatureDetail(): string[] {
+    return this.userArgs.map(describeParameter);
   }
 
   protected compute(time: number): RDD<T> {

@@ -25,6 +25,10 @@ export class ReceiverInputDStream<T> extends InputDStream<T> {
     this.name = `ReceiverInputDStream(${receiver.name})`;
   }
 
+  override get signatureName(): string {
+    return `ReceiverInputDStream(${this.receiver.constructor.name})`;
+  }
+
   get streamId(): number {
     return this.id;
   }

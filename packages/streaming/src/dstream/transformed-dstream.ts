@@ -1,5 +1,6 @@
 import type { RDD } from '../rdd/rdd';
 import { DStream } from './dstream';
+import { describeParameter } from './graph-signature';
 
 /**
  * A DStream whose RDD for each batch is a function of its parents' RDDs for that batch:
@@ -12,6 +13,8 @@ export class TransformedDStream<T> extends DStream<T> {
     readonly dependencies: DStream<unknown>[],
     private readonly transformFunc: (rdds: RDD<unknown>[], time: number) => RDD<T>,
     readonly name: string,
+    /** The user's functions and parameters behind transformFunc, for the fingerprint. */
+    private readonly userArgs: unknown[] = [],
   ) {
     super(dependencies[0]!.graph);
     for (const d of dependencies) {
@@ -23,6 +26,10 @@ export class TransformedDStream<T> extends DStream<T> {
         );
       }
     }
+  }
+
+  override signatureDetail(): string[] {
+    return this.userArgs.map(describeParameter);
   }
 
   protected compute(time: number): RDD<T> {

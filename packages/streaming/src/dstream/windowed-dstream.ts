@@ -43,6 +43,10 @@ export class WindowedDStream<T> extends DStream<T> {
     return this;
   }
 
+  override signatureDetail(): string[] {
+    return [`window ${this.windowDurationMs} ms`, `slide ${this.slideMs} ms`];
+  }
+
   protected compute(time: number): RDD<T> {
     const step = this.parent.slideDurationMs;
     return new UnionRDD(this.parent.slice(time - this.windowDurationMs + step, time));

@@ -52,3 +52,46 @@ export interface ReceiverInfo {
   lastError: string;
   lastErrorTime: number;
 }
+
+/** One task of a stage, as it ended (Spark's TaskInfo, reduced to what a UI shows). */
+export interface TaskEndInfo {
+  batchTime: number;
+  outputOp: number;
+  /** The action within the output operation (Spark's job). */
+  jobId: number;
+  stageId: string;
+  partition: number;
+  executorId: string;
+  /** When the driver submitted the task, and when its outcome came back. */
+  launchTime: number;
+  finishTime: number;
+  /** Time the executor spent running it (0 when it failed). */
+  runMs: number;
+  recordsRead: number;
+  successful: boolean;
+  errorMessage: string | null;
+}
+
+/** A stage (one task per partition, up to a shuffle) of one job, when it finished. */
+export interface StageCompletedInfo {
+  batchTime: number;
+  outputOp: number;
+  jobId: number;
+  /** The action that made the job: collect, count, foreachPartition, ... */
+  actionKind: string;
+  stageId: string;
+  name: string;
+  numTasks: number;
+  submissionTime: number;
+  completionTime: number;
+  failureReason: string | null;
+}
+
+/** An executor's periodic sign of life. */
+export interface ExecutorHeartbeatInfo {
+  executorId: string;
+  time: number;
+  runningTasks: number;
+  /** Resident memory of the executor process. */
+  memoryBytes: number;
+}

@@ -1,4 +1,4 @@
-import type { BatchInfo, OutputOperationInfo, ReceiverInfo } from './batch-info';
+import type { BatchInfo, ExecutorHeartbeatInfo, OutputOperationInfo, ReceiverInfo, StageCompletedInfo, TaskEndInfo } from './batch-info';
 
 /** Spark's StreamingListener: implement the events you care about. */
 export interface StreamingListener {
@@ -14,6 +14,10 @@ export interface StreamingListener {
   /** Sluice's own: an executor joined or was lost. */
   onExecutorAdded?(event: { executorId: string; host: string; cores: number }): void;
   onExecutorRemoved?(event: { executorId: string; reason: string }): void;
+  /** Sluice's own, for UIs and metrics: a task came back, a stage finished, an executor's heartbeat. */
+  onTaskEnd?(event: { taskInfo: TaskEndInfo }): void;
+  onStageCompleted?(event: { stageInfo: StageCompletedInfo }): void;
+  onExecutorHeartbeat?(event: { heartbeat: ExecutorHeartbeatInfo }): void;
 }
 
 export type StreamingEvent = {

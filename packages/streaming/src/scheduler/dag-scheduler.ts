@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import { cutKey } from '../checkpoint/checkpoint-cut';
+import type { StreamingEvent } from '../listener/streaming-listener';
 import type { Action } from '../rdd/action';
 import { InputRDD } from '../rdd/input-rdd';
 import type { JobRunner } from '../rdd/job-runner';
@@ -31,6 +32,8 @@ export class DAGScheduler implements JobRunner {
     private readonly zeroTime: number,
     /** Metadata of the input RDDs the output's streams asked for while generated. */
     private readonly inputsUsed: ReadonlyMap<string, unknown> = new Map(),
+    /** Where task and stage events go (the context's listener bus). */
+    private readonly post: (event: StreamingEvent) => void = () => {},
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -57,7 +60,7 @@ export class DAGScheduler implements JobRunner {
     const mapOutputs: MapOutputs = new Map();
     for (const shuffle of all.filter((r): r is ShuffledRDD<unknown, unknown, unknown> => r instanceof ShuffledRDD)) {
       const parent = shuffle.parent;
-      const outcomes = await this.runStage(parent.numPartitions, (p) => ({
+      const outcomes = await this.runStage(base, `${shuffle.id}/map`, parent.numPartitions, (p) => ({
         ...base,
         stageRdd: shuffle.id,
         shuffleId: shuffle.shuffleId,
@@ -69,7 +72,7 @@ export class DAGScheduler implements JobRunner {
 
     const handled: Promise<void>[] = [];
     const onPartial = action.onPartial?.bind(action);
-    const outcomes = await this.runStage(root.numPartitions, (p) => ({
+    const outcomes = await this.runStage(base, root.id, root.numPartitions, (p) => ({
       ...base,
       stageRdd: root.id,
       shuffleId: '',
@@ -89,14 +92,35 @@ export class DAGScheduler implements JobRunner {
   }
 
   private async runStage(
+    job: { actionIndex: number; actionKind: string },
+    stageId: string,
     numPartitions: number,
     makeTask: (p: number) => TaskSpec,
     stage: string,
     /** Called with each task's outcome as it succeeds. */
     onSuccess?: (outcome: Extract<TaskOutcome, { ok: true }>, partition: number) => void,
   ): Promise<Extract<TaskOutcome, { ok: true }>[]> {
-    const tasks = Array.from({ length: numPartitions }, (_, p) =>
-      this.backend.submit(makeTask(p)).then((outcome) => {
+    const ids = { batchTime: this.batchTime, outputOp: this.outputOp, jobId: job.actionIndex, stageId };
+    const submissionTime = Date.now();
+    const tasks = Array.from({ length: numPartitions }, (_, p) => {
+      const launchTime = Date.now();
+      return this.backend.submit(makeTask(p)).then((outcome) => {
+        this.post({
+          type: 'onTaskEnd',
+          payload: {
+            taskInfo: {
+              ...ids,
+              partition: p,
+              executorId: outcome.executorId,
+              launchTime,
+              finishTime: Date.now(),
+              runMs: outcome.ok ? outcome.runMs : 0,
+              recordsRead: outcome.ok ? outcome.recordsRead : 0,
+              successful: outcome.ok,
+              errorMessage: outcome.ok ? null : outcome.message,
+            },
+          },
+        });
         if (!outcome.ok) {
           throw new TaskFailedError({
             message: outcome.message,
@@ -108,9 +132,30 @@ export class DAGScheduler implements JobRunner {
         }
         onSuccess?.(outcome, p);
         return outcome;
-      }),
-    );
-    return Promise.all(tasks);
+      });
+    });
+    let failureReason: string | null = null;
+    try {
+      return await Promise.all(tasks);
+    } catch (err) {
+      failureReason = (err as Error)?.message ?? String(err);
+      throw err;
+    } finally {
+      this.post({
+        type: 'onStageCompleted',
+        payload: {
+          stageInfo: {
+            ...ids,
+            actionKind: job.actionKind,
+            name: stage,
+            numTasks: numPartitions,
+            submissionTime,
+            completionTime: Date.now(),
+            failureReason,
+          },
+        },
+      });
+    }
   }
 
   /** The shipped input and shuffle buckets that partition p of `rdd` reads. */

@@ -1,4 +1,5 @@
 import type { DStreamGraph } from '../dstream/dstream-graph';
+import type { StreamingEvent } from '../listener/streaming-listener';
 import type { JobRunner } from '../rdd/job-runner';
 import { runInScope } from '../rdd/rdd-scope';
 import { DAGScheduler } from './dag-scheduler';
@@ -34,6 +35,7 @@ export class JobGenerator {
     private readonly backend: TaskBackend,
     private readonly log: (line: string) => void,
     private readonly clock: BatchClock,
+    private readonly post: (event: StreamingEvent) => void = () => {},
   ) {}
 
   get lastBatchTime(): number {
@@ -105,7 +107,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, inputsUsed)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, inputsUsed, this.post)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);

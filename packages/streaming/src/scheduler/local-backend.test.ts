@@ -82,7 +82,7 @@ test('a job whose graph differs when it runs again is refused at start, saying b
   };
   const ssc = new StreamingContext({ batchDuration: 100, blockInterval: 100 }, { backend: new LocalBackend({ cores: 1, job }), clock: new ManualClock(), log: () => {} });
   job(ssc);
-  await assert.rejects(ssc.start(), /different DStream graph.*driver: 0:QueueInputDStream,1:ForEachDStream; again: 0:QueueInputDStream,1:MappedDStream,2:ForEachDStream/);
+  await assert.rejects(ssc.start(), /different DStream graph.*first difference at DStream 1: driver ForEachDStream <- \[0\] with fn \(\)=>\{\}; again MappedDStream <- \[0\] with fn n=>n\+1/);
   assert.equal(ssc.state, 'stopped');
 });
 

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Subject } from 'rxjs';
 import { confAsInput, type StreamingConf } from '../context/conf';
 import { StreamingContext } from '../context/streaming-context';
+import { diffGraphSignatures } from '../dstream/graph-signature';
 import type { StreamingJob } from '../context/streaming-job';
 import { PartitionCache } from '../storage/partition-cache';
 import { LineageReplayer } from './lineage-replay';
@@ -65,11 +66,11 @@ export class LocalBackend implements TaskBackend {
     const job = this.options.job ?? (await loadJobAfresh(app.jobModule));
     await job(ssc, app.jobArgs);
     if (ssc.state === 'initialized') await ssc.start();
-    const signature = ssc.graph.signature();
-    if (app.graphSignature !== undefined && signature !== app.graphSignature) {
+    const difference = app.graphSignature === undefined ? null : diffGraphSignatures(app.graphSignature, ssc.graph.signature());
+    if (difference !== null) {
       throw new Error(
         'the job function built a different DStream graph when it ran again: it must build the same graph every ' +
-          `time it runs, as executors run it too (driver: ${app.graphSignature}; again: ${signature})`,
+          `time it runs, as executors run it too (${difference.replace(/\bexecutor\b/g, 'again')})`,
       );
     }
     this.replayer = new LineageReplayer(ssc.graph);

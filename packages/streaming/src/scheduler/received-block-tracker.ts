@@ -138,6 +138,24 @@ export class ReceivedBlockTracker {
     return lost;
   }
 
+  /**
+   * Blocks the tracker knows (waiting or in a batch not yet finished), by who holds
+   * them: an executor id, or 'driver' for blocks whose bytes the driver keeps.
+   */
+  holdings(): Map<string, { blocks: number; bytes: number }> {
+    const out = new Map<string, { blocks: number; bytes: number }>();
+    const add = (b: ShippedBlock) => {
+      const holder = b.heldBy ?? 'driver';
+      const h = out.get(holder) ?? { blocks: 0, bytes: 0 };
+      h.blocks++;
+      h.bytes += b.byteLength;
+      out.set(holder, h);
+    };
+    for (const q of this.unallocated.values()) q.forEach(add);
+    for (const batch of this.batches.values()) for (const q of batch.values()) q.forEach(add);
+    return out;
+  }
+
   get pendingBlocks(): number {
     let n = 0;
     for (const q of this.unallocated.values()) n += q.length;

@@ -34,7 +34,8 @@ export interface ApplicationInfo {
 
 export type ExecutorEvent =
   | { type: 'added'; executorId: string; host: string; cores: number }
-  | { type: 'removed'; executorId: string; reason: string };
+  | { type: 'removed'; executorId: string; reason: string }
+  | { type: 'heartbeat'; executorId: string; time: number; runningTasks: number; memoryBytes: number };
 
 /**
  * Where tasks run. The engine only needs "run this task somewhere and tell me how it

@@ -45,8 +45,7 @@ export interface WindowShape {
  * (as they must be), the window from 1 to `maxBatches` batches, the slide from 1 batch up
  * to the window (and, now and then, longer than the window).
  */
-export function randomWindow(random: SeededRandom, maxBatches = 5): WindowShape {
-  const batchMs = random.pick([100, 250, 1000, 2000]);
+export function randomWindow(random: SeededRandom, maxBatches = 5, batchMs = random.pick([100, 250, 1000, 2000])): WindowShape {
   const windowBatches = random.int(1, maxBatches);
   const slideBatches = random.bool(0.1) ? windowBatches + random.int(1, 2) : random.int(1, windowBatches);
   return { batchMs, windowMs: windowBatches * batchMs, slideMs: slideBatches * batchMs };
