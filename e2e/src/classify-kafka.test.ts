@@ -12,7 +12,7 @@ import { readCommitted, testKafka, uniqueName, type TestKafka } from '../fixture
 
 const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 
-describe('sluice-classify with Kafka', { timeout: 120_000 }, () => {
+describe('sluice-classify with Kafka', { timeout: 300_000 }, () => {
   let k: TestKafka;
   before(async () => {
     k = await testKafka();

@@ -14,7 +14,7 @@ function run(args: string[]) {
 test('sluice submit --help documents the options and exits 0', () => {
   const r = run(['submit', '--help']);
   assert.equal(r.status, 0);
-  for (const option of ['--executors', '--executor-cores', '--batch-duration', '--block-interval', '--run-for']) {
+  for (const option of ['--master', '--executors', '--executor-cores', '--batch-duration', '--block-interval', '--run-for']) {
     assert.match(r.stdout, new RegExp(option));
   }
 });

@@ -25,6 +25,8 @@ interface ExecutorHandle {
   ready: boolean;
   lastSeen: number;
   local: LocalExecutorProcess | null;
+  /** host:port of its block server, where peers fetch the map outputs it keeps. */
+  blockAddress: string;
 }
 
 interface PendingTask {
@@ -75,6 +77,13 @@ export class ExecutorPool implements TaskBackend {
   private readonly events = new Subject<ExecutorEvent>();
   readonly events$ = this.events.asObservable();
   private readonly log: (line: string) => void;
+
+  /**
+   * Shuffle bytes reduce tasks read, as their executors reported: from their own map
+   * outputs, and fetched from peer executors. No shuffle byte passes through the driver:
+   * task results carry only bucket sizes, and tasks only map output locations.
+   */
+  readonly shuffleStats = { bytesReadLocally: 0, bytesFetchedFromPeers: 0 };
 
   /** Receivers placed on executors (receiverPlacement 'executor'). */
   readonly receiverHost: ReceiverPlacement;
@@ -232,6 +241,7 @@ export class ExecutorPool implements TaskBackend {
       ready: false,
       lastSeen: Date.now(),
       local,
+      blockAddress: `${reg.blockHost}:${reg.blockPort}`,
     };
     this.executors.set(id, handle);
     rpc.send({
@@ -305,10 +315,33 @@ export class ExecutorPool implements TaskBackend {
     const task = this.inFlight.get(f.taskId);
     if (!task) return;
     this.inFlight.delete(f.taskId);
+    this.shuffleStats.bytesReadLocally += Number(f.shuffleBytesLocal);
+    this.shuffleStats.bytesFetchedFromPeers += Number(f.shuffleBytesRemote);
+    const cacheReport = {
+      added: f.cacheAdded.map((c) => ({ rddId: c.rddId, partition: c.partition })),
+      removed: f.cacheRemoved.map((c) => ({ rddId: c.rddId, partition: c.partition })),
+    };
     if (f.ok) {
-      task.resolve({ ok: true, result: f.result, shuffleBuckets: f.shuffleBuckets, runMs: f.runMs, recordsRead: f.recordsRead, executorId: e.id });
+      task.resolve({
+        ok: true,
+        result: f.result,
+        mapStatus: f.hasMapOutput ? { executorId: e.id, address: e.blockAddress, sizes: f.mapOutputSizes.map(Number) } : null,
+        cacheReport,
+        runMs: f.runMs,
+        recordsRead: f.recordsRead,
+        executorId: e.id,
+      });
     } else {
-      task.resolve({ ok: false, message: f.errorMessage, stack: f.errorStack, executorId: e.id, lostExecutor: false });
+      const ff = f.fetchFailed;
+      task.resolve({
+        ok: false,
+        message: f.errorMessage,
+        stack: f.errorStack,
+        executorId: e.id,
+        lostExecutor: false,
+        cacheReport,
+        ...(ff ? { fetchFailed: { shuffleId: ff.shuffleId, mapPartition: ff.mapPartition, executorId: ff.executorId, message: f.errorMessage } } : {}),
+      });
     }
     this.schedule();
   }

@@ -1,4 +1,4 @@
-import type { PartitionCache, ShippedBlock, TaskEnv, TaskSpec } from '@sluice/streaming';
+import { FetchFailedError, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming';
 import type { BlockStore } from './block-store';
 
 /**
@@ -15,6 +15,10 @@ export class ExecutorTaskEnv implements TaskEnv {
     readonly executorId: string,
     private readonly store: BlockStore,
     private readonly cache: PartitionCache,
+    /** The buckets of each shuffle this task reads, fetched before it runs. */
+    private readonly shuffleData: Map<string, Uint8Array[]>,
+    /** Told of each partition this task kept, for the report to the driver. */
+    private readonly onCached: (p: CachedPartitionId) => void,
   ) {}
 
   get batchTime(): number {
@@ -37,9 +41,12 @@ export class ExecutorTaskEnv implements TaskEnv {
   }
 
   shuffleBuckets(shuffleId: string): Uint8Array[] {
-    const input = this.task.shuffleInputs.find((s) => s.shuffleId === shuffleId);
-    if (!input) throw new Error(`task did not ship the map outputs of shuffle ${shuffleId}`);
-    return input.buckets;
+    const buckets = this.shuffleData.get(shuffleId);
+    // The driver leaves out map outputs below a partition it expected cached here; it was
+    // not (evicted, or the task ran elsewhere): a fetch failure the driver answers by
+    // computing that lineage too.
+    if (!buckets) throw new FetchFailedError(shuffleId, -1, '', 'no map output locations were sent: a cached partition above it was expected here');
+    return buckets;
   }
 
   getCachedPartition(rddId: string, partition: number): unknown[] | undefined {
@@ -47,6 +54,6 @@ export class ExecutorTaskEnv implements TaskEnv {
   }
 
   putCachedPartition(rddId: string, partition: number, records: unknown[]): void {
-    this.cache.put(rddId, partition, records);
+    if (this.cache.put(rddId, partition, records)) this.onCached({ rddId, partition });
   }
 }

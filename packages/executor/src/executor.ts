@@ -5,6 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { RpcConnection, type Envelope, type ExecutorRegistered, type LaunchTask } from '@sluice/protocol';
 import {
   confAsInput,
+  FetchFailedError,
+  ShuffleOutputStore,
+  type CachedPartitionId,
   LineageReplayer,
   PartitionCache,
   runTask,
@@ -12,9 +15,11 @@ import {
   type StreamingConf,
   type StreamingJob,
 } from '@sluice/streaming';
+import { BlockServer } from './block-server';
 import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';
 import { ExecutorTaskEnv } from './executor-task-env';
+import { ShuffleFetcher } from './shuffle-fetcher';
 import { fromLaunchTask } from './task-codec';
 
 export interface ExecutorOptions {
@@ -40,6 +45,13 @@ export class Executor {
   private readonly blockStore = new BlockStore();
   /** Partitions of persisted RDDs (sized from the conf once registered). */
   private partitionCache = new PartitionCache({ maxBytes: 0 });
+  /** Changes to the cache not yet reported to the driver (they go with the next TaskFinished). */
+  private cacheAdded: CachedPartitionId[] = [];
+  private cacheRemoved: CachedPartitionId[] = [];
+  /** Shuffle map outputs written here, served to peers by the block server. */
+  private readonly shuffleStore = new ShuffleOutputStore();
+  private readonly blockServer = new BlockServer(this.shuffleStore);
+  private fetcher: ShuffleFetcher | null = null;
   private executorId = '';
   private running = 0;
   private readonly queued: { message: LaunchTask; trailer: Buffer }[] = [];
@@ -55,14 +67,26 @@ export class Executor {
   start(): Promise<number> {
     const socket = connect({ host: this.options.driverHost, port: this.options.driverPort });
     socket.on('connect', () => {
-      this.rpc!.send({
-        registerExecutor: {
-          executorId: this.options.executorId ?? '',
-          host: hostname(),
-          cores: this.options.cores,
-          pid: process.pid,
-        },
-      });
+      // The block server listens where this executor reaches the driver from: an address
+      // its peers can reach too.
+      this.blockServer
+        .listen(socket.localAddress ?? '127.0.0.1')
+        .then(({ host, port }) => {
+          this.rpc!.send({
+            registerExecutor: {
+              executorId: this.options.executorId ?? '',
+              host: hostname(),
+              cores: this.options.cores,
+              pid: process.pid,
+              blockHost: host,
+              blockPort: port,
+            },
+          });
+        })
+        .catch((err: Error) => {
+          this.log(`executor: could not start its block server: ${err.message}`);
+          this.finish(1);
+        });
     });
     this.rpc = new RpcConnection(
       socket,
@@ -87,6 +111,7 @@ export class Executor {
     }
     if (msg.batchDone) {
       this.partitionCache.removeBatchesUpTo(msg.batchDone.cachedUpTo);
+      this.shuffleStore.removeBatchesUpTo(msg.batchDone.cachedUpTo);
       return this.replayer?.forgetBatch(msg.batchDone.batchTime);
     }
     if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
@@ -105,7 +130,11 @@ export class Executor {
     this.executorId = reg.executorId;
     try {
       const conf = JSON.parse(reg.confJson) as StreamingConf;
-      this.partitionCache = new PartitionCache({ maxBytes: conf.blockManagerMemoryBytes });
+      this.partitionCache = new PartitionCache({
+        maxBytes: conf.blockManagerMemoryBytes,
+        onEvicted: (evicted) => this.cacheRemoved.push(...evicted),
+      });
+      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs);
       const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log: this.log });
       const modulePath = isAbsolute(reg.jobModule) ? reg.jobModule : resolve(reg.jobModule);
       const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
@@ -145,39 +174,72 @@ export class Executor {
   private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }): Promise<void> {
     const started = performance.now();
     const spec = fromLaunchTask(msg, trailer);
-    const env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId, this.blockStore, this.partitionCache);
+    const fetched = { local: 0, remote: 0 };
+    let env: ExecutorTaskEnv | null = null;
     try {
+      // A reduce task's buckets are fetched before it runs, from wherever they are kept.
+      const shuffleData = new Map<string, Uint8Array[]>();
+      for (const input of spec.shuffleInputs) {
+        shuffleData.set(input.shuffleId, await this.fetcher!.fetch(input.shuffleId, input.reducePartition, input.maps, fetched));
+      }
+      env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId, this.blockStore, this.partitionCache, shuffleData, (p) =>
+        this.cacheAdded.push(p),
+      );
       const out = await runTask(this.replayer!, spec, env);
+      if (spec.shuffleId) this.shuffleStore.put(spec.shuffleId, spec.partition, out.shuffleBuckets);
       this.rpc?.send({
         taskFinished: {
-          taskId: msg.taskId,
+          ...this.report(msg.taskId, started, env, fetched),
           ok: true,
           result: out.result,
-          shuffleBuckets: out.shuffleBuckets,
-          errorMessage: '',
-          errorStack: '',
-          runMs: performance.now() - started,
-          recordsRead: env.recordsRead,
+          hasMapOutput: spec.shuffleId !== '',
+          mapOutputSizes: out.shuffleBuckets.map((b) => b.byteLength),
         },
       });
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       this.rpc?.send({
         taskFinished: {
-          taskId: msg.taskId,
+          ...this.report(msg.taskId, started, env, fetched),
           ok: false,
-          result: new Uint8Array(0),
-          shuffleBuckets: [],
           errorMessage: `${error.name}: ${error.message}`,
           errorStack: error.stack ?? '',
-          runMs: performance.now() - started,
-          recordsRead: env.recordsRead,
+          fetchFailed:
+            error instanceof FetchFailedError
+              ? { shuffleId: error.shuffleId, mapPartition: error.mapPartition, executorId: error.executorId }
+              : null,
         },
       });
     }
   }
 
+  /** The fields of TaskFinished every outcome has; takes the pending cache changes. */
+  private report(taskId: number, started: number, env: ExecutorTaskEnv | null, fetched: { local: number; remote: number }) {
+    const added = this.cacheAdded;
+    const removed = this.cacheRemoved;
+    this.cacheAdded = [];
+    this.cacheRemoved = [];
+    return {
+      taskId,
+      ok: false,
+      result: new Uint8Array(0),
+      errorMessage: '',
+      errorStack: '',
+      runMs: performance.now() - started,
+      recordsRead: env?.recordsRead ?? 0,
+      hasMapOutput: false,
+      mapOutputSizes: [] as number[],
+      fetchFailed: null,
+      cacheAdded: added,
+      cacheRemoved: removed,
+      shuffleBytesLocal: fetched.local,
+      shuffleBytesRemote: fetched.remote,
+    };
+  }
+
   private finish(code: number): void {
+    this.blockServer.close();
+    this.fetcher?.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.rpc?.socket.destroy();

@@ -73,6 +73,8 @@ export function fromLaunchTask(msg: LaunchTask, trailer: Buffer): TaskSpec {
     })),
     shuffleInputs: msg.shuffleInputs,
     priorActionResults: msg.priorActionResults,
+    // Placement is the driver's business; the executor runs what it was sent.
+    preferredExecutors: [],
   };
 }
 

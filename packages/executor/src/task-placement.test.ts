@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import type { ShippedBlock, TaskSpec } from '@sluice/streaming';
 import { placeTask, type ExecutorSlots } from './task-placement';
 
-function task(blocks: Partial<ShippedBlock>[]): TaskSpec {
+function task(blocks: Partial<ShippedBlock>[], preferredExecutors: string[] = []): TaskSpec {
   return {
+    preferredExecutors,
     batchTime: 0, zeroTime: 0, outputOp: 0, actionIndex: 0, actionKind: 'count', stageRdd: 'r', partition: 0, shuffleId: '',
     inputsJson: '{}', shuffleInputs: [], priorActionResults: new Uint8Array(0),
     inputPartitions: [{
@@ -41,4 +42,27 @@ test('with a copy on the driver a task prefers the holder, then runs elsewhere a
   assert.deepEqual(placeTask(t, 0, two(0, 1), 1000, 3000), { kind: 'wait', retryInMs: 2000 });
   assert.deepEqual(placeTask(t, 0, two(0, 1), 3000, 3000), { kind: 'run', executorId: '1' });
   assert.deepEqual(placeTask(t, 0, [{ id: '1', ready: true, free: 1 }], 10, 3000), { kind: 'run', executorId: '1' }, 'holder gone: run at once');
+});
+
+test('a task reading cached partitions goes to the executor keeping them when it has a free slot', () => {
+  assert.deepEqual(placeTask(task([], ['1']), 0, two(3, 1), 0, 3000), { kind: 'run', executorId: '1' });
+});
+
+test('a task reading cached partitions waits for their busy executor, then runs elsewhere after the locality wait', () => {
+  assert.deepEqual(placeTask(task([], ['1']), 1000, two(2, 0), 2000, 3000), { kind: 'wait', retryInMs: 2000 });
+  assert.deepEqual(placeTask(task([], ['1']), 1000, two(2, 0), 4000, 3000), { kind: 'run', executorId: '0' });
+});
+
+test('a task whose cached partitions were on a dead executor runs at once wherever there is room', () => {
+  const alive: ExecutorSlots[] = [{ id: '0', ready: true, free: 1 }];
+  assert.deepEqual(placeTask(task([], ['1']), 0, alive, 0, 3000), { kind: 'run', executorId: '0' });
+});
+
+test('of several executors keeping its partitions, a task takes one with a free slot', () => {
+  const three: ExecutorSlots[] = [
+    { id: '0', ready: true, free: 5 },
+    { id: '1', ready: true, free: 0 },
+    { id: '2', ready: true, free: 1 },
+  ];
+  assert.deepEqual(placeTask(task([], ['1', '2']), 0, three, 0, 3000), { kind: 'run', executorId: '2' });
 });

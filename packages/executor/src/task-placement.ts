@@ -18,8 +18,11 @@ export type Placement =
 /**
  * Where a task runs. A task that reads a block kept only on an executor (a receiver there
  * stored it; no replica) must run on that executor. A task whose block the driver also
- * has prefers the holder, for up to `localityWaitMs` of waiting, then runs anywhere with
- * the driver's copy. Any other task goes to the executor with the most free slots.
+ * has, or that reads cached partitions of a persisted RDD (spec.preferredExecutors: the
+ * executors keeping them), prefers those executors, for up to `localityWaitMs` of
+ * waiting, then runs anywhere (with the driver's copy of the block; a cached partition is
+ * computed again there from its lineage). Any other task goes to the executor with the
+ * most free slots.
  */
 export function placeTask(
   spec: TaskSpec,
@@ -29,7 +32,8 @@ export function placeTask(
   localityWaitMs: number,
 ): Placement {
   const pinned = new Set<string>();
-  const preferred = new Set<string>();
+  // Executors keeping cached partitions the task reads are preferred like block holders.
+  const preferred = new Set<string>(spec.preferredExecutors);
   for (const input of spec.inputPartitions) {
     for (const block of input.blocks) {
       if (block.heldBy === undefined) continue;

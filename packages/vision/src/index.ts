@@ -46,3 +46,4 @@ export type { ZipEntry } from './fetch/zip-entry.js';
 export { samplePhotos, SCIKIT_IMAGE_WHEEL } from './fetch/sample-photos.js';
 export type { SamplePhoto } from './fetch/sample-photos.js';
 export { imagenetLabels } from './imagenet/imagenet-classes.js';
+export { tfjsNodeBindingBuilt } from './native/tfjs-node-binding.js';

@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { tfjsNodeBindingBuilt } from '@sluice/vision';
+import { DEFAULT_MODEL_SPEC } from '@sluice/vision/stream';
 import { parseArgs } from 'node:util';
 import { BareWorkers, type PhaseResult } from './classify/bare-loop';
 import type { ClassifyBenchSettings } from './classify/bench-settings';
@@ -30,7 +32,7 @@ Options:
                         (default: 1.25 x the bare rate, so the engine is always busy)
   --batch-duration D    (default: 1s)
   --block-interval D    (default: 200ms)
-  --model SPEC          (default: nsfwjs:mobilenet_v2)
+  --model SPEC          (default: ${DEFAULT_MODEL_SPEC})
   --backend B           auto | wasm | tensorflow | cpu (default: auto)
   --rounds N            rounds of each kind, an even number (default: 2)
   --no-startup          skip the startup measurement
@@ -48,7 +50,7 @@ export async function classifyBench(argv: string[]): Promise<void> {
       rate: { type: 'string' },
       'batch-duration': { type: 'string', default: '1s' },
       'block-interval': { type: 'string', default: '200ms' },
-      model: { type: 'string', default: 'nsfwjs:mobilenet_v2' },
+      model: { type: 'string', default: DEFAULT_MODEL_SPEC },
       backend: { type: 'string', default: 'auto' },
       rounds: { type: 'string', default: '2' },
       'no-startup': { type: 'boolean', default: false },
@@ -110,6 +112,8 @@ export async function classifyBench(argv: string[]): Promise<void> {
     batch_size: settings.batchSize,
     images: settings.count,
     model: settings.model,
+    backend: settings.backend,
+    backend_used: settings.backend === 'auto' ? (tfjsNodeBindingBuilt() ? 'tensorflow' : 'wasm') : settings.backend,
     engine_img_per_s: round(engineRate, 2),
     bare_img_per_s: round(bareRate, 2),
     ratio: round(engineRate / bareRate, 3),

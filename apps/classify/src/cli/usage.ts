@@ -47,8 +47,10 @@ Model:
   --batch-size N                   images per inference call on an executor (default: 8)
   --top-k K                        labels reported per image (default: 3)
   --backend auto|wasm|tensorflow|cpu
-                                   auto (default): @tensorflow/tfjs-node if installed,
-                                   else WebAssembly with SIMD; cpu only when named
+                                   auto (default): native TensorFlow (@tensorflow/tfjs-node,
+                                   built by \`npm run native\`) with as many threads as
+                                   the executor has cores, else WebAssembly with SIMD
+                                   (one thread); cpu only when named
 
 Engine:
   --executors N                    executor processes started locally (default: 2, or

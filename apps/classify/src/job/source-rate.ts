@@ -18,6 +18,13 @@ import type { BatchInfo } from '@sluice/streaming';
  *   wait for input while a backlog lasts, throughput is the classifier's own (a faster
  *   backend or more executors raise the rate with it), and a batch stays bounded.
  *
+ * What it does not do: keep the scheduling delay level. Batches are cut every batch
+ * duration at a rate above what the executors manage (the headroom, or the first rate on
+ * a machine slower than one inference batch per core per batch duration), so while a
+ * backlog lasts, cut batches queue up (only their offsets: no image is read before its
+ * batch runs) and new images wait behind them, as they would behind the backlog. Spark's
+ * PID estimator also weighs the scheduling delay to avoid that.
+ *
  * This is a proportional rate estimator in the application. Once the engine has
  * backpressure for the direct stream (a rate estimator publishing through the same
  * setRate), the classifier switches to it, with this first rate as its initial rate.

@@ -1,10 +1,14 @@
 /**
  * Latencies at 1 ms resolution in a fixed array, so a stream that runs for days keeps
- * exact percentiles in constant memory. Values above the range count in the last bucket
- * and the true maximum is kept aside.
+ * exact percentiles in constant memory. Values above that range (a Kafka backlog read
+ * from its record timestamps waits minutes) are counted at 1 s resolution, rounded up,
+ * in a sparse table: their percentiles stay honest to the second instead of all
+ * collapsing into the largest value. The true maximum is kept aside.
  */
 export class LatencyHistogram {
   private readonly counts: Uint32Array;
+  /** Whole seconds (rounded up) -> count, for values above rangeMs. */
+  private readonly overflowSeconds = new Map<number, number>();
   private total = 0;
   private maxValue = 0;
 
@@ -22,19 +26,27 @@ export class LatencyHistogram {
 
   add(ms: number, times = 1): void {
     const value = Math.max(0, Math.round(ms));
-    this.counts[Math.min(value, this.rangeMs)]! += times;
+    if (value <= this.rangeMs) this.counts[value]! += times;
+    else {
+      const s = Math.ceil(value / 1000);
+      this.overflowSeconds.set(s, (this.overflowSeconds.get(s) ?? 0) + times);
+    }
     this.total += times;
     if (value > this.maxValue) this.maxValue = value;
   }
 
-  /** The smallest latency that at least `p` percent of the values do not exceed. */
+  /** The smallest latency that at least `p` percent of the values do not exceed (to the second above the range). */
   percentile(p: number): number | null {
     if (this.total === 0) return null;
     const rank = Math.max(1, Math.ceil((p / 100) * this.total));
     let seen = 0;
     for (let ms = 0; ms <= this.rangeMs; ms++) {
       seen += this.counts[ms]!;
-      if (seen >= rank) return ms === this.rangeMs ? this.maxValue : ms;
+      if (seen >= rank) return ms;
+    }
+    for (const s of [...this.overflowSeconds.keys()].sort((a, b) => a - b)) {
+      seen += this.overflowSeconds.get(s)!;
+      if (seen >= rank) return Math.min(s * 1000, this.maxValue);
     }
     return this.maxValue;
   }

@@ -6,13 +6,18 @@ import protobuf from 'protobufjs';
  * TypeScript views of the messages in sluice.proto. The .proto file is the source of
  * truth; protobufjs compiles it at load time into encoders and decoders.
  */
-export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number }
+export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number; blockHost: string; blockPort: number }
 export interface ExecutorRegistered { executorId: string; jobModule: string; jobArgs: string[]; confJson: string }
 export interface RegisterRejected { reason: string }
 export interface ExecutorReady { ok: boolean; error: string; graphSignature: string }
 export interface BlockMessage { blockId: string; encoding: string; count: number; payloadLength: number; offsets: Uint8Array; local?: boolean }
 export interface InputPartitionMessage { rddId: string; partition: number; blocks: BlockMessage[] }
-export interface ShuffleInputMessage { shuffleId: string; buckets: Uint8Array[] }
+export interface MapOutputLocationMessage { mapPartition: number; executorId: string; address: string }
+export interface ShuffleInputMessage { shuffleId: string; reducePartition: number; maps: MapOutputLocationMessage[] }
+export interface FetchFailureMessage { shuffleId: string; mapPartition: number; executorId: string }
+export interface CachedPartitionMessage { rddId: string; partition: number }
+export interface FetchShuffleBlocks { requestId: number; shuffleId: string; reducePartition: number; mapPartitions: number[] }
+export interface ShuffleBlocks { requestId: number; error: string; sizes: number[] }
 export interface LaunchTask {
   taskId: number;
   attempt: number;
@@ -33,11 +38,18 @@ export interface TaskFinished {
   taskId: number;
   ok: boolean;
   result: Uint8Array;
-  shuffleBuckets: Uint8Array[];
   errorMessage: string;
   errorStack: string;
   runMs: number;
   recordsRead: number;
+  hasMapOutput: boolean;
+  mapOutputSizes: number[];
+  /** Absent when not set (decoding leaves unset message fields out). */
+  fetchFailed?: FetchFailureMessage | null;
+  cacheAdded: CachedPartitionMessage[];
+  cacheRemoved: CachedPartitionMessage[];
+  shuffleBytesLocal: number;
+  shuffleBytesRemote: number;
 }
 export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: number }
 export interface KillTask { taskId: number }
@@ -67,6 +79,8 @@ export interface Envelope {
   receiverReport?: ReceiverReport;
   removeBlocks?: RemoveBlocks;
   blockReplicaPart?: BlockReplicaPart;
+  fetchShuffleBlocks?: FetchShuffleBlocks;
+  shuffleBlocks?: ShuffleBlocks;
 }
 
 const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));

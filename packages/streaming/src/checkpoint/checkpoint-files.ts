@@ -3,6 +3,15 @@ import { hostname } from 'node:os';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * Every partition file starts with this header: the format's name and version, so that a
+ * later version of Sluice (or a driver restarting from the directory) can tell what it
+ * reads, and refuse what it cannot, instead of misreading it.
+ */
+const MAGIC = Buffer.from('SLUICE-RDD-PARTITION\n');
+export const PARTITION_FORMAT_VERSION = 1;
+const HEADER_BYTES = MAGIC.length + 4;
+
 /** `dir/rddId/part-00003`, as Spark names an RDD's checkpoint files. */
 export function partitionFile(dir: string, rddId: string, partition: number): string {
   return join(dir, rddDirName(rddId), `part-${String(partition).padStart(5, '0')}`);
@@ -23,9 +32,12 @@ export async function writePartitionFile(dir: string, rddId: string, partition: 
   const target = partitionFile(dir, rddId, partition);
   await mkdir(join(dir, rddDirName(rddId)), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header);
+  header.writeUInt32BE(PARTITION_FORMAT_VERSION, MAGIC.length);
   const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(bytes);
+    await fh.writev([header, bytes]);
     await fh.sync();
   } finally {
     await fh.close();
@@ -35,8 +47,9 @@ export async function writePartitionFile(dir: string, rddId: string, partition: 
 
 export async function readPartitionFile(dir: string, rddId: string, partition: number): Promise<Uint8Array> {
   const file = partitionFile(dir, rddId, partition);
+  let data: Buffer;
   try {
-    return await readFile(file);
+    data = await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       await assertCheckpointDir(dir);
@@ -44,6 +57,14 @@ export async function readPartitionFile(dir: string, rddId: string, partition: n
     }
     throw err;
   }
+  if (data.length < HEADER_BYTES || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new Error(`${file} is not a Sluice checkpoint partition file`);
+  }
+  const version = data.readUInt32BE(MAGIC.length);
+  if (version !== PARTITION_FORMAT_VERSION) {
+    throw new Error(`${file} is in checkpoint format ${version}; this version of Sluice reads format ${PARTITION_FORMAT_VERSION}`);
+  }
+  return data.subarray(HEADER_BYTES);
 }
 
 export async function removeCheckpointedRdd(dir: string, rddId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,23 @@ test('a checkpoint directory this host cannot see gets an error that says what t
   assert.equal(existsSync(dir), false);
   await assert.rejects(writePartitionFile(dir, 'd1.0@1', 0, new Uint8Array(1)), /does not exist on host .*need a directory they share with the driver; set it with ssc\.checkpoint\(dir\)/);
   await assert.rejects(readPartitionFile(dir, 'd1.0@1', 0), /does not exist on host/);
+});
+
+test('a file that is not a checkpoint partition, or of another format version, is refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-ckpt-'));
+  try {
+    await writePartitionFile(dir, 'd1.0@1', 0, new Uint8Array([9]));
+    const file = join(dir, rddDirName('d1.0@1'), 'part-00000');
+    const good = readFileSync(file);
+    writeFileSync(file, 'hello');
+    await assert.rejects(readPartitionFile(dir, 'd1.0@1', 0), /is not a Sluice checkpoint partition file/);
+    const future = Buffer.from(good);
+    future.writeUInt32BE(99, future.length - 5);
+    writeFileSync(file, future);
+    await assert.rejects(readPartitionFile(dir, 'd1.0@1', 0), /is in checkpoint format 99; this version of Sluice reads format 1/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a missing partition file in an existing directory is reported as an incomplete checkpoint', async () => {

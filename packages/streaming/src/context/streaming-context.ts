@@ -24,6 +24,7 @@ import { setDefaultParallelism } from '../rdd/rdd-operations';
 import type { Receiver } from '../receiver/receiver';
 import { RawSocketReceiver } from '../receiver/raw-socket-receiver';
 import { SocketReceiver } from '../receiver/socket-receiver';
+import { BlockTracking } from '../scheduler/block-tracking';
 import { JobGenerator } from '../scheduler/job-generator';
 import { JobScheduler } from '../scheduler/job-scheduler';
 import { ReceivedBlockTracker } from '../scheduler/received-block-tracker';
@@ -80,6 +81,8 @@ export class StreamingContext {
   private readonly blocks = new ReceivedBlockTracker();
   private receiverTracker: ReceiverTracking | null = null;
   private jobScheduler: JobScheduler | null = null;
+  /** Where executors keep shuffle map outputs and cached partitions (driver side). */
+  readonly tracking = new BlockTracking();
   private jobGenerator: JobGenerator | null = null;
   private readonly log: (line: string) => void;
   private terminated!: () => void;
@@ -252,8 +255,9 @@ export class StreamingContext {
     const backend = this.options.backend;
     if (!backend) {
       throw new Error(
-        'this StreamingContext has no executors: run the job with `sluice submit <job file>`, ' +
-          'or create it through submit() from @sluice/cli',
+        'this StreamingContext has no executors: run the job with `sluice submit <job file>` ' +
+          '(`--master local[N]` runs it in one process), create it through submit() from @sluice/cli, ' +
+          'or test it with @sluice/testing',
       );
     }
     if (this.conf.receiverPlacement === 'executor' && !backend.receiverHost) {
@@ -273,8 +277,10 @@ export class StreamingContext {
     }
     backend.events$.subscribe((e) => {
       if (e.type === 'added') this.bus.post({ type: 'onExecutorAdded', payload: { executorId: e.executorId, host: e.host, cores: e.cores } });
-      else if (e.type === 'removed') this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
-      else {
+      else if (e.type === 'removed') {
+        this.tracking.executorLost(e.executorId);
+        this.bus.post({ type: 'onExecutorRemoved', payload: { executorId: e.executorId, reason: e.reason } });
+      } else {
         const { executorId, time, runningTasks, memoryBytes } = e;
         this.bus.post({ type: 'onExecutorHeartbeat', payload: { heartbeat: { executorId, time, runningTasks, memoryBytes } } });
       }
@@ -318,7 +324,9 @@ export class StreamingContext {
           const freed = this.blocks.cleanupUpTo(time - keepMs).filter((b) => b.heldBy !== undefined);
           if (freed.length > 0) backend.receiverHost?.removeBlocks(freed);
           this.graph.forget(time);
-          backend.batchDone(time, this.graph.cachedBatchesDoneUpTo(time));
+          const keptUpTo = this.graph.cachedBatchesDoneUpTo(time);
+          this.tracking.batchesDoneUpTo(keptUpTo);
+          backend.batchDone(time, keptUpTo);
           void this.metadataCheckpointer?.batchCompleted(time);
           this.reportRecovery(time);
         },
@@ -334,6 +342,7 @@ export class StreamingContext {
       backend,
       this.log,
       this.options.clock ?? new SystemClock(),
+      this.tracking,
       (event) => this.bus.post(event),
     );
     if (this.conf.checkpointDir && this.ownedCheckpointDir === null) {

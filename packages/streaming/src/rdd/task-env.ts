@@ -29,7 +29,12 @@ export interface TaskEnv {
   readonly executorId: string;
   /** Blocks of partition `partition` of input RDD `rddId`, shipped with the task. */
   inputBlocks(rddId: string, partition: number): ShippedBlock[];
-  /** Serialized map outputs (one bucket per map task) this reduce task reads. */
+  /**
+   * The serialized map outputs this reduce task reads from shuffle `shuffleId`: its
+   * reduce partition's bucket of every map task, in map order. The backend gets them
+   * before the task runs, from wherever the map tasks kept them (TaskSpec.shuffleInputs:
+   * an executor fetches them from its peers; none go through the driver).
+   */
   shuffleBuckets(shuffleId: string): Uint8Array[];
   /** Counts records read from inputs, for metrics. */
   recordsRead: number;

@@ -7,29 +7,46 @@ import type { JobRunner } from '../rdd/job-runner';
 import { lineage, type RDD } from '../rdd/rdd';
 import { currentScope } from '../rdd/rdd-scope';
 import { ShuffledRDD } from '../rdd/shuffled-rdd';
+import { StorageLevel } from '../rdd/storage-level';
+import type { BlockTracking } from './block-tracking';
 import type { TaskBackend, TaskOutcome, TaskSpec } from './task-backend';
 import { TaskFailedError } from './task-failed-error';
 
 type AnyRDD = RDD<unknown>;
-type MapOutputs = Map<string, Uint8Array[][]>;
+type AnyShuffle = ShuffledRDD<unknown, unknown, unknown>;
+type Succeeded = Extract<TaskOutcome, { ok: true }>;
+
+/** Attempts of a stage whose tasks hit fetch failures before the job fails. */
+const MAX_STAGE_ATTEMPTS = 4;
 
 /**
  * Runs the actions of one output operation of one batch (the driver's JobRunner).
  *
  * An action's lineage is cut at its shuffles into stages: one shuffle-map stage per
- * shuffle, run parents first, then the result stage. A stage has one task per partition.
- * Map outputs come back to the driver as serialized buckets and go out again inside the
- * reduce tasks that read them.
+ * shuffle, then the result stage; a stage has one task per partition. A map stage runs
+ * after the map stages it reads from; map stages that do not depend on each other run
+ * at the same time. A map stage whose outputs are all still kept (an earlier action or
+ * batch ran it) is skipped, and one that lost some outputs (an executor died) reruns only
+ * those map tasks. Map outputs stay on the executors that wrote them: the driver records
+ * where (BlockTracking) and sends reduce tasks the locations, never the bytes. A task that
+ * cannot fetch a map output (fetch failure) makes the driver forget that executor's
+ * outputs, rerun the lost map tasks and then the failed tasks, as Spark resubmits a stage.
  */
 export class DAGScheduler implements JobRunner {
   /** Results of this output operation's earlier actions, for executors' replays. */
   private readonly results: unknown[] = [];
+  /**
+   * Set when a task found a cached partition it was sent for gone (evicted, or the task
+   * ran elsewhere): from then on this job computes lineages below cached RDDs too.
+   */
+  private ignoreCache = false;
 
   constructor(
     private readonly backend: TaskBackend,
     private readonly batchTime: number,
     private readonly outputOp: number,
     private readonly zeroTime: number,
+    private readonly tracking: BlockTracking,
     /** Metadata of the input RDDs the output's streams asked for while generated. */
     private readonly inputsUsed: ReadonlyMap<string, unknown> = new Map(),
     /** Where task and stage events go (the context's listener bus). */
@@ -57,33 +74,39 @@ export class DAGScheduler implements JobRunner {
       priorActionResults: actionIndex === 0 ? new Uint8Array(0) : serialize(this.results.slice(0, actionIndex)),
     };
 
-    const mapOutputs: MapOutputs = new Map();
-    for (const shuffle of all.filter((r): r is ShuffledRDD<unknown, unknown, unknown> => r instanceof ShuffledRDD)) {
-      const parent = shuffle.parent;
-      const outcomes = await this.runStage(base, `${shuffle.id}/map`, parent.numPartitions, (p) => ({
-        ...base,
-        stageRdd: shuffle.id,
-        shuffleId: shuffle.shuffleId,
-        partition: p,
-        ...this.taskInput(parent, p, mapOutputs),
-      }), `${shuffle.name} [${shuffle.id}] map side`);
-      mapOutputs.set(shuffle.shuffleId, outcomes.map((o) => o.shuffleBuckets));
-    }
+    const stages = new Map<string, Promise<void>>();
+    const ensureShuffle = (shuffle: AnyShuffle): Promise<void> => {
+      let done = stages.get(shuffle.shuffleId);
+      if (!done) {
+        done = this.runMapStage(shuffle, base, ensureParents);
+        stages.set(shuffle.shuffleId, done);
+        // A rerun after a fetch failure asks again: a settled stage is not reused then.
+        void done.finally(() => stages.delete(shuffle.shuffleId)).catch(() => {});
+      }
+      return done;
+    };
+    const ensureParents = async (rdd: AnyRDD): Promise<void> => {
+      await Promise.all(this.parentShuffles(rdd).map(ensureShuffle));
+    };
 
     const handled: Promise<void>[] = [];
     const onPartial = action.onPartial?.bind(action);
-    const outcomes = await this.runStage(base, root.id, root.numPartitions, (p) => ({
-      ...base,
-      stageRdd: root.id,
-      shuffleId: '',
-      partition: p,
-      ...this.taskInput(root, p, mapOutputs),
-    }), `${root.name} [${root.id}]`, onPartial && ((outcome, p) => {
-      const call = Promise.resolve().then(() => onPartial(deserialize(outcome.result) as P, p));
-      // Awaited with the others below; this only keeps an early failure from being reported as unhandled.
-      call.catch(() => undefined);
-      handled.push(call);
-    }));
+    const outcomes = await this.runStage(
+      base,
+      root.id,
+      root,
+      Array.from({ length: root.numPartitions }, (_, p) => p),
+      (p) => ({ ...base, stageRdd: root.id, shuffleId: '', partition: p, ...this.taskInput(root, p) }),
+      `${root.name} [${root.id}]`,
+      ensureParents,
+      onPartial &&
+        ((outcome, p) => {
+          const call = Promise.resolve().then(() => onPartial(deserialize(outcome.result) as P, p));
+          // Awaited with the others below; this only keeps an early failure from being reported as unhandled.
+          call.catch(() => undefined);
+          handled.push(call);
+        }),
+    );
     await Promise.all(handled);
     const partials = outcomes.map((o) => deserialize(o.result) as P);
     const value = await action.combine(partials);
@@ -91,52 +114,52 @@ export class DAGScheduler implements JobRunner {
     return value;
   }
 
+  /** Runs the map tasks of `shuffle` whose outputs are not kept anywhere (none: skipped). */
+  private async runMapStage(
+    shuffle: AnyShuffle,
+    base: Omit<TaskSpec, 'stageRdd' | 'shuffleId' | 'partition' | 'inputPartitions' | 'shuffleInputs' | 'preferredExecutors'>,
+    ensureParents: (rdd: AnyRDD) => Promise<void>,
+  ): Promise<void> {
+    const parent = shuffle.parent;
+    const numMaps = parent.numPartitions;
+    const missing = this.tracking.mapOutputs.missing(shuffle.shuffleId, numMaps);
+    if (missing.length === 0) return;
+    const outcomes = await this.runStage(
+      base,
+      `${shuffle.id}/map`,
+      parent,
+      missing,
+      (p) => ({ ...base, stageRdd: shuffle.id, shuffleId: shuffle.shuffleId, partition: p, ...this.taskInput(parent, p) }),
+      `${shuffle.name} [${shuffle.id}] map side`,
+      ensureParents,
+    );
+    outcomes.forEach((o, i) => {
+      if (!o.mapStatus) throw new Error(`map task ${missing[i]} of shuffle ${shuffle.shuffleId} reported no map output`);
+      this.tracking.mapOutputs.register(shuffle.shuffleId, numMaps, missing[i]!, o.mapStatus);
+    });
+  }
+
+  /**
+   * Runs one task per listed partition of a stage whose tasks read `rdd`'s partitions.
+   * Tasks that fail to fetch a map output are run again once the lost map outputs are
+   * recomputed; any other failure fails the job. Outcomes come in `partitions` order.
+   */
   private async runStage(
     job: { actionIndex: number; actionKind: string },
     stageId: string,
-    numPartitions: number,
+    rdd: AnyRDD,
+    partitions: number[],
     makeTask: (p: number) => TaskSpec,
     stage: string,
+    ensureParents: (rdd: AnyRDD) => Promise<void>,
     /** Called with each task's outcome as it succeeds. */
-    onSuccess?: (outcome: Extract<TaskOutcome, { ok: true }>, partition: number) => void,
-  ): Promise<Extract<TaskOutcome, { ok: true }>[]> {
+    onSuccess?: (outcome: Succeeded, partition: number) => void,
+  ): Promise<Succeeded[]> {
     const ids = { batchTime: this.batchTime, outputOp: this.outputOp, jobId: job.actionIndex, stageId };
     const submissionTime = Date.now();
-    const tasks = Array.from({ length: numPartitions }, (_, p) => {
-      const launchTime = Date.now();
-      return this.backend.submit(makeTask(p)).then((outcome) => {
-        this.post({
-          type: 'onTaskEnd',
-          payload: {
-            taskInfo: {
-              ...ids,
-              partition: p,
-              executorId: outcome.executorId,
-              launchTime,
-              finishTime: Date.now(),
-              runMs: outcome.ok ? outcome.runMs : 0,
-              recordsRead: outcome.ok ? outcome.recordsRead : 0,
-              successful: outcome.ok,
-              errorMessage: outcome.ok ? null : outcome.message,
-            },
-          },
-        });
-        if (!outcome.ok) {
-          throw new TaskFailedError({
-            message: outcome.message,
-            stack: outcome.stack,
-            partition: p,
-            executorId: outcome.executorId,
-            stage,
-          });
-        }
-        onSuccess?.(outcome, p);
-        return outcome;
-      });
-    });
     let failureReason: string | null = null;
     try {
-      return await Promise.all(tasks);
+      return await this.runStageAttempts(ids, rdd, partitions, makeTask, stage, ensureParents, onSuccess);
     } catch (err) {
       failureReason = (err as Error)?.message ?? String(err);
       throw err;
@@ -148,7 +171,7 @@ export class DAGScheduler implements JobRunner {
             ...ids,
             actionKind: job.actionKind,
             name: stage,
-            numTasks: numPartitions,
+            numTasks: partitions.length,
             submissionTime,
             completionTime: Date.now(),
             failureReason,
@@ -158,26 +181,128 @@ export class DAGScheduler implements JobRunner {
     }
   }
 
-  /** The shipped input and shuffle buckets that partition p of `rdd` reads. */
-  private taskInput(rdd: AnyRDD, p: number, mapOutputs: MapOutputs): Pick<TaskSpec, 'inputPartitions' | 'shuffleInputs'> {
+  private async runStageAttempts(
+    ids: { batchTime: number; outputOp: number; jobId: number; stageId: string },
+    rdd: AnyRDD,
+    partitions: number[],
+    makeTask: (p: number) => TaskSpec,
+    stage: string,
+    ensureParents: (rdd: AnyRDD) => Promise<void>,
+    onSuccess?: (outcome: Succeeded, partition: number) => void,
+  ): Promise<Succeeded[]> {
+    const outcomes = new Map<number, Succeeded>();
+    let pending = partitions;
+    for (let attempt = 1; ; attempt++) {
+      // The map stages this stage reads: skipped when their outputs are all kept; after a
+      // fetch failure, only the lost map tasks run again.
+      await ensureParents(rdd);
+      const retry: number[] = [];
+      await Promise.all(
+        pending.map(async (p) => {
+          let spec: TaskSpec;
+          try {
+            spec = makeTask(p);
+          } catch (err) {
+            // A map output went missing (its executor died) since the parents were run.
+            if (attempt < MAX_STAGE_ATTEMPTS) return void retry.push(p);
+            throw err;
+          }
+          const launchTime = Date.now();
+          const outcome = await this.backend.submit(spec);
+          this.tracking.taskEnded(outcome);
+          this.post({
+            type: 'onTaskEnd',
+            payload: {
+              taskInfo: {
+                ...ids,
+                partition: p,
+                executorId: outcome.executorId,
+                launchTime,
+                finishTime: Date.now(),
+                runMs: outcome.ok ? outcome.runMs : 0,
+                recordsRead: outcome.ok ? outcome.recordsRead : 0,
+                successful: outcome.ok,
+                errorMessage: outcome.ok ? null : outcome.message,
+              },
+            },
+          });
+          if (outcome.ok) {
+            outcomes.set(p, outcome);
+            onSuccess?.(outcome, p);
+            return;
+          }
+          if (outcome.fetchFailed && attempt < MAX_STAGE_ATTEMPTS) {
+            // No executor named: the task was sent without the map outputs below a cached
+            // partition, which was not there. Otherwise the executor that could not serve
+            // its outputs is treated as having lost them all (it is most likely gone): its
+            // map tasks run again elsewhere.
+            if (outcome.fetchFailed.executorId === '') this.ignoreCache = true;
+            else this.tracking.mapOutputs.executorLost(outcome.fetchFailed.executorId);
+            return void retry.push(p);
+          }
+          throw new TaskFailedError({ message: outcome.message, stack: outcome.stack, partition: p, executorId: outcome.executorId, stage });
+        }),
+      );
+      if (retry.length === 0) return partitions.map((p) => outcomes.get(p)!);
+      pending = retry.sort((a, b) => a - b);
+    }
+  }
+
+  /**
+   * Shuffles that partitions of `rdd` read through narrow dependencies. The walk stops at
+   * a persisted RDD all of whose partitions are cached (its lineage is not needed) and at
+   * a checkpoint cut.
+   */
+  private parentShuffles(rdd: AnyRDD): AnyShuffle[] {
+    const found = new Map<string, AnyShuffle>();
+    const seen = new Set<string>();
+    const visit = (r: AnyRDD): void => {
+      if (seen.has(r.id)) return;
+      seen.add(r.id);
+      if (r.checkpointCut) return;
+      if (!this.ignoreCache && r.storageLevel !== StorageLevel.NONE && this.tracking.cache.allCached(r.id, r.numPartitions)) return;
+      for (const dep of r.dependencies) {
+        if (dep.kind === 'shuffle') found.set(dep.shuffle.shuffleId, dep.shuffle);
+        else visit(dep.rdd);
+      }
+    };
+    visit(rdd);
+    return [...found.values()];
+  }
+
+  /** The shipped input, map output locations and cached-partition holders partition p of `rdd` reads. */
+  private taskInput(rdd: AnyRDD, p: number): Pick<TaskSpec, 'inputPartitions' | 'shuffleInputs' | 'preferredExecutors'> {
     const inputPartitions: TaskSpec['inputPartitions'] = [];
     const shuffleInputs: TaskSpec['shuffleInputs'] = [];
-    const visit = (r: AnyRDD, partition: number): void => {
+    const preferred = new Set<string>();
+    // Below a cached partition, the task normally reads the cache: map outputs there may
+    // be gone (not rerun, or dropped) and are then left out. Input blocks are shipped
+    // anyway, so the task can still compute the partition if it runs elsewhere.
+    const visit = (r: AnyRDD, partition: number, underCache: boolean): void => {
       if (r.checkpointCut) return;
+      if (r.storageLevel !== StorageLevel.NONE && !this.ignoreCache) {
+        const holders = this.tracking.cache.locations(r.id, partition);
+        for (const e of holders) preferred.add(e);
+        if (holders.length > 0) underCache = true;
+      }
       if (r instanceof InputRDD) {
         inputPartitions.push({ rddId: r.id, partition, blocks: r.shippedInput(partition) });
         return;
       }
       if (r instanceof ShuffledRDD) {
-        const outputs = mapOutputs.get(r.shuffleId) ?? [];
-        shuffleInputs.push({ shuffleId: r.shuffleId, buckets: outputs.map((buckets) => buckets[partition]!) });
+        if (underCache && this.tracking.mapOutputs.missing(r.shuffleId, r.parent.numPartitions).length > 0) return;
+        shuffleInputs.push({
+          shuffleId: r.shuffleId,
+          reducePartition: partition,
+          maps: this.tracking.mapOutputs.locations(r.shuffleId, r.parent.numPartitions),
+        });
         return;
       }
       for (const dep of r.dependencies) {
-        if (dep.kind === 'narrow') for (const pp of dep.parents(partition)) visit(dep.rdd, pp);
+        if (dep.kind === 'narrow') for (const pp of dep.parents(partition)) visit(dep.rdd, pp, underCache);
       }
     };
-    visit(rdd, p);
-    return { inputPartitions, shuffleInputs };
+    visit(rdd, p, false);
+    return { inputPartitions, shuffleInputs, preferredExecutors: [...preferred] };
   }
 }

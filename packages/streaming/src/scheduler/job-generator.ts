@@ -2,6 +2,7 @@ import type { DStreamGraph } from '../dstream/dstream-graph';
 import type { StreamingEvent } from '../listener/streaming-listener';
 import type { JobRunner } from '../rdd/job-runner';
 import { runInScope } from '../rdd/rdd-scope';
+import type { BlockTracking } from './block-tracking';
 import { DAGScheduler } from './dag-scheduler';
 import type { Job } from './job';
 import type { JobScheduler } from './job-scheduler';
@@ -35,6 +36,7 @@ export class JobGenerator {
     private readonly backend: TaskBackend,
     private readonly log: (line: string) => void,
     private readonly clock: BatchClock,
+    private readonly tracking: BlockTracking,
     private readonly post: (event: StreamingEvent) => void = () => {},
   ) {}
 
@@ -107,7 +109,7 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, inputsUsed, this.post)),
+          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, this.tracking, inputsUsed, this.post)),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);

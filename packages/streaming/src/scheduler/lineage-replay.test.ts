@@ -50,6 +50,7 @@ function task(fields: Partial<TaskSpec> & { prior?: unknown[]; slice?: number[] 
     ],
     shuffleInputs: [],
     priorActionResults: prior ? serialize(prior) : new Uint8Array(0),
+    preferredExecutors: [],
     ...rest,
   };
 }

@@ -173,3 +173,24 @@ for (const cores of [1, 3]) {
     assert.equal(peak, cores);
   });
 }
+
+test('a persisted RDD read by two actions is computed once per partition in local mode too', async () => {
+  let computed = 0;
+  const { failures } = await runLocally(
+    (ssc) => {
+      ssc.queueStream([[1, 2, 3, 4]], { numSlices: 2 }).foreachRDD(async (rdd) => {
+        const doubled = rdd
+          .map((n) => {
+            computed++;
+            return n * 2;
+          })
+          .cache();
+        await doubled.count();
+        await doubled.collect();
+      });
+    },
+    { batches: 1 },
+  );
+  assert.deepEqual(failures, []);
+  assert.equal(computed, 4, 'each record was mapped once: the second action read the kept partitions');
+});

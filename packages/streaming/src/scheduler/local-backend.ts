@@ -6,6 +6,8 @@ import { StreamingContext } from '../context/streaming-context';
 import { diffGraphSignatures } from '../dstream/graph-signature';
 import type { StreamingJob } from '../context/streaming-job';
 import { PartitionCache } from '../storage/partition-cache';
+import { ShuffleOutputStore } from '../storage/shuffle-output-store';
+import { FetchFailedError } from './fetch-failed-error';
 import { LineageReplayer } from './lineage-replay';
 import { LocalTaskEnv } from './local-task-env';
 import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from './task-backend';
@@ -43,6 +45,8 @@ export class LocalBackend implements TaskBackend {
   private replayer: LineageReplayer | null = null;
   /** Persisted partitions, bounded as an executor's are (blockManagerMemory). */
   private cache = new PartitionCache({ maxBytes: 0 });
+  /** Shuffle map outputs, kept in the process as an executor keeps its own. */
+  private readonly shuffles = new ShuffleOutputStore();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private stopped = false;
@@ -83,13 +87,16 @@ export class LocalBackend implements TaskBackend {
     }
     await this.acquireCore();
     const started = performance.now();
-    const env = new LocalTaskEnv(task, LOCAL_EXECUTOR_ID, this.cache);
+    const env = new LocalTaskEnv(task, LOCAL_EXECUTOR_ID, this.cache, this.shuffles);
     try {
       const out = await runTask(this.replayer, task, env);
+      if (task.shuffleId) this.shuffles.put(task.shuffleId, task.partition, out.shuffleBuckets);
       return {
         ok: true,
         result: out.result,
-        shuffleBuckets: out.shuffleBuckets,
+        mapStatus: task.shuffleId
+          ? { executorId: LOCAL_EXECUTOR_ID, address: '', sizes: out.shuffleBuckets.map((b) => b.byteLength) }
+          : null,
         runMs: performance.now() - started,
         recordsRead: env.recordsRead,
         executorId: LOCAL_EXECUTOR_ID,
@@ -102,6 +109,9 @@ export class LocalBackend implements TaskBackend {
         stack: error.stack ?? '',
         executorId: LOCAL_EXECUTOR_ID,
         lostExecutor: false,
+        ...(error instanceof FetchFailedError
+          ? { fetchFailed: { shuffleId: error.shuffleId, mapPartition: error.mapPartition, executorId: error.executorId, message: error.message } }
+          : {}),
       };
     } finally {
       this.releaseCore();
@@ -110,6 +120,7 @@ export class LocalBackend implements TaskBackend {
 
   batchDone(batchTime: number, cachedUpTo: number): void {
     this.cache.removeBatchesUpTo(cachedUpTo);
+    this.shuffles.removeBatchesUpTo(cachedUpTo);
     this.replayer?.forgetBatch(batchTime);
   }
 

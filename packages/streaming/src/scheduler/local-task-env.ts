@@ -1,5 +1,7 @@
 import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
 import type { PartitionCache } from '../storage/partition-cache';
+import { ShuffleOutputStore } from '../storage/shuffle-output-store';
+import { FetchFailedError } from './fetch-failed-error';
 import type { TaskSpec } from './task-backend';
 
 /**
@@ -14,6 +16,8 @@ export class LocalTaskEnv implements TaskEnv {
     private readonly task: TaskSpec,
     readonly executorId: string,
     private readonly cache: PartitionCache,
+    /** The map outputs of shuffles, kept in this process where their map tasks ran. */
+    private readonly shuffles: ShuffleOutputStore = new ShuffleOutputStore(),
   ) {}
 
   get batchTime(): number {
@@ -32,8 +36,12 @@ export class LocalTaskEnv implements TaskEnv {
 
   shuffleBuckets(shuffleId: string): Uint8Array[] {
     const input = this.task.shuffleInputs.find((s) => s.shuffleId === shuffleId);
-    if (!input) throw new Error(`task did not ship the map outputs of shuffle ${shuffleId}`);
-    return input.buckets;
+    if (!input) throw new FetchFailedError(shuffleId, -1, '', 'no map output locations were sent: a cached partition above it was expected here');
+    return input.maps.map((m) => {
+      const bucket = this.shuffles.get(shuffleId, m.mapPartition, input.reducePartition);
+      if (!bucket) throw new FetchFailedError(shuffleId, m.mapPartition, m.executorId, 'it is not kept in this process');
+      return bucket;
+    });
   }
 
   getCachedPartition(rddId: string, partition: number): unknown[] | undefined {

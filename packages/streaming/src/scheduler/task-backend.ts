@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { ShippedBlock } from '../rdd/task-env';
+import type { CachedPartitionId } from '../storage/partition-cache';
+import type { MapOutputLocation, MapStatus } from './map-output-tracker';
 import type { ReceiverHost } from './receiver-host';
 
 /** One task, as the driver describes it to an executor (see LaunchTask in sluice.proto). */
@@ -15,13 +17,57 @@ export interface TaskSpec {
   shuffleId: string;
   inputsJson: string;
   inputPartitions: { rddId: string; partition: number; blocks: ShippedBlock[] }[];
-  shuffleInputs: { shuffleId: string; buckets: Uint8Array[] }[];
+  /**
+   * The shuffles this task reads (reduce side): where each map task's output is. The
+   * task's environment fetches bucket `reducePartition` of each (from the executor that
+   * wrote it); the driver never carries shuffle bytes.
+   */
+  shuffleInputs: { shuffleId: string; reducePartition: number; maps: MapOutputLocation[] }[];
   priorActionResults: Uint8Array;
+  /**
+   * Executors keeping cached partitions (persisted RDDs) this task reads: the task goes to
+   * one of them if it can (locality), like a task reading a block kept by an executor.
+   * Empty: no preference.
+   */
+  preferredExecutors: string[];
+}
+
+/** A reduce task could not read a map output from the executor said to keep it. */
+export interface FetchFailure {
+  shuffleId: string;
+  mapPartition: number;
+  executorId: string;
+  message: string;
+}
+
+/** What a task changed in its executor's cache of persisted partitions. */
+export interface CacheReport {
+  added: CachedPartitionId[];
+  /** Evicted to make room (bounded memory). */
+  removed: CachedPartitionId[];
 }
 
 export type TaskOutcome =
-  | { ok: true; result: Uint8Array; shuffleBuckets: Uint8Array[]; runMs: number; recordsRead: number; executorId: string }
-  | { ok: false; message: string; stack: string; executorId: string; lostExecutor: boolean };
+  | {
+      ok: true;
+      result: Uint8Array;
+      /** Shuffle-map tasks: the output kept where the task ran (sizes per reduce partition). */
+      mapStatus: MapStatus | null;
+      cacheReport?: CacheReport;
+      runMs: number;
+      recordsRead: number;
+      executorId: string;
+    }
+  | {
+      ok: false;
+      message: string;
+      stack: string;
+      executorId: string;
+      lostExecutor: boolean;
+      /** Set when the task failed because a map output it reads was not there. */
+      fetchFailed?: FetchFailure;
+      cacheReport?: CacheReport;
+    };
 
 export interface ApplicationInfo {
   /** The job module executors load, as a file path or URL ('' when the backend has the job otherwise). */
@@ -47,9 +93,9 @@ export interface TaskBackend {
   submit(task: TaskSpec): Promise<TaskOutcome>;
   /**
    * Batch `batchTime` is finished everywhere: executors can drop what they kept for it.
-   * Cached partitions (RDD.persist) of every batch up to `cachedUpTo` are no longer needed
-   * by any stream (a window or state may still need earlier batches than `batchTime`):
-   * the backend drops them wherever they are kept.
+   * Cached partitions (RDD.persist) and shuffle map outputs of every batch up to
+   * `cachedUpTo` are no longer needed by any stream (a window or state may still need
+   * earlier batches than `batchTime`): the backend drops them wherever they are kept.
    */
   batchDone(batchTime: number, cachedUpTo: number): void;
   stop(): Promise<void>;

@@ -3,8 +3,10 @@ import type { PartitionCodec } from '../checkpoint/partition-codec';
 import type { DStream } from '../dstream/dstream';
 import { TransformedDStream } from '../dstream/transformed-dstream';
 import { toPartitioner } from '../rdd/rdd-operations';
-import type { RDD } from '../rdd/rdd';
-import { MapWithStateRDD, type MapWithStateRecord } from './map-with-state-rdd';
+import { oneToOne, type Dependency } from '../rdd/dependency';
+import { RDD } from '../rdd/rdd';
+import type { TaskEnv } from '../rdd/task-env';
+import { MapWithStateRDD, stateOf, type MapWithStateRecord } from './map-with-state-rdd';
 import { RecursiveDStream } from './recursive-dstream';
 import type { StateSpec } from './state-spec';
 import { StateMap } from './state-map';
@@ -39,19 +41,26 @@ export class InternalMapWithStateDStream<K, V, S, M> extends RecursiveDStream<Re
 
   private initialRecords(time: number): RDD<Record<K, S, M>> {
     return this.initialStateRDD(time).mapPartitions((pairs) => {
-      const stateMap = new StateMap<K, S>();
+      const stateMap = new StateMap<K, S>(time);
       for (const [k, s] of pairs) stateMap.put(k, s, time);
-      return [{ stateMap, mapped: [] as M[] }];
+      return [{ stateMap, version: time, mapped: [] as M[] }];
     });
   }
 
   /** Checkpoint files hold each partition's states as columns plus its mapped values. */
   override checkpointCodec(): PartitionCodec<Record<K, S, M>> {
     return {
-      encode: (records) => serialize(records.map((r) => ({ state: r.stateMap.toColumns(), mapped: r.mapped }))),
+      encode: (records) =>
+        serialize(
+          records.map((r) => {
+            if (r.stateMap.version !== r.version) throw new Error(`cannot checkpoint the states of ${r.version}: the map moved on to ${r.stateMap.version}`);
+            return { version: r.version, state: r.stateMap.toColumns(), mapped: r.mapped };
+          }),
+        ),
       decode: (bytes) =>
-        (deserialize(bytes) as { state: { keys: K[]; states: S[]; times: number[] }; mapped: M[] }[]).map((r) => ({
-          stateMap: StateMap.fromColumns(r.state),
+        (deserialize(bytes) as { version: number; state: { keys: K[]; states: S[]; times: number[] }; mapped: M[] }[]).map((r) => ({
+          stateMap: StateMap.fromColumns(r.version, r.state),
+          version: r.version,
           mapped: r.mapped,
         })),
     };
@@ -71,7 +80,7 @@ export class MapWithStateDStream<K, V, S, M> extends TransformedDStream<M> {
   stateSnapshots(): DStream<[K, S]> {
     return new TransformedDStream<[K, S]>(
       [this.internal as DStream<unknown>],
-      ([rdd]) => (rdd as RDD<Record<K, S, M>>).mapPartitions((records) => snapshot(records)),
+      ([rdd]) => new StateSnapshotRDD(rdd as RDD<Record<K, S, M>>),
       'StateSnapshotsDStream',
     );
   }
@@ -81,8 +90,23 @@ function mappedValues<K, S, M>(rdd: RDD<Record<K, S, M>>): RDD<M> {
   return rdd.mapPartitions((records) => (records.length === 1 ? records[0]!.mapped : records.flatMap((r) => r.mapped)));
 }
 
-function snapshot<K, S, M>(records: Record<K, S, M>[]): [K, S][] {
-  const out: [K, S][] = [];
-  for (const r of records) for (const e of r.stateMap.entries()) out.push([e.key, e.state]);
-  return out;
+/** The pairs of every key and its state after the state RDD's batch. */
+class StateSnapshotRDD<K, S, M> extends RDD<[K, S]> {
+  readonly name = 'StateSnapshotRDD';
+  readonly dependencies: Dependency[];
+
+  constructor(private readonly state: RDD<Record<K, S, M>>) {
+    super();
+    this.dependencies = [oneToOne(state as RDD<unknown>)];
+  }
+
+  get numPartitions(): number {
+    return this.state.numPartitions;
+  }
+
+  async compute(partition: number, env: TaskEnv): Promise<[K, S][]> {
+    const out: [K, S][] = [];
+    for (const e of (await stateOf(this.state, partition, env)).entries()) out.push([e.key, e.state]);
+    return out;
+  }
 }

@@ -4,13 +4,35 @@ import { oneToOne, type Dependency } from '../rdd/dependency';
 import { RDD } from '../rdd/rdd';
 import type { TaskEnv } from '../rdd/task-env';
 import { StateImpl, type State } from './state';
-import { StateMap } from './state-map';
+import type { StateMap } from './state-map';
 
 /** One partition of a mapWithState stream's state at one batch (Spark's MapWithStateRDDRecord). */
 export interface MapWithStateRecord<K, S, M> {
+  /**
+   * The key states after batch `version`, if `stateMap.version` still says so: the next
+   * batch takes the map over and changes it in place (state-map.ts), after which this
+   * record is stale and whoever still needs these states recomputes them.
+   */
   stateMap: StateMap<K, S>;
+  version: number;
   /** What the mapping function returned for this batch's keys (and timed-out ones). */
   mapped: M[];
+}
+
+/**
+ * The key states of partition p of a state RDD (after its batch). `takeOver`: the caller
+ * (the next batch) may change the map in place. A record whose map has moved on to a later
+ * batch (a retried task, a late reader) is recomputed from its lineage: the last checkpoint
+ * and the batches since. A recomputed map is a fresh one, never shared.
+ */
+export async function stateOf<K, S>(rdd: RDD<MapWithStateRecord<K, S, unknown>>, partition: number, env: TaskEnv): Promise<StateMap<K, S>> {
+  const [record] = await rdd.iterator(partition, env);
+  if (record && record.stateMap.version === record.version) return record.stateMap;
+  const [fresh] = await rdd.compute(partition, env);
+  if (!fresh || fresh.stateMap.version !== fresh.version) {
+    throw new Error(`state partition ${partition} of ${rdd.id} could not be rebuilt from its lineage`);
+  }
+  return fresh.stateMap;
 }
 
 export type MappingFunction<K, V, S, M> = (key: K, value: V | undefined, state: State<S>) => M;
@@ -56,11 +78,13 @@ export class MapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>
 
   async compute(partition: number, env: TaskEnv): Promise<MapWithStateRecord<K, S, M>[]> {
     if (!this.prev || !this.data) return readCheckpointedPartition(this, partition, this.codec);
-    const [prevRecords, records] = await Promise.all([this.prev.iterator(partition, env), this.data.iterator(partition, env)]);
-    const prevMap = prevRecords[0]?.stateMap;
-    const stateMap = prevMap ? prevMap.copy() : new StateMap<K, S>();
-    const mapped = updateStates(stateMap, records, this.fn, this.batchTime, this.timeoutThreshold);
-    return [{ stateMap, mapped }];
+    const [stateMap, records] = await Promise.all([stateOf(this.prev, partition, env), this.data.iterator(partition, env)]);
+    // The previous batch's map becomes this batch's (its record is stale from now on);
+    // if the mapping function throws, the map is left as it was.
+    const mapped = stateMap.transition(this.batchTime, () =>
+      updateStates(stateMap, records, this.fn, this.batchTime, this.timeoutThreshold),
+    );
+    return [{ stateMap, version: this.batchTime, mapped }];
   }
 }
 

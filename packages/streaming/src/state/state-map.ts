@@ -8,132 +8,116 @@ export interface StateEntry<K, S> {
   updatedAt: number;
 }
 
-const REMOVED = null;
-
 /**
- * The states of one state partition at one batch.
+ * The key states of one state partition.
  *
- * Batch T's map is a layer of changes over batch T-1's map (Spark's delta maps), so that
- * computing a batch costs what changed in it, not a copy of every key: with a million
- * keys and a hundred thousand updates a batch, copying would dominate. T-1's map stays
- * exactly as it was (a task retried, or a later batch recomputed from the cached T-1,
- * reads the same states). Every `compactEvery` layers the chain is flattened into one map,
- * which bounds lookups and lets the oldest layers be collected.
+ * One map serves a partition from batch to batch: batch T takes over batch T-1's map and
+ * changes it in place, so a batch costs what changed in it, not a copy of every key (with
+ * a million keys and a hundred thousand updates a batch, copying would dominate). `version`
+ * is the batch whose states the map holds; a state record of an earlier batch whose map
+ * has moved on (see map-with-state-rdd.ts) knows it is stale. While a batch changes the
+ * map it keeps an undo log, so a mapping function that throws halfway leaves the map as
+ * it was.
  */
 export class StateMap<K, S> implements SizeAware {
   // Private fields (#) so that nothing walks a million entries by reflection: the block
   // manager asks estimatedSize() instead.
-  #layer = new Map<MapKey, StateEntry<K, S> | typeof REMOVED>();
-  #parent: StateMap<K, S> | null;
-  #depth: number;
+  #entries: Map<MapKey, StateEntry<K, S>>;
+  #undo: [MapKey, StateEntry<K, S> | undefined][] | null = null;
+  version: number;
 
-  constructor(parent: StateMap<K, S> | null = null, private readonly compactEvery = 16) {
-    this.#parent = parent;
-    this.#depth = parent ? parent.#depth + 1 : 0;
-    if (this.#depth >= compactEvery) this.flatten();
+  constructor(version: number, entries?: Map<MapKey, StateEntry<K, S>>) {
+    this.version = version;
+    this.#entries = entries ?? new Map();
   }
 
-  /** A new map starting from this one; changes to it leave this one as it is. */
-  copy(): StateMap<K, S> {
-    return new StateMap(this, this.compactEvery);
+  /** A copy holding the same states (for recomputing a batch whose map moved on). */
+  copy(version: number): StateMap<K, S> {
+    return new StateMap(version, new Map(this.#entries));
   }
 
   get(key: K): StateEntry<K, S> | undefined {
-    return this.getByMapKey(mapKeyOf(key));
+    return this.#entries.get(mapKeyOf(key));
   }
 
   put(key: K, state: S, updatedAt: number): void {
-    this.#layer.set(mapKeyOf(key), { key, state, updatedAt });
+    const mk = mapKeyOf(key);
+    this.#undo?.push([mk, this.#entries.get(mk)]);
+    this.#entries.set(mk, { key, state, updatedAt });
   }
 
   remove(key: K): void {
     const mk = mapKeyOf(key);
-    if (this.#parent === null) this.#layer.delete(mk);
-    else this.#layer.set(mk, REMOVED);
+    const old = this.#entries.get(mk);
+    if (old === undefined) return;
+    this.#undo?.push([mk, old]);
+    this.#entries.delete(mk);
   }
 
-  /** Every live entry, each key once. */
-  *entries(): IterableIterator<StateEntry<K, S>> {
-    if (this.#parent === null) {
-      for (const e of this.#layer.values()) if (e !== REMOVED) yield e;
-      return;
-    }
-    // Newest layer first; a key seen in a newer layer hides its older versions.
-    const seen = new Set<MapKey>();
-    for (let m: StateMap<K, S> | null = this; m !== null; m = m.#parent) {
-      for (const [mk, e] of m.#layer) {
-        if (seen.has(mk)) continue;
-        seen.add(mk);
-        if (e !== REMOVED) yield e;
+  /**
+   * Runs `change` as one step from this map's version to `version`: if it throws, every
+   * put and remove it made is undone and the map keeps its version.
+   */
+  transition<R>(version: number, change: () => R): R {
+    this.#undo = [];
+    try {
+      const result = change();
+      this.version = version;
+      return result;
+    } catch (err) {
+      const undo = this.#undo;
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const [mk, old] = undo[i]!;
+        if (old === undefined) this.#entries.delete(mk);
+        else this.#entries.set(mk, old);
       }
+      throw err;
+    } finally {
+      this.#undo = null;
     }
+  }
+
+  entries(): IterableIterator<StateEntry<K, S>> {
+    return this.#entries.values();
   }
 
   /** Entries not updated since `threshold` (exclusive): the keys that time out. */
   *idleSince(threshold: number): IterableIterator<StateEntry<K, S>> {
-    for (const e of this.entries()) if (e.updatedAt < threshold) yield e;
+    for (const e of this.#entries.values()) if (e.updatedAt < threshold) yield e;
   }
 
   get size(): number {
-    if (this.#parent === null) return this.#layer.size;
-    let n = 0;
-    for (const _ of this.entries()) n++;
-    return n;
+    return this.#entries.size;
   }
 
-  private getByMapKey(mk: MapKey): StateEntry<K, S> | undefined {
-    for (let m: StateMap<K, S> | null = this; m !== null; m = m.#parent) {
-      const e = m.#layer.get(mk);
-      if (e !== undefined) return e === REMOVED ? undefined : e;
-    }
-    return undefined;
-  }
-
-  /** Folds the parents into this layer (this map's content stays the same). */
-  private flatten(): void {
-    const flat = new Map<MapKey, StateEntry<K, S>>();
-    for (const e of this.entries()) flat.set(mapKeyOf(e.key), e);
-    this.#layer = flat;
-    this.#parent = null;
-    this.#depth = 0;
-  }
-
-  /**
-   * Heap bytes of every layer (a layer shared with the previous batch's map counts in
-   * both: the block manager errs on the side of keeping less).
-   */
+  /** Heap bytes: the map's slots plus a sample of what the entries hold, scaled. */
   estimatedSize(): number {
-    let entries = 0;
     const sample: StateEntry<K, S>[] = [];
-    for (let m: StateMap<K, S> | null = this; m !== null; m = m.#parent) {
-      entries += m.#layer.size;
-      if (sample.length < 16) {
-        for (const e of m.#layer.values()) {
-          if (e !== REMOVED) sample.push(e);
-          if (sample.length >= 16) break;
-        }
-      }
+    for (const e of this.#entries.values()) {
+      sample.push(e);
+      if (sample.length >= 16) break;
     }
-    // Per entry: the map's slot (~3 pointers), the entry object and what it holds.
     const perEntry = sample.length === 0 ? 0 : estimateRecordsSize(sample) / sample.length;
-    return 64 + entries * (24 + perEntry);
+    return 64 + this.#entries.size * (24 + perEntry);
   }
 
   /** Compact form for checkpoints: keys, states and update times as three arrays. */
   toColumns(): { keys: K[]; states: S[]; times: number[] } {
-    const keys: K[] = [];
-    const states: S[] = [];
-    const times: number[] = [];
-    for (const e of this.entries()) {
-      keys.push(e.key);
-      states.push(e.state);
-      times.push(e.updatedAt);
+    const n = this.#entries.size;
+    const keys = new Array<K>(n);
+    const states = new Array<S>(n);
+    const times = new Array<number>(n);
+    let i = 0;
+    for (const e of this.#entries.values()) {
+      keys[i] = e.key;
+      states[i] = e.state;
+      times[i++] = e.updatedAt;
     }
     return { keys, states, times };
   }
 
-  static fromColumns<K, S>(cols: { keys: K[]; states: S[]; times: number[] }): StateMap<K, S> {
-    const m = new StateMap<K, S>();
+  static fromColumns<K, S>(version: number, cols: { keys: K[]; states: S[]; times: number[] }): StateMap<K, S> {
+    const m = new StateMap<K, S>(version);
     for (let i = 0; i < cols.keys.length; i++) m.put(cols.keys[i]!, cols.states[i]!, cols.times[i]!);
     return m;
   }

@@ -24,6 +24,9 @@ const classifier = await getClassifier({
   batchSize: settings.batchSize,
   topK: settings.topK,
   backend: settings.backend,
+  // One core per process, as an executor started with one core: native TensorFlow gets
+  // one intra-op thread in both (the job passes the executor's cores).
+  threads: 1,
   log: () => {},
 });
 const all = imageSequence(await readImageDirectory(settings.imagesDir), settings.count);

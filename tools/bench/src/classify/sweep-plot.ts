@@ -8,6 +8,10 @@ export interface SweepPoint {
   bare_img_per_s: number;
   ratio: number;
   startup_ms: number | null;
+  model?: string;
+  backend?: string;
+  /** The backend the executors reported using (what 'auto' chose). */
+  backend_used?: string;
 }
 
 const WIDTH = 1100;
@@ -19,7 +23,7 @@ const COLOURS: Record<number, string> = { 1: '#1f77b4', 2: '#d62728' };
  * inference batch size (engine solid, bare loop dashed, one colour per executor count),
  * and the engine/bare ratio with the 0.9 target. Drawn as SVG, rendered to PNG by sharp.
  */
-export async function renderSweepPlot(points: SweepPoint[], pngPath: string): Promise<void> {
+export async function renderSweepPlot(points: SweepPoint[], pngPath: string, title: string): Promise<void> {
   const batchSizes = [...new Set(points.map((p) => p.batch_size))].sort((a, b) => a - b);
   const executors = [...new Set(points.map((p) => p.executors))].sort((a, b) => a - b);
   const maxRate = niceCeiling(Math.max(...points.flatMap((p) => [p.engine_img_per_s, p.bare_img_per_s])));
@@ -33,7 +37,7 @@ export async function renderSweepPlot(points: SweepPoint[], pngPath: string): Pr
 
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="DejaVu Sans, sans-serif" font-size="13">
   <rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>
-  <text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold">sluice-classify: images/s against inference batch size (nsfwjs MobileNetV2, wasm, 1 core per executor)</text>`;
+  <text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold">${title}</text>`;
   for (const p of [left, right]) svg += `<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${p.h}" fill="none" stroke="#444"/>`;
   for (let i = 0; i <= 5; i++) svg += gridLine(left, yRate((maxRate / 5) * i), ((maxRate / 5) * i).toFixed(0));
   for (let r = ratioMin; r <= ratioMax + 1e-9; r += 0.1) svg += gridLine(right, yRatio(r), r.toFixed(1));

@@ -28,6 +28,8 @@ const { values } = parseArgs({
     count: { type: 'string', default: '100' },
     out: { type: 'string', default: 'docs/benchmarks' },
     only: { type: 'string' },
+    backend: { type: 'string', default: 'auto' },
+    model: { type: 'string' },
   },
 });
 if (!values.images) throw new Error('usage: sweep.ts --images <dir> [--count N] [--out dir] [--only 2x5,...]');
@@ -38,7 +40,8 @@ const points: SweepPoint[] = only && existsSync(jsonPath) ? (JSON.parse(await re
 for (const executors of EXECUTORS) {
   for (const batchSize of BATCH_SIZES) {
     if (only && !only.includes(`${executors}x${batchSize}`)) continue;
-    const args = ['--images', values.images, '--executors', String(executors), '--batch-size', String(batchSize), '--count', values.count, '--json'];
+    const args = ['--images', values.images, '--executors', String(executors), '--batch-size', String(batchSize), '--count', values.count, '--backend', values.backend, '--json'];
+    if (values.model) args.push('--model', values.model);
     process.stderr.write(`sweep: classify ${args.join(' ')}\n`);
     const point = await runBench(args);
     process.stderr.write(`sweep: ${JSON.stringify(point)}\n`);
@@ -49,7 +52,14 @@ for (const executors of EXECUTORS) {
 }
 points.sort((a, b) => a.executors - b.executors || a.batch_size - b.batch_size);
 await writeFile(jsonPath, JSON.stringify(points, null, 2) + '\n');
-await renderSweepPlot(points, join(values.out, 'classify-sweep.png'));
+await renderSweepPlot(points, join(values.out, 'classify-sweep.png'), sweepTitle(points));
+
+/** What was measured, from the points themselves (the backend the runs actually used). */
+function sweepTitle(points: SweepPoint[]): string {
+  const models = [...new Set(points.map((p) => p.model ?? '?'))].join(', ');
+  const backends = [...new Set(points.map((p) => p.backend_used ?? p.backend ?? '?'))].join(', ');
+  return `images/s against inference batch size (${models}, ${backends}, 1 core per executor)`;
+}
 
 function runBench(args: string[]): Promise<SweepPoint> {
   const child = spawn(process.execPath, ['--import', 'tsx', BENCH, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,0 +1,41 @@
+/**
+ * Windowed network word count, as Spark's WindowedNetworkWordCount: every slide, the
+ * count of each word over the last window of lines a TCP server sent.
+ *
+ *   nc -lk 9999                                   # in one terminal, then type lines
+ *   npx sluice submit apps/examples/src/windowed-wordcount.ts localhost 9999 30s 10s
+ *   npx sluice submit apps/examples/src/windowed-wordcount.ts --demo
+ *
+ * Arguments: host and port (or --demo), then the window length and the slide (default
+ * 30s and 10s; both multiples of --batch-duration). Each batch is reduced once, on its
+ * own; every slide the window merges the per-batch counts of the batches it covers,
+ * which stay cached on the executors until the window has moved past them.
+ */
+import type { StreamingContext } from '@sluice/streaming';
+import { startDemoTextServer } from './demo-text-server';
+
+export default async function windowedWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
+  let host: string;
+  let port: number;
+  let rest: string[];
+  if (args[0] === '--demo') {
+    host = '127.0.0.1';
+    // Only the driver serves text; executors just rebuild the graph.
+    port = ssc.mode === 'driver' ? await startDemoTextServer() : 1;
+    rest = args.slice(1);
+  } else {
+    if (args.length < 2) throw new Error('usage: windowed-wordcount.ts <hostname> <port> [window] [slide]  (or --demo [window] [slide])');
+    host = args[0]!;
+    port = Number(args[1]);
+    rest = args.slice(2);
+  }
+  const windowDuration = rest[0] ?? '30s';
+  const slideDuration = rest[1] ?? '10s';
+  ssc
+    .socketTextStream(host, port)
+    .flatMap((line) => line.split(' '))
+    .filter((word) => word.length > 0)
+    .map((word) => [word, 1] as [string, number])
+    .reduceByKeyAndWindow((a, b) => a + b, windowDuration, slideDuration)
+    .print(100);
+}

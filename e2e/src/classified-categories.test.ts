@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { listen } from './helpers';
+
+const sluice = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
+const example = fileURLToPath(new URL('../../apps/examples/src/classified-categories.ts', import.meta.url));
+
+test('the classification-results join example, run with sluice submit, counts every result in its category', async () => {
+  // The test's own table of what it sends: label -> category as the example must find it.
+  const sentLabels: [string | null, string][] = [
+    ['tabby, tabby cat', 'cat'],
+    ['Egyptian cat', 'cat'],
+    ['beagle', 'dog'],
+    ['banana', 'food'],
+    ['hourglass', 'other'],
+    [null, 'unreadable'],
+    ['sports car, sport car', 'vehicle'],
+  ];
+  const expected = new Map<string, number>();
+  const { server, port } = await listen((socket) => {
+    let n = 0;
+    const timer = setInterval(() => {
+      if (n >= 35) return clearInterval(timer);
+      const [label, category] = sentLabels[(n * 3) % sentLabels.length]!;
+      expected.set(category, (expected.get(category) ?? 0) + 1);
+      const line = label === null
+        ? { name: `img-${n}.png`, ok: false, kind: 'decode', error: 'truncated' }
+        : { name: `img-${n}.png`, ok: true, top: [{ label, score: 0.8 }, { label: 'tench, Tinca tinca', score: 0.1 }] };
+      socket.write(`${JSON.stringify(line)}\n`);
+      n++;
+    }, 40);
+    socket.on('close', () => clearInterval(timer));
+  });
+  const child = spawn(
+    process.execPath,
+    [sluice, 'submit', '--run-for', '4s', '--batch-duration', '500ms', '--executors', '2', example, '127.0.0.1', String(port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  server.close();
+  assert.equal(code, 0, stderr);
+  const printed = new Map<string, number>();
+  for (const m of stdout.matchAll(/^\(([a-z]+),(\d+)\)$/gm)) printed.set(m[1]!, (printed.get(m[1]!) ?? 0) + Number(m[2]));
+  assert.deepEqual(new Map([...printed].sort()), new Map([...expected].sort()));
+});
