@@ -23,6 +23,7 @@ export function toLaunchTask(
     attempt,
     batchTime: spec.batchTime,
     zeroTime: spec.zeroTime,
+    broadcasts: spec.broadcasts.map((b) => ({ id: b.id, version: b.version, value: b.bytes })),
     outputOp: spec.outputOp,
     actionIndex: spec.actionIndex,
     actionKind: spec.actionKind,
@@ -59,6 +60,7 @@ export function fromLaunchTask(msg: LaunchTask, trailer: Buffer): TaskSpec {
   return {
     batchTime: msg.batchTime,
     zeroTime: msg.zeroTime,
+    broadcasts: msg.broadcasts.map((b) => ({ id: b.id, version: b.version, bytes: b.value })),
     outputOp: msg.outputOp,
     actionIndex: msg.actionIndex,
     actionKind: msg.actionKind,

@@ -6,7 +6,7 @@ import { placeTask, type ExecutorSlots } from './task-placement';
 function task(blocks: Partial<ShippedBlock>[], preferredExecutors: string[] = []): TaskSpec {
   return {
     preferredExecutors,
-    batchTime: 0, zeroTime: 0, outputOp: 0, actionIndex: 0, actionKind: 'count', stageRdd: 'r', partition: 0, shuffleId: '',
+    batchTime: 0, zeroTime: 0, broadcasts: [], outputOp: 0, actionIndex: 0, actionKind: 'count', stageRdd: 'r', partition: 0, shuffleId: '',
     inputsJson: '{}', shuffleInputs: [], priorActionResults: new Uint8Array(0),
     inputPartitions: [{
       rddId: 'r', partition: 0,

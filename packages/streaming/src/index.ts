@@ -3,6 +3,7 @@ import './rdd/rdd-operations';
 import './dstream/dstream-operators';
 import './state/state-operators';
 
+export * from './broadcast/broadcast';
 export * from './context/conf';
 export * from './context/streaming-context';
 export * from './converters/converter';

@@ -33,6 +33,7 @@ export interface LaunchTask {
   shuffleInputs: ShuffleInputMessage[];
   priorActionResults: Uint8Array;
   zeroTime: number;
+  broadcasts: { id: number; version: number; value: Uint8Array }[];
 }
 export interface TaskFinished {
   taskId: number;

@@ -19,7 +19,8 @@ import type { StreamingEvent, StreamingListener } from '../listener/streaming-li
 import { LocalCollectionRDD } from '../rdd/local-collection-rdd';
 import type { JobRunner } from '../rdd/job-runner';
 import type { RDD } from '../rdd/rdd';
-import { runInScope } from '../rdd/rdd-scope';
+import { currentBatchTime, runInScope } from '../rdd/rdd-scope';
+import { Broadcast } from '../broadcast/broadcast';
 import { setDefaultParallelism } from '../rdd/rdd-operations';
 import type { Receiver } from '../receiver/receiver';
 import { RawSocketReceiver } from '../receiver/raw-socket-receiver';
@@ -235,6 +236,18 @@ export class StreamingContext {
         () => new LocalCollectionRDD(records, numSlices),
       ),
     );
+  }
+
+  /**
+   * A value the driver decides and tasks read, as Spark's broadcast variables (see
+   * broadcast/broadcast.ts and docs/how-jobs-run.md): `b.value` in a task is the driver's
+   * value when the task's batch was generated; `b.update(v)` on the driver changes it for
+   * later batches. Call it in the job function, like the streams.
+   */
+  broadcast<T>(initial: T): Broadcast<T> {
+    const b = new Broadcast<T>(this.graph.broadcasts.length, initial, this.mode, currentBatchTime);
+    this.graph.broadcasts.push(b as Broadcast<unknown>);
+    return b;
   }
 
   // ---- lifecycle -------------------------------------------------------------------

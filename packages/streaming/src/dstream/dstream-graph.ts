@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
+import type { Broadcast, BroadcastValue } from '../broadcast/broadcast';
 import type { RDD } from '../rdd/rdd';
 import type { DStream } from './dstream';
 import { encodeSignature, type SignatureEntry } from './graph-signature';
@@ -34,6 +35,14 @@ export class DStreamGraph {
     readonly mode: 'driver' | 'executor',
     readonly batchDurationMs: number,
   ) {}
+
+  /** Broadcast values (ssc.broadcast), in construction order. */
+  readonly broadcasts: Broadcast<unknown>[] = [];
+
+  /** Driver, as batch `time` is generated: the broadcast values its tasks carry. */
+  snapshotBroadcasts(time: number): BroadcastValue[] {
+    return this.broadcasts.map((b) => b.snapshot(time));
+  }
 
   /** parallelize() RDDs, with a hash of their records for the fingerprint. */
   private readonly statics: { rdd: RDD<unknown>; hash: string }[] = [];
@@ -113,6 +122,7 @@ export class DStreamGraph {
    * than its remember duration. Returns them (their cached partitions can go too).
    */
   forget(time: number): RDD<unknown>[] {
+    for (const b of this.broadcasts) b.forget(time);
     return this.streams.flatMap((s) => s.forget(time));
   }
 

@@ -46,6 +46,11 @@ export function currentScope(): RddScope {
   return scope;
 }
 
+/** The batch of the scope this runs in, if any (a transform or foreachRDD function). */
+export function currentBatchTime(): number | undefined {
+  return storage.getStore()?.batchTime;
+}
+
 export function nextRddId(): string {
   const scope = currentScope();
   return `${scope.prefix}.${scope.counter++}@${scope.batchTime}`;

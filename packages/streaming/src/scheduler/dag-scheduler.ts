@@ -1,3 +1,4 @@
+import type { BroadcastValue } from '../broadcast/broadcast';
 import { deserialize, serialize } from 'node:v8';
 import { cutKey } from '../checkpoint/checkpoint-cut';
 import type { StreamingEvent } from '../listener/streaming-listener';
@@ -51,6 +52,8 @@ export class DAGScheduler implements JobRunner {
     private readonly inputsUsed: ReadonlyMap<string, unknown> = new Map(),
     /** Where task and stage events go (the context's listener bus). */
     private readonly post: (event: StreamingEvent) => void = () => {},
+    /** The broadcast values of this batch, carried by each task (broadcast.ts). */
+    private readonly broadcasts: BroadcastValue[] = [],
   ) {}
 
   async runJob<T, P, R>(rdd: RDD<T>, action: Action<T, P, R>): Promise<R> {
@@ -67,6 +70,7 @@ export class DAGScheduler implements JobRunner {
     const base = {
       batchTime: this.batchTime,
       zeroTime: this.zeroTime,
+      broadcasts: this.broadcasts,
       outputOp: this.outputOp,
       actionIndex,
       actionKind: action.kind,

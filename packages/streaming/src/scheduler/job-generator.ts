@@ -94,6 +94,7 @@ export class JobGenerator {
       this.log(`batch ${time}: an input stream could not prepare the batch: ${(err as Error)?.message ?? err}`);
     }
     this.blocks.allocateBlocksToBatch(time, this.receiverStreamIds());
+    const broadcasts = this.graph.snapshotBroadcasts(time);
     const jobs: Job[] = [];
     for (const output of this.graph.outputs) {
       // An output of a windowed stream runs only at the times on the window's slide.
@@ -109,7 +110,12 @@ export class JobGenerator {
           outputOp: output.outputOp,
           name: output.name,
           callSite: output.callSite,
-          run: () => output.runOutput(time, rdd, new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, this.tracking, inputsUsed, this.post)),
+          run: () =>
+            output.runOutput(
+              time,
+              rdd,
+              new DAGScheduler(this.backend, time, output.outputOp, this.graph.zeroTime, this.tracking, inputsUsed, this.post, broadcasts),
+            ),
         });
       } catch (err) {
         this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);

@@ -38,6 +38,7 @@ function task(fields: Partial<TaskSpec> & { prior?: unknown[]; slice?: number[] 
   return {
     batchTime: 1000,
     zeroTime: 0,
+    broadcasts: [],
     outputOp: 0,
     actionIndex: 0,
     actionKind: 'count',

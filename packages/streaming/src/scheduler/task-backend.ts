@@ -1,3 +1,4 @@
+import type { BroadcastValue } from '../broadcast/broadcast';
 import type { Observable } from 'rxjs';
 import type { ShippedBlock } from '../rdd/task-env';
 import type { CachedPartitionId } from '../storage/partition-cache';
@@ -9,6 +10,8 @@ export interface TaskSpec {
   batchTime: number;
   /** The graph's zero time: which times windows and slides fall on (see DStream). */
   zeroTime: number;
+  /** Values of the job's broadcast variables for this batch (broadcast/broadcast.ts). */
+  broadcasts: BroadcastValue[];
   outputOp: number;
   actionIndex: number;
   actionKind: string;

@@ -1,3 +1,4 @@
+import { withTaskBroadcasts } from '../broadcast/broadcast';
 import { serialize } from 'node:v8';
 import { lineage } from '../rdd/rdd';
 import { ShuffledRDD } from '../rdd/shuffled-rdd';
@@ -13,7 +14,12 @@ export interface TaskResult {
 const EMPTY = new Uint8Array(0);
 
 /** Runs one task on an executor: finds its RDD by replay, computes the partition, acts. */
-export async function runTask(replayer: LineageReplayer, task: TaskSpec, env: TaskEnv): Promise<TaskResult> {
+export function runTask(replayer: LineageReplayer, task: TaskSpec, env: TaskEnv): Promise<TaskResult> {
+  // The user's functions read Broadcast.value in this task's async context.
+  return withTaskBroadcasts(task.broadcasts, () => runTaskWithBroadcasts(replayer, task, env));
+}
+
+async function runTaskWithBroadcasts(replayer: LineageReplayer, task: TaskSpec, env: TaskEnv): Promise<TaskResult> {
   const job = await replayer.find(task);
   if (job.action.kind !== task.actionKind) {
     throw new Error(
