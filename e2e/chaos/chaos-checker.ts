@@ -26,10 +26,19 @@ export interface CheckResult {
 
 export function checkOutputs(outDir: string, produced: number, keys: number): CheckResult {
   const files = readdirSync(outDir).filter((f) => /^batch-\d+\.json$/.test(f));
+  return checkLines(
+    files.map((f) => ({ source: f, lines: (JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { lines: string[] }).lines })),
+    produced,
+    keys,
+  );
+}
+
+/** The same check over output records from anywhere (batch files, a Kafka topic). */
+export function checkLines(outputs: { source: string; lines: string[] }[], produced: number, keys: number): CheckResult {
   const perKey = new Map<string, { seqs: Map<number, number>; counts: number[] }>();
   const seen = new Set<string>();
   const result: CheckResult = {
-    batchFiles: files.length,
+    batchFiles: outputs.length,
     recordsIn: produced,
     recordsOut: 0,
     lost: 0,
@@ -42,8 +51,7 @@ export function checkOutputs(outDir: string, produced: number, keys: number): Ch
   const example = (s: string) => {
     if (result.examples.length < 10) result.examples.push(s);
   };
-  for (const f of files) {
-    const { lines } = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { lines: string[] };
+  for (const { source: f, lines } of outputs) {
     for (const line of lines) {
       result.recordsOut++;
       if (seen.has(line)) {

@@ -10,15 +10,44 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StateSpec, writeFileDurably, type State, type StreamingContext } from '@sluice/streaming';
+import { createDirectStream, writeToKafka } from '@sluice/kafka';
+import { StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming';
 import { ReliableLineReceiver } from './reliable-line-receiver';
 
 export default function job(ssc: StreamingContext, args: string[]): void {
-  const [source, port, outDir] = args;
-  if (source !== 'socket' || !port || !outDir) throw new Error('usage: chaos-job.ts socket <port> <out dir>');
+  const [source] = args;
+  if (source === 'kafka') return kafkaJob(ssc, args);
+  const [, port, outDir] = args;
+  if (source !== 'socket' || !port || !outDir) throw new Error('usage: chaos-job.ts socket <port> <out dir> | kafka <brokers> <in> <out> <group> <max rate>');
   if (ssc.mode === 'driver') mkdirSync(outDir, { recursive: true });
-  const records = ssc.receiverStream(new ReliableLineReceiver('127.0.0.1', Number(port)));
-  const counted = records
+  const counted = runningCount(ssc.receiverStream(new ReliableLineReceiver('127.0.0.1', Number(port))));
+  counted.foreachRDD(async (rdd, time) => {
+    const lines = await rdd.collect();
+    await writeFileDurably(join(outDir, `batch-${time}.json`), JSON.stringify({ time, lines }));
+  });
+}
+
+/**
+ *   kafka <brokers> <in topic> <out topic> <group> <maxRatePerPartition>: the Kafka direct
+ * stream, and the same records written to <out topic> by the exactly-once output (each
+ * batch's records and offsets in one transaction).
+ */
+function kafkaJob(ssc: StreamingContext, args: string[]): void {
+  const [, brokers, inTopic, outTopic, groupId, maxRate] = args;
+  const stream = createDirectStream(ssc, {
+    brokers: brokers!,
+    subscribe: [inTopic!],
+    groupId: groupId!,
+    startingOffsets: 'earliest',
+    maxRatePerPartition: Number(maxRate ?? 0),
+  });
+  const counted = runningCount(stream.map((r) => r.value!.toString()));
+  writeToKafka(counted.map((line) => ({ value: line })), { brokers: brokers!, topic: outTopic!, value: (m) => m.value, exactlyOnce: { source: stream } });
+}
+
+/** `key,seq` records to `key,seq,count`: the key's count after the record. */
+function runningCount(records: DStream<string>): DStream<string> {
+  return records
     .map((line) => {
       const [key, seq] = line.split(',');
       return [key!, Number(seq)] as [string, number];
@@ -30,8 +59,4 @@ export default function job(ssc: StreamingContext, args: string[]): void {
         return `${key},${seq},${count}`;
       }).numPartitions(2),
     );
-  counted.foreachRDD(async (rdd, time) => {
-    const lines = await rdd.collect();
-    await writeFileDurably(join(outDir, `batch-${time}.json`), JSON.stringify({ time, lines }));
-  });
 }

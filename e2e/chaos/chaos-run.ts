@@ -60,10 +60,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let random = options.seed >>> 0 || 1;
   const next = () => (random = (Math.imul(random, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const driverLog = createWriteStream(join(work, 'driver.log'));
-  let driver: Driver = startDriver(checkpoint, out, sender.port, options, driverLog);
-  const started = Date.now();
+  let driver: Driver = startDriver(checkpoint, ['socket', String(sender.port), out], options, driverLog);
+  let started = Date.now();
   try {
     await driver.ready;
+    // The kill schedule starts once the job runs (starting it under load can take seconds).
+    started = Date.now();
     let kind: 'executor' | 'driver' = 'executor';
     while (Date.now() - started < options.seconds * 1000) {
       const wait = options.killEverySeconds * 1000 * (0.5 + next());
@@ -86,7 +88,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await driver.exited;
         options.log(`${atSecond}s: killed the driver (kill -9); restarting it with the same checkpoint directory`);
         // Executors notice the lost driver and exit by themselves; the new driver starts its own.
-        driver = startDriver(checkpoint, out, sender.port, options, driverLog);
+        driver = startDriver(checkpoint, ['socket', String(sender.port), out], options, driverLog);
         void driver.recovered.then((r) => {
           record.recoveryMs = r.totalMs;
           record.moduleLoadMs = r.loadMs;
@@ -126,7 +128,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-interface Driver {
+export interface Driver {
   child: ChildProcess;
   /** Resolves when the driver has started its stream (or recovered). */
   ready: Promise<void>;
@@ -135,7 +137,7 @@ interface Driver {
   exited: Promise<void>;
 }
 
-function startDriver(checkpoint: string, out: string, port: number, o: ChaosOptions, log: NodeJS.WritableStream): Driver {
+export function startDriver(checkpoint: string, jobArgs: string[], o: { batchDuration: string }, log: NodeJS.WritableStream, flags: string[] = ['--wal']): Driver {
   const child = spawn(
     process.execPath,
     [
@@ -143,7 +145,7 @@ function startDriver(checkpoint: string, out: string, port: number, o: ChaosOpti
       'submit',
       '--checkpoint',
       checkpoint,
-      '--wal',
+      ...flags,
       '--batch-duration',
       o.batchDuration,
       '--block-interval',
@@ -153,9 +155,7 @@ function startDriver(checkpoint: string, out: string, port: number, o: ChaosOpti
       '--conf',
       'maxExecutorRestarts=100000',
       JOB,
-      'socket',
-      String(port),
-      out,
+      ...jobArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -181,7 +181,7 @@ function startDriver(checkpoint: string, out: string, port: number, o: ChaosOpti
 }
 
 /** Child processes of `pid` (Linux /proc): the driver's executors. */
-function childPids(pid: number): number[] {
+export function childPids(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -196,7 +196,7 @@ function childPids(pid: number): number[] {
   return out;
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
@@ -218,6 +218,7 @@ export function formatReport(r: ChaosReport): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--kafka')) return kafkaMain(argv);
   const opt = (name: string, def: number) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : def;
@@ -240,4 +241,27 @@ async function main(argv: string[]): Promise<number> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+async function kafkaMain(argv: string[]): Promise<number> {
+  const { runKafkaChaos, formatKafkaReport } = await import('./kafka-chaos');
+  const opt = (name: string, def: number) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : def;
+  };
+  const r = await runKafkaChaos({
+    seconds: opt('seconds', 60),
+    rate: opt('rate', 300),
+    keys: opt('keys', 30),
+    killEverySeconds: opt('kill-every', 8),
+    batchDuration: argv.includes('--batch') ? argv[argv.indexOf('--batch') + 1]! : '1s',
+    maxRatePerPartition: opt('max-rate-per-partition', 500),
+    brokerKills: !argv.includes('--no-broker-kills'),
+    log: (l) => process.stderr.write(`chaos: ${l}\n`),
+  });
+  process.stdout.write(`${formatKafkaReport(r)}\n`);
+  const c = r.check;
+  const ok = c.lost === 0 && c.duplicateOutputs === 0 && c.duplicateDeliveries === 0 && c.keysWithWrongCounts.length === 0 && c.unknownRecords === 0;
+  process.stdout.write(ok ? 'PASS\n' : `FAIL (work dir ${r.workDir})\n`);
+  return ok ? 0 : 1;
 }

@@ -3,7 +3,7 @@ import type { DirectStreamSettings } from './direct-stream-options';
 import { createCluster, type KafkaCluster } from './kafkajs-cluster';
 import { fetchCommittedOffsets } from './group-offsets';
 import { fetchLogOffsets } from './log-offsets';
-import { describeRange, tpKey, type OffsetRange } from './offset-range';
+import { describeRange, parseTpKey, tpKey, type OffsetRange } from './offset-range';
 import { OffsetCommitter, type CommitCallback } from './offset-committer';
 import { OffsetTracker } from './offset-tracker';
 import { OutageLog } from './outage-log';
@@ -64,8 +64,12 @@ export class DirectStreamDriver {
   async prepareBatch(time: number): Promise<void> {
     if (this.stopping) return;
     try {
+      // A batch rerun after a restart keeps the ranges its checkpoint recorded.
+      const restored = this.tracker.batch(time) !== undefined;
+      if (restored && !this.needsResync) return;
       const cluster = await this.connect();
       if (this.needsResync) await this.resync(cluster);
+      if (restored) return;
       await this.discovery.refresh(cluster);
       const partitions = this.discovery.partitions;
       const latest = await fetchLogOffsets(cluster, partitions, 'latest');
@@ -106,7 +110,7 @@ export class DirectStreamDriver {
 
   /** The ranges of batch `time` (none if Kafka could not be asked). */
   rangesOf(time: number): readonly OffsetRange[] {
-    return this.tracker.batch(time)?.ranges ?? [];
+    return this.tracker.batch(time)?.ranges ?? this.recomputedRanges.get(time) ?? [];
   }
 
   /** The log-end offset of a partition when batch `time` was cut: what lag is measured against. */
@@ -114,9 +118,56 @@ export class DirectStreamDriver {
     return this.logEndOffsets.get(time)?.get(tpKey(topic, partition));
   }
 
-  /** True while batch `time` still counts: no failure has rewound the stream since it was cut. */
+  /**
+   * True while batch `time` still counts: no failure has rewound the stream since it was
+   * cut, and (after a restart) its transaction had not already committed.
+   */
   isCurrentBatch(time: number): boolean {
-    return this.tracker.isCurrent(time);
+    return !this.committedBeforeRestart.has(time) && this.tracker.isCurrent(time);
+  }
+
+  // ---- metadata checkpoints and restarts (docs/reliability.md) -----------------------
+
+  /** Completed batches a restart recomputes (state since its last data checkpoint): only read, never committed. */
+  private readonly recomputedRanges = new Map<number, readonly OffsetRange[]>();
+  /** Exactly-once, after a restart: pending batches to compare with the group's committed offsets. */
+  private pendingAfterRestart: number[] = [];
+  /** Exactly-once: pending batches whose transaction had committed before the driver died: recomputed, not written again. */
+  private readonly committedBeforeRestart = new Set<number>();
+
+  /** Where each partition's next batch starts, for the metadata checkpoint. */
+  positionsForCheckpoint(): Record<string, number> {
+    return Object.fromEntries(this.tracker.positions);
+  }
+
+  /**
+   * A driver restarted from a metadata checkpoint: positions continue where the last
+   * generated batch ended; pending batches are rerun with their recorded ranges (and their
+   * records are not committed yet); completed batches since the last data checkpoint are
+   * there to be recomputed. With the exactly-once output the first batch asks Kafka which
+   * pending batches' transactions did commit (see resync).
+   */
+  recover(positions: Record<string, number>, batches: Map<number, readonly OffsetRange[]>, pendingTimes: readonly number[]): void {
+    const pending = new Set(pendingTimes);
+    const committed = new Map(Object.entries(positions));
+    for (const [tp, offset] of committed) this.tracker.track(tp, offset);
+    for (const [time, ranges] of batches) {
+      if (!pending.has(time)) {
+        this.recomputedRanges.set(time, ranges);
+        continue;
+      }
+      this.tracker.restoreBatch(time, [...ranges]);
+      for (const r of ranges) {
+        const tp = tpKey(r.topic, r.partition);
+        if (r.fromOffset < (committed.get(tp) ?? Number.POSITIVE_INFINITY)) committed.set(tp, r.fromOffset);
+      }
+    }
+    for (const [tp, offset] of committed) this.tracker.restoreCommitted(tp, offset);
+    this.pendingAfterRestart = [...pending].filter((t) => batches.has(t)).sort((a, b) => a - b);
+    this.settings.log(
+      `${this.streamName}: resuming from the checkpoint at ${this.describePositions()}; ` +
+        `${this.pendingAfterRestart.length} pending batch(es) rerun with their recorded ranges`,
+    );
   }
 
   /** The engine's batch completion: commit what succeeded, re-read what failed. */
@@ -134,6 +185,8 @@ export class DirectStreamDriver {
     this.tracker.finishBatch(time);
     this.logEndOffsets.delete(time);
     this.lagAfter.delete(time);
+    this.committedBeforeRestart.delete(time);
+    for (const t of this.recomputedRanges.keys()) if (t <= time) this.recomputedRanges.delete(t);
     if (this.tracker.batchesInFlight === 0) for (const w of this.inFlightWaiters.splice(0)) w();
   }
 
@@ -228,6 +281,12 @@ export class DirectStreamDriver {
    * a killed driver left open; only then are the group's offsets final. Start from them.
    */
   private async resync(cluster: KafkaCluster): Promise<void> {
+    if (this.owner && this.pendingAfterRestart.length > 0) {
+      await this.owner.fence();
+      await this.sortOutPendingAfterRestart(cluster);
+      this.needsResync = false;
+      return;
+    }
     if (this.owner) {
       await this.owner.fence();
       const tracked = [...this.tracker.positions.keys()];
@@ -241,6 +300,30 @@ export class DirectStreamDriver {
       }
     }
     this.needsResync = false;
+  }
+
+  /**
+   * Exactly-once after a restart: a pending batch whose offsets the group has committed
+   * was written in a transaction before the driver died; it is recomputed (state needs
+   * it) but not written again. The others are rerun and written.
+   */
+  private async sortOutPendingAfterRestart(cluster: KafkaCluster): Promise<void> {
+    // Partitions come from the checkpoint: discovery has not run yet in this process.
+    const tps = [...this.tracker.positions.keys()].map(parseTpKey);
+    const committed = await fetchCommittedOffsets(cluster, this.settings.groupId, tps);
+    const written: number[] = [];
+    for (const time of this.pendingAfterRestart) {
+      const ranges = this.tracker.batch(time)?.ranges.filter((r) => r.untilOffset > r.fromOffset) ?? [];
+      if (ranges.length > 0 && ranges.every((r) => (committed.get(tpKey(r.topic, r.partition)) ?? -1) >= r.untilOffset)) {
+        this.committedBeforeRestart.add(time);
+        written.push(time);
+      }
+    }
+    for (const [tp, offset] of committed) if (offset > (this.tracker.committedOffsets.get(tp) ?? -1)) this.tracker.restoreCommitted(tp, offset);
+    this.pendingAfterRestart = [];
+    if (written.length > 0) {
+      this.settings.log(`${this.streamName}: pending batch(es) ${written.join(', ')} had committed their transaction before the restart; recomputed, not written again`);
+    }
   }
 
   private describePositions(): string {

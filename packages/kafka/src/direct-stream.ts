@@ -115,6 +115,28 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
     };
   }
 
+  // ---- metadata checkpoints (docs/reliability.md) ----------------------------------
+
+  /** The batch's offset ranges: a restarted driver reads exactly these again. */
+  override checkpointBatch(time: number): { ranges: OffsetRange[] } | null {
+    if (!this.driver) return null;
+    return { ranges: this.driver.rangesOf(time).map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })) };
+  }
+
+  override checkpointState(): { positions: Record<string, number> } | null {
+    return this.driver ? { positions: this.driver.positionsForCheckpoint() } : null;
+  }
+
+  override recover(state: unknown, batches: Map<number, unknown>, pendingTimes: readonly number[] = []): Promise<string> {
+    if (!this.driver) return Promise.resolve(`${this}: nothing to restore on an executor`);
+    const positions = (state as { positions?: Record<string, number> } | null)?.positions ?? {};
+    const ranges = new Map<number, readonly OffsetRange[]>();
+    for (const [time, v] of batches) ranges.set(time, (v as { ranges?: OffsetRange[] } | null)?.ranges ?? []);
+    this.driver.recover(positions, ranges, pendingTimes);
+    const partitions = Object.keys(positions).length;
+    return Promise.resolve(`${this}: ${partitions} partition(s) resume at the checkpointed offsets; offset ranges of ${ranges.size} batch(es) restored`);
+  }
+
   protected computeOnDriver(time: number): KafkaRDD {
     return new KafkaRDD(this.driver!.rangesOf(time), this.reader, this.settings.countFromOffsets);
   }

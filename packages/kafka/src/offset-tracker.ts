@@ -77,6 +77,19 @@ export class OffsetTracker {
     return batch;
   }
 
+  /**
+   * A driver restarted from a checkpoint: batch `time`, pending when the driver died,
+   * has the ranges the checkpoint recorded (it is rerun with exactly those).
+   */
+  restoreBatch(time: number, ranges: OffsetRange[]): void {
+    this.batches.set(time, { time, epoch: this.epochValue, ranges: [...ranges].sort(compareTopicPartitions) });
+  }
+
+  /** A restarted driver: the committed offset known for `tp` (records before it are done). */
+  restoreCommitted(tp: string, offset: number): void {
+    this.committed.set(tp, offset);
+  }
+
   batch(time: number): BatchRanges | undefined {
     return this.batches.get(time);
   }

@@ -432,7 +432,7 @@ export class StreamingContext {
     for (const input of this.graph.inputs) {
       const batches = new Map<number, unknown>();
       for (const b of cp.batches) if (b.inputs[input.id] !== undefined) batches.set(b.time, b.inputs[input.id]);
-      this.log(await input.recover(cp.inputs[input.id] ?? null, batches));
+      this.log(await input.recover(cp.inputs[input.id] ?? null, batches, cp.pendingTimes));
     }
     this.metadataCheckpointer?.restore(cp);
   }

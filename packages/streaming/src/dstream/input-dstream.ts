@@ -90,7 +90,7 @@ export abstract class InputDStream<T> extends DStream<T> {
    * back the position and the batches a restart reruns or recomputes. Returns a line for
    * the log saying what was restored and what could not be.
    */
-  recover(_state: unknown, batches: Map<number, unknown>): Promise<string> {
+  recover(_state: unknown, batches: Map<number, unknown>, _pendingTimes: readonly number[] = []): Promise<string> {
     return Promise.resolve(
       batches.size > 0 ? `${this}: its batches cannot be rebuilt after a restart (the source keeps nothing); they are empty` : `${this}: nothing to restore`,
     );
