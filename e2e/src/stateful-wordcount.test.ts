@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listen } from './helpers';
+import { listen, runSluice } from './helpers';
 
-const sluice = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
 const example = fileURLToPath(new URL('../../apps/examples/src/stateful-wordcount.ts', import.meta.url));
 
 test('the stateful word count example, run with sluice submit, prints exact running totals', async () => {
@@ -23,16 +21,7 @@ test('the stateful word count example, run with sluice submit, prints exact runn
     }, 50);
     socket.on('close', () => clearInterval(timer));
   });
-  const child = spawn(
-    process.execPath,
-    [sluice, 'submit', '--run-for', '5s', '--batch-duration', '500ms', '--executors', '2', example, '127.0.0.1', String(port)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { code, stdout, stderr } = await runSluice(['submit', '--run-for', '5s', '--batch-duration', '500ms', '--executors', '2', example, '127.0.0.1', String(port)]);
   server.close();
   assert.equal(code, 0, stderr);
   // Per word, the totals printed batch after batch: they grow, and the last is the total sent.

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listen } from './helpers';
+import { listen, runSluice } from './helpers';
 
-const sluice = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
 const example = fileURLToPath(new URL('../../apps/examples/src/windowed-wordcount.ts', import.meta.url));
 
 /**
@@ -29,19 +27,10 @@ for (const placement of ['driver', 'executor'] as const) {
       }, 50);
       socket.on('close', () => clearInterval(timer));
     });
-    const child = spawn(
-      process.execPath,
-      [
-        sluice, 'submit', '--run-for', '6s', '--batch-duration', '500ms', '--executors', '2', '--receiver-placement', placement,
-        example, '127.0.0.1', String(port), '1500ms', '500ms',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stdout, stderr } = await runSluice([
+      'submit', '--run-for', '6s', '--batch-duration', '500ms', '--executors', '2', '--receiver-placement', placement,
+      example, '127.0.0.1', String(port), '1500ms', '500ms',
+    ]);
     server.close();
     assert.equal(code, 0, stderr);
     const times = [...stdout.matchAll(/^Time: (\d+) ms$/gm)].map((m) => Number(m[1]));

@@ -1,4 +1,4 @@
-import { FetchFailedError, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming';
+import { FetchFailedError, shippedInputBlocks, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming';
 import type { BlockStore } from './block-store';
 
 /**
@@ -30,9 +30,7 @@ export class ExecutorTaskEnv implements TaskEnv {
   }
 
   inputBlocks(rddId: string, partition: number): ShippedBlock[] {
-    const input = this.task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
-    if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
-    return input.blocks.map((b) => {
+    return shippedInputBlocks(this.task, rddId, partition).map((b) => {
       if (b.segments) return b;
       const stored = this.store.get(b.blockId);
       if (!stored) throw new Error(`block ${b.blockId} is not in the block store of executor ${this.executorId}`);

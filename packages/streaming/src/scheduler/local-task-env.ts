@@ -2,7 +2,7 @@ import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
 import type { PartitionCache } from '../storage/partition-cache';
 import { ShuffleOutputStore } from '../storage/shuffle-output-store';
 import { FetchFailedError } from './fetch-failed-error';
-import type { TaskSpec } from './task-backend';
+import { shippedInputBlocks, type TaskSpec } from './task-backend';
 
 /**
  * What a task run by the local backend reads: what the driver put in the task, and the
@@ -29,9 +29,7 @@ export class LocalTaskEnv implements TaskEnv {
   }
 
   inputBlocks(rddId: string, partition: number): ShippedBlock[] {
-    const input = this.task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
-    if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
-    return input.blocks;
+    return shippedInputBlocks(this.task, rddId, partition);
   }
 
   shuffleBuckets(shuffleId: string): Uint8Array[] {

@@ -50,6 +50,16 @@ export interface CacheReport {
   removed: CachedPartitionId[];
 }
 
+/**
+ * The blocks of partition `partition` of input RDD `rddId` that the driver put in `task`.
+ * Every task environment (executor or local) reads its input through this.
+ */
+export function shippedInputBlocks(task: TaskSpec, rddId: string, partition: number): ShippedBlock[] {
+  const input = task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
+  if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
+  return input.blocks;
+}
+
 export type TaskOutcome =
   | {
       ok: true;
