@@ -40,6 +40,12 @@ export interface BatchInfo {
   processingDelay: number | null;
   /** schedulingDelay + processingDelay */
   totalDelay: number | null;
+  /**
+   * How long after batchTime the batch clock ticked for this batch: near 0 normally;
+   * more when the driver was stalled or generating took longer than a batch duration
+   * (the batch keeps its time, and the lateness shows here rather than nowhere).
+   */
+  tickDelay?: number;
 }
 
 export interface ReceiverInfo {
