@@ -3,6 +3,11 @@ export interface StreamInputInfo {
   streamId: number;
   numRecords: number;
   bytes: number;
+  /**
+   * Backpressure: the rate (records per second) the stream's controller had set when the
+   * batch was cut; absent without backpressure or before the first estimate.
+   */
+  rateLimit?: number;
   /** Kafka offset ranges and the like. */
   metadata?: Record<string, unknown>;
 }
