@@ -7,9 +7,17 @@ import type { ShippedBlock } from '@sluice/streaming';
  */
 export class BlockStore {
   private readonly blocks = new Map<string, ShippedBlock>();
+  private bytes = 0;
+
+  /** Bytes of the blocks held: what receiverMaxBufferedBytes bounds on this executor. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
 
   put(block: ShippedBlock): void {
+    this.remove(block.blockId);
     this.blocks.set(block.blockId, block);
+    this.bytes += block.byteLength;
   }
 
   get(blockId: string): ShippedBlock | undefined {
@@ -17,6 +25,9 @@ export class BlockStore {
   }
 
   remove(blockId: string): void {
+    const block = this.blocks.get(blockId);
+    if (!block) return;
     this.blocks.delete(blockId);
+    this.bytes -= block.byteLength;
   }
 }

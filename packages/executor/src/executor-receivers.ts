@@ -51,6 +51,8 @@ export class ExecutorReceivers {
       restartDelayMs: this.conf.receiverRestartDelayMs,
       maxRate: this.conf.receiverMaxRate,
       initialRate: this.conf.backpressureEnabled ? this.conf.backpressureInitialRate : 0,
+      maxBufferedBytes: this.conf.receiverMaxBufferedBytes,
+      bufferedBytes: () => this.store.heldBytes,
       bus,
       onBlock: (id, block) => this.onBlock(id, block, replication),
       log: this.log,

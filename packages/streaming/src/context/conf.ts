@@ -49,6 +49,13 @@ export interface StreamingConf {
   receiverRestartDelayMs: number;
   /** Blocks a receiver may have cut but not yet handed to the tracker. */
   blockQueueSize: number;
+  /**
+   * Received bytes a process (the driver, or an executor running receivers) may hold
+   * before its receivers pause their sources: blocks waiting for a batch or in a batch not
+   * yet done, plus the blocks being built. Pausing a socket stops reading it, so a fast
+   * sender is held back by TCP instead of filling the heap. 0: no bound.
+   */
+  receiverMaxBufferedBytes: number;
   /** Largest frame a receiver accepts before rejecting it. */
   maxFrameBytes: number;
   /**
@@ -121,8 +128,11 @@ export type StreamingConfInput = Partial<
     | 'localityWaitMs'
     | 'blockManagerMemoryBytes'
     | 'writeAheadLogRollingIntervalMs'
+    | 'receiverMaxBufferedBytes'
   >
 > & {
+  /** Bytes, or a size such as '128m' (see receiverMaxBufferedBytes); 0: no bound. */
+  receiverMaxBuffered?: string | number;
   /** Bytes, or a size such as '256m', '1g' (see blockManagerMemoryBytes). */
   blockManagerMemory?: string | number;
   localityWait?: string | number;
@@ -161,6 +171,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     backpressurePidMinRate: input.backpressurePidMinRate ?? 100,
     receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
     blockQueueSize: input.blockQueueSize ?? 10,
+    receiverMaxBufferedBytes: parseByteSize(input.receiverMaxBuffered ?? '128m', 'receiver max buffered'),
     maxFrameBytes: input.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     taskPrefetch: input.taskPrefetch ?? 1,
     taskMaxFailures: input.taskMaxFailures ?? 4,
@@ -245,6 +256,7 @@ export function confAsInput(conf: StreamingConf): StreamingConfInput {
     localityWaitMs,
     blockManagerMemoryBytes,
     writeAheadLogRollingIntervalMs,
+    receiverMaxBufferedBytes,
     ...rest
   } = conf;
   return {
@@ -256,5 +268,6 @@ export function confAsInput(conf: StreamingConf): StreamingConfInput {
     executorTimeout: executorTimeoutMs,
     localityWait: localityWaitMs,
     writeAheadLogRollingInterval: writeAheadLogRollingIntervalMs,
+    receiverMaxBuffered: receiverMaxBufferedBytes,
   };
 }

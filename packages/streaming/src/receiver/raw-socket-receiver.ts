@@ -42,13 +42,16 @@ export class RawSocketReceiver extends Receiver<Buffer> {
         this.supervisor?.reportError(`${fault.kind} at byte ${fault.offset} from ${this.host}:${this.port}: ${fault.message}`, undefined, fault.kind),
     };
     const onChunk = (chunk: Buffer): void => {
+      const before = this.supervisor?.recordsStored ?? 0;
       framer.push(chunk, sink);
       if (framer.needsReset) {
         socket.destroy();
         this.restart(`connection to ${this.host}:${this.port} reset after a corrupt frame`, undefined, 0);
+        return;
       }
+      this.holdBack(socket, (this.supervisor?.recordsStored ?? 0) - before);
     };
-    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.isRateLimited) });
+    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.readLimitBytes) });
     this.socket = socket;
     let connected = false;
     socket.on('connect', () => (connected = true));
@@ -58,6 +61,7 @@ export class RawSocketReceiver extends Receiver<Buffer> {
       this.restart(`${connected ? 'connection lost' : 'could not connect'} to ${this.host}:${this.port}: ${err.message}`, err);
     });
     socket.on('close', (hadError) => {
+      this.releaseHold(socket);
       if (this.socket === socket && !hadError) this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
     });
   }
@@ -65,6 +69,7 @@ export class RawSocketReceiver extends Receiver<Buffer> {
   onStop(): void {
     const socket = this.socket;
     this.socket = null;
+    if (socket) this.releaseHold(socket);
     socket?.destroy();
   }
 }

@@ -14,6 +14,13 @@ export interface SupervisorOptions {
   maxRate: number;
   /** Backpressure's initial rate (0: none): the receiver starts at min(initialRate, maxRate). */
   initialRate?: number;
+  /**
+   * receiverMaxBufferedBytes (0: no bound): received bytes this process may hold before
+   * its receivers pause their sources, counting what `bufferedBytes` reports (blocks
+   * handed over and not yet freed) and this receiver's block being built.
+   */
+  maxBufferedBytes?: number;
+  bufferedBytes?: () => number;
   bus: ListenerBus;
   /**
    * Where cut blocks go: the ReceivedBlockTracker, through the write-ahead log when it is
@@ -25,6 +32,9 @@ export interface SupervisorOptions {
   executorId?: string;
   host?: string;
 }
+
+/** How often a paused source checks for room in the receive buffer. */
+const ROOM_POLL_MS = 5;
 
 /**
  * Owns one receiver's life: starts it, cuts what it stores into a block every block
@@ -42,6 +52,11 @@ export class ReceiverSupervisor implements ReceiverStatus {
   /** Faults by kind (bad CRC, garbage...), for tests and the UI. */
   readonly errorCounts = new Map<string, number>();
   recordsStored = 0;
+  /** Payload bytes of the byte records stored (frames, stored blocks), for the read size under a rate limit. */
+  bytesStored = 0;
+  /** Sources paused for a full buffer, waiting for room (see whenRoom). */
+  private roomWaiters: (() => void)[] = [];
+  private roomTimer: NodeJS.Timeout | null = null;
   /** storeReliably callers waiting for the next cut's blocks to be stored. */
   private waitingAcks: { resolve: () => void; reject: (err: unknown) => void }[] = [];
 
@@ -87,6 +102,31 @@ export class ReceiverSupervisor implements ReceiverStatus {
     this.limiter.setRate(capRate(rate, this.options.maxRate));
   }
 
+  /**
+   * Whether received bytes held in this process reached receiverMaxBufferedBytes: push
+   * sources pause until whenRoom() resolves.
+   */
+  get isBufferFull(): boolean {
+    const max = this.options.maxBufferedBytes ?? 0;
+    if (max <= 0) return false;
+    return this.builder.pendingBytes + (this.options.bufferedBytes?.() ?? 0) >= max;
+  }
+
+  /** Resolves once the buffer has room again (batches done, their blocks freed), or the receiver stops. */
+  whenRoom(): Promise<void> {
+    if (!this.isBufferFull || this.stopped) return Promise.resolve();
+    const waiting = new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    // Room comes back when a batch finishes and its blocks are freed; checking every few
+    // milliseconds while paused costs nothing next to that.
+    this.roomTimer ??= setInterval(() => {
+      if (this.isBufferFull && !this.stopped) return;
+      if (this.roomTimer) clearInterval(this.roomTimer);
+      this.roomTimer = null;
+      for (const w of this.roomWaiters.splice(0)) w();
+    }, ROOM_POLL_MS);
+    return waiting;
+  }
+
   async start(): Promise<void> {
     this.stopped = false;
     this.ticker = interval(this.options.blockIntervalMs).subscribe(() => this.cutBlock());
@@ -106,11 +146,13 @@ export class ReceiverSupervisor implements ReceiverStatus {
   storeFrame(buf: Buffer, start: number, end: number): void {
     this.builder.addFrame(buf, start, end);
     this.recordsStored++;
+    this.bytesStored += end - start;
   }
 
   storeFramePieces(pieces: Buffer[], length: number): void {
     this.builder.addFramePieces(pieces, length);
     this.recordsStored++;
+    this.bytesStored += length;
   }
 
   storeBlock(data: Buffer, boundaries: Uint32Array): void {
@@ -133,6 +175,7 @@ export class ReceiverSupervisor implements ReceiverStatus {
   storeFramedBlock(data: Buffer, offsets: Uint32Array): void {
     this.builder.addBlock(data, offsets);
     this.recordsStored += offsets.length / 2;
+    this.bytesStored += data.length;
   }
 
   rateDelay(records: number): number {
@@ -170,6 +213,9 @@ export class ReceiverSupervisor implements ReceiverStatus {
     await this.stopReceiver();
     this.ticker?.unsubscribe();
     this.ticker = null;
+    if (this.roomTimer) clearInterval(this.roomTimer);
+    this.roomTimer = null;
+    for (const w of this.roomWaiters.splice(0)) w();
     this.cutBlock();
     this.options.bus.post({ type: 'onReceiverStopped', payload: { receiverInfo: this.info() } });
   }

@@ -1,5 +1,11 @@
 import type { RecordDecoder } from '../rdd/block-rdd';
 import type { ReceiverSupervisor } from './receiver-supervisor';
+import { SourceHold, type PausableSource } from './source-hold';
+
+/** A rate-limited byte receiver reads about this many milliseconds' worth of records at a time. */
+const READ_STEP_MS = 20;
+const MIN_LIMITED_READ = 256;
+const MAX_LIMITED_READ = 64 * 1024;
 
 /**
  * A custom source: subclass Receiver, implement onStart() and onStop(), and hand what
@@ -102,9 +108,47 @@ export abstract class Receiver<T> {
     return this.supervisor?.rateDelay(records) ?? 0;
   }
 
+  /**
+   * Flow control for a push source (a socket, a read stream): call it after storing what
+   * one read brought (`records` of them). The source is paused while the rate limit
+   * (receiverMaxRate, backpressure) asks for a delay or the receive buffer
+   * (receiverMaxBufferedBytes) is full, and resumed after; pausing a socket holds its
+   * sender back through TCP. Call releaseHold(source) when the source is closed.
+   */
+  protected holdBack(source: PausableSource, records: number): void {
+    const supervisor = this.supervisor;
+    if (!supervisor) return;
+    let hold = this.holds.get(source);
+    if (!hold) this.holds.set(source, (hold = new SourceHold(source, supervisor)));
+    hold.stored(records);
+  }
+
+  /** The source is closed: its pauses end with it. */
+  protected releaseHold(source: PausableSource): void {
+    this.holds.get(source)?.release();
+    this.holds.delete(source);
+  }
+
+  private readonly holds = new Map<PausableSource, SourceHold>();
+
   /** Whether receiverMaxRate (or backpressure) limits this receiver now. */
   protected get isRateLimited(): boolean {
     return (this.supervisor?.rateLimit ?? 0) > 0;
+  }
+
+  /**
+   * How many bytes a rate-limited byte receiver should read at a time (0: no limit):
+   * about READ_STEP_MS worth of records at its rate, so that a read taken whole is a
+   * small step and the pause after it short. (Reading 64 KiB of short lines at 100
+   * records/s would take a minute's worth in one read, and pause for that long.)
+   */
+  protected get readLimitBytes(): number {
+    const s = this.supervisor;
+    const rate = s?.rateLimit ?? 0;
+    if (!s || rate <= 0) return 0;
+    const bytesPerRecord = s.recordsStored > 0 ? s.bytesStored / s.recordsStored : 100;
+    const bytes = Math.round(((rate * READ_STEP_MS) / 1000) * bytesPerRecord);
+    return Math.min(MAX_LIMITED_READ, Math.max(MIN_LIMITED_READ, bytes));
   }
 
   private requireSupervisor(): ReceiverSupervisor {

@@ -4,8 +4,6 @@ const MIN_SLAB = 64 * 1024;
 const MAX_SLAB = 16 * 1024 * 1024;
 /** A read that leaves less room than this starts a new slab. */
 const MIN_READ = 64 * 1024;
-/** Reads of a rate-limited receiver: what Node reads at a time by default. */
-const RATE_LIMITED_READ = 64 * 1024;
 
 /**
  * Socket reads straight into large slabs (net.connect's `onread`), for receivers.
@@ -28,8 +26,11 @@ const RATE_LIMITED_READ = 64 * 1024;
  */
 export function slabReader(
   onChunk: (chunk: Buffer) => boolean | void,
-  /** Whether the receiver is rate-limited now: it then reads in small steps, so that its pauses keep it near its rate. */
-  rateLimited: () => boolean = () => false,
+  /**
+   * The most bytes to read at a time now (0: as much as there is room for). A
+   * rate-limited receiver reads in small steps, so that its pauses keep it near its rate.
+   */
+  readLimit: () => number = () => 0,
 ): OnReadOpts {
   let slabSize = MIN_SLAB;
   let slab = Buffer.allocUnsafe(slabSize);
@@ -40,7 +41,8 @@ export function slabReader(
         slab = Buffer.allocUnsafe(slabSize);
         used = 0;
       }
-      return rateLimited() ? slab.subarray(used, Math.min(slab.length, used + RATE_LIMITED_READ)) : slab.subarray(used);
+      const limit = readLimit();
+      return limit > 0 ? slab.subarray(used, Math.min(slab.length, used + limit)) : slab.subarray(used);
     },
     callback: (nread: number, buf: Uint8Array) => {
       const room = buf.byteLength;

@@ -16,7 +16,6 @@ import { slabReader } from './slab-reader';
  */
 export class SocketReceiver<T> extends Receiver<T> {
   private socket: Socket | null = null;
-  private pausedUntil = 0;
   private faults = 0;
 
   constructor(
@@ -57,9 +56,9 @@ export class SocketReceiver<T> extends Receiver<T> {
         this.restart(`connection to ${this.host}:${this.port} reset after a corrupt frame`, undefined, 0);
         return;
       }
-      this.throttle(socket, (this.supervisor?.recordsStored ?? 0) - before);
+      this.holdBack(socket, (this.supervisor?.recordsStored ?? 0) - before);
     };
-    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.isRateLimited) });
+    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.readLimitBytes) });
     this.socket = socket;
     let connected = false;
     socket.on('connect', () => {
@@ -72,6 +71,7 @@ export class SocketReceiver<T> extends Receiver<T> {
       this.restart(`${what} to ${this.host}:${this.port}: ${err.message}`, err);
     });
     socket.on('close', (hadError) => {
+      this.releaseHold(socket);
       if (this.socket !== socket || hadError) return;
       this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
     });
@@ -80,19 +80,7 @@ export class SocketReceiver<T> extends Receiver<T> {
   onStop(): void {
     const socket = this.socket;
     this.socket = null;
+    if (socket) this.releaseHold(socket);
     socket?.destroy();
-  }
-
-  /** receiver.maxRate: pause the socket long enough to stay under the limit. */
-  private throttle(socket: Socket, records: number): void {
-    const delay = this.rateDelay(records);
-    if (delay <= 0) return;
-    const until = performance.now() + delay;
-    if (until <= this.pausedUntil) return;
-    this.pausedUntil = until;
-    socket.pause();
-    setTimeout(() => {
-      if (this.socket === socket) socket.resume();
-    }, delay);
   }
 }

@@ -21,9 +21,34 @@ export class ReceivedBlockTracker {
   private readonly walRefs = new Map<string, WalRef>();
   /** Per stream, the highest log position allocated to a batch. */
   private readonly allocatedSeq = new Map<number, number>();
+  /** Bytes of the blocks whose data this process holds (not only an executor), by block id. */
+  private readonly held = new Map<string, number>();
+  private heldTotal = 0;
+
+  /**
+   * Bytes of received blocks this process holds until their batches are done (waiting for
+   * a batch, or in one not finished): what receiverMaxBufferedBytes bounds.
+   */
+  get heldBytes(): number {
+    return this.heldTotal;
+  }
+
+  private hold(block: ShippedBlock): void {
+    if (block.segments === null || this.held.has(block.blockId)) return;
+    this.held.set(block.blockId, block.byteLength);
+    this.heldTotal += block.byteLength;
+  }
+
+  private unhold(block: ShippedBlock): void {
+    const bytes = this.held.get(block.blockId);
+    if (bytes === undefined) return;
+    this.held.delete(block.blockId);
+    this.heldTotal -= bytes;
+  }
 
   addBlock(streamId: number, block: ShippedBlock, wal?: WalRef): void {
     if (wal) this.walRefs.set(block.blockId, wal);
+    this.hold(block);
     let queue = this.unallocated.get(streamId);
     if (!queue) this.unallocated.set(streamId, (queue = []));
     queue.push(block);
@@ -67,6 +92,7 @@ export class ReceivedBlockTracker {
       streamId,
       blocks.map(({ block, wal }) => {
         if (wal) this.walRefs.set(block.blockId, wal);
+        this.hold(block);
         return block;
       }),
     );
@@ -117,7 +143,10 @@ export class ReceivedBlockTracker {
       this.batches.delete(t);
       for (const blocks of batch.values()) freed.push(...blocks);
     }
-    for (const b of freed) this.walRefs.delete(b.blockId);
+    for (const b of freed) {
+      this.walRefs.delete(b.blockId);
+      this.unhold(b);
+    }
     return freed;
   }
 

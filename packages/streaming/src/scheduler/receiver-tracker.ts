@@ -41,6 +41,8 @@ export class ReceiverTracker implements ReceiverTracking {
         restartDelayMs: this.conf.receiverRestartDelayMs,
         maxRate: this.conf.receiverMaxRate,
         initialRate: this.conf.backpressureEnabled ? this.conf.backpressureInitialRate : 0,
+        maxBufferedBytes: this.conf.receiverMaxBufferedBytes,
+        bufferedBytes: () => this.blocks.heldBytes,
         bus: this.bus,
         onBlock: (streamId, block) => {
           const wal = stream.writeAheadLog;

@@ -35,7 +35,8 @@ export type DeviceRecord<WithSequence extends boolean> = WithSequence extends tr
  * - Faults: garbage, bad CRCs, truncated and oversized frames and sequence gaps are each
  *   reported with their kind (the supervisor's errorCounts and onReceiverError listeners
  *   see them) and tallied in `faults`, with their units (bytes, frames missing...).
- * - Rate: receiver.maxRate pauses the stream (so the writer is held back by the kernel).
+ * - Rate and buffer: receiver.maxRate, backpressure and a full receive buffer pause the
+ *   stream (so the writer is held back by the kernel).
  * - The end of the stream: a FIFO is reopened at once to wait for its next writer; a
  *   socket or a device is reopened after the restart delay; a regular file is read once,
  *   then the receiver stops. A path that is missing or cannot be opened is retried after
@@ -54,8 +55,6 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
   private source: DeviceSource | null = null;
   /** Incremented on every start and stop: callbacks of an earlier start see it and give up. */
   private session = 0;
-  private resumeTimer: NodeJS.Timeout | null = null;
-  private pausedUntil = 0;
 
   constructor(options: DeviceReceiverOptions<WithSequence>) {
     super();
@@ -77,8 +76,7 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
 
   onStop(): void {
     this.session++;
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = null;
+    if (this.source) this.releaseHold(this.source.stream);
     this.source?.stream.destroy();
     this.source = null;
   }
@@ -109,6 +107,7 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
     const finish = () => {
       if (ended) return false;
       ended = true;
+      this.releaseHold(source.stream);
       // A frame cut short by the end of the stream is reported as 'truncated' here.
       framer.end(sink);
       return session === this.session && this.source === source;
@@ -116,7 +115,7 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
     source.stream.on('data', (chunk: Buffer) => {
       const before = this.framesStored;
       framer.push(chunk, sink);
-      this.throttle(source, this.framesStored - before);
+      this.holdBack(source.stream, this.framesStored - before);
     });
     source.stream.on('end', () => {
       if (finish()) this.streamEnded(source, session);
@@ -189,20 +188,5 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
    */
   private reportKind(kind: FrameFaultKind, message: string): void {
     this.reportError(message, undefined, kind);
-  }
-
-  /** receiver.maxRate: pauses the stream long enough to stay under the limit. */
-  private throttle(source: DeviceSource, frames: number): void {
-    const delay = this.rateDelay(frames);
-    if (delay <= 0) return;
-    const until = performance.now() + delay;
-    if (until <= this.pausedUntil) return;
-    this.pausedUntil = until;
-    source.stream.pause();
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = setTimeout(() => {
-      this.resumeTimer = null;
-      if (this.source === source) source.stream.resume();
-    }, delay);
   }
 }
