@@ -26,28 +26,32 @@ async function run(periodMs: number, runMs: number, onTick: (time: number, index
 
 test('the system clock ticks against absolute time: no drift over many short periods', async () => {
   const period = 10;
-  const { first, times, stoppedAt } = await run(period, 3000);
+  const lateness: number[] = [];
+  const { first, times } = await run(period, 3000, (time) => lateness.push(Date.now() - time));
   // Every batch time, in order, none skipped or repeated.
   times.forEach((t, i) => assert.equal(t, first + i * period));
-  // As many ticks as periods have passed. A timer re-armed relative to its callback
-  // loses one every few dozen ticks (its lateness adds up: about 9 of these 300); against
-  // absolute time only the last tick or two may still be on their way (a busy machine
-  // fires timers a few milliseconds late), however long the clock runs.
-  const due = Math.floor((stoppedAt - first) / period) + 1;
-  assert.ok(times.length <= due && times.length >= due - 3, `${times.length} ticks, ${due} were due`);
+  // A timer re-armed relative to its callback loses a little each tick, and its lateness
+  // adds up (about 600 ms after these 300 ticks, more on a busy machine); against absolute
+  // time each tick is only as late as its own timer, so among the last 20 ticks some fire
+  // on time or nearly, however long the clock has run.
+  assert.ok(times.length >= 200, `${times.length} ticks in 3 s`);
+  const recent = Math.min(...lateness.slice(-20));
+  assert.ok(recent < 10 * period, `the last 20 ticks were all at least ${recent} ms late`);
 });
 
 test('a late tick keeps its batch time, is reported, and the clock catches up', async () => {
   const period = 20;
-  const { first, times, late, stoppedAt } = await run(period, 600, (_time, index) => {
+  const lateness: number[] = [];
+  const { first, times, late } = await run(period, 600, (time, index) => {
+    lateness.push(Date.now() - time);
     if (index !== 3) return;
     // A stalled driver: the event loop is blocked for more than two periods.
     const until = Date.now() + 3 * period;
     while (Date.now() < until);
   });
   times.forEach((t, i) => assert.equal(t, first + i * period));
-  const due = Math.floor((stoppedAt - first) / period) + 1;
-  assert.ok(times.length <= due && times.length >= due - 2, `${times.length} ticks, ${due} were due`);
+  // The ticks missed during the stall ran at once, and the clock is back on time after.
+  assert.ok(Math.min(...lateness.slice(8)) < 5 * period, `lateness after the stall: ${lateness.slice(4).join(' ')}`);
   const afterStall = late.find((l) => l.time === first + 4 * period);
   assert.ok(afterStall, `the tick after the stall is reported late (late: ${JSON.stringify(late)})`);
   assert.ok(afterStall.lateMs >= period, `late by ${afterStall.lateMs} ms`);
