@@ -1,4 +1,5 @@
 import { parseDuration } from '@sluice/streaming';
+import { defaultGrid, gridPoints, narrowGrid } from './grid';
 
 export const TUNE_USAGE = `Usage: sluice tune <job file> [options] [job args...]
 
@@ -168,6 +169,8 @@ export function parseTuneArgs(argv: string[]): TuneCommand {
   if (cmd.source === 'text' && cmd.imagesDir) throw new Error('--images goes with --source images');
   if (cmd.goal === 'latency' && cmd.rate === null) throw new Error('--goal latency needs --rate R (records/s to sustain)');
   if (cmd.budgetMs < 10_000) throw new Error('--budget must be at least 10s');
+  // A mistake in --grid is a command-line mistake: found here, before anything starts.
+  gridPoints(narrowGrid(defaultGrid(cmd.source), cmd.grid), cmd.source);
   return cmd;
 }
 
