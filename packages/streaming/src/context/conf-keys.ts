@@ -24,6 +24,7 @@ export const CONF_KEY_KINDS = {
   backpressurePidMinRate: 'number',
   receiverRestartDelay: 'duration',
   blockQueueSize: 'number',
+  receiverMaxBuffered: 'size',
   maxFrameBytes: 'number',
   taskPrefetch: 'number',
   taskMaxFailures: 'number',
