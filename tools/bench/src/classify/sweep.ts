@@ -1,6 +1,6 @@
 /**
  * The classify sweep behind docs/benchmarks/classify.md: executors {1, 2} x inference
- * batch sizes {1, 5, 10, 20}, each a separate run of the classify benchmark (its own
+ * batch sizes {1, 4, 8 (the default), 16}, each a separate run of the classify benchmark (its own
  * processes, bare and engine measured in the same run), then the plot.
  *
  *   node --import tsx tools/bench/src/classify/sweep.ts --images <dir> [--count 100] [--out docs/benchmarks]
@@ -20,7 +20,7 @@ import { renderSweepPlot, type SweepPoint } from './sweep-plot';
 
 const BENCH = fileURLToPath(new URL('../classify-bench-cli.ts', import.meta.url));
 const EXECUTORS = [1, 2];
-const BATCH_SIZES = [1, 5, 10, 20];
+const BATCH_SIZES = [1, 4, 8, 16];
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,10 @@ if (!values.images) throw new Error('usage: sweep.ts --images <dir> [--count N] 
 
 const jsonPath = join(values.out, 'classify-sweep.json');
 const only = values.only?.split(',').map((p) => p.trim());
-const points: SweepPoint[] = only && existsSync(jsonPath) ? (JSON.parse(await readFile(jsonPath, 'utf8')) as SweepPoint[]) : [];
+// Points of another grid (an earlier choice of batch sizes) are dropped.
+const points: SweepPoint[] = (only && existsSync(jsonPath) ? (JSON.parse(await readFile(jsonPath, 'utf8')) as SweepPoint[]) : []).filter(
+  (p) => EXECUTORS.includes(p.executors) && BATCH_SIZES.includes(p.batch_size),
+);
 for (const executors of EXECUTORS) {
   for (const batchSize of BATCH_SIZES) {
     if (only && !only.includes(`${executors}x${batchSize}`)) continue;
