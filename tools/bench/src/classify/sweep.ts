@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { renderSweepPlot, type SweepPoint } from './sweep-plot';
+import { renderSweepPlot, type PlotTitle, type SweepPoint } from './sweep-plot';
 
 const BENCH = fileURLToPath(new URL('../classify-bench-cli.ts', import.meta.url));
 const EXECUTORS = [1, 2];
@@ -57,11 +57,16 @@ points.sort((a, b) => a.executors - b.executors || a.batch_size - b.batch_size);
 await writeFile(jsonPath, JSON.stringify(points, null, 2) + '\n');
 await renderSweepPlot(points, join(values.out, 'classify-sweep.png'), sweepTitle(points));
 
-/** What was measured, from the points themselves (the backend the runs actually used). */
-function sweepTitle(points: SweepPoint[]): string {
+/** What was measured, from the points themselves (the backend the runs actually used, the load they ran at). */
+function sweepTitle(points: SweepPoint[]): PlotTitle {
   const models = [...new Set(points.map((p) => p.model ?? '?'))].join(', ');
   const backends = [...new Set(points.map((p) => p.backend_used ?? p.backend ?? '?'))].join(', ');
-  return `images/s against inference batch size (${models}, ${backends}, 1 core per executor)`;
+  const loads = points.flatMap((p) => p.load_avg_1m ?? []);
+  const load = loads.length > 0 ? `, 1-min load average ${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)} on 2 cores` : '';
+  return {
+    headline: 'sluice-classify: images/s and engine/bare against the inference batch size',
+    detail: `${models} on ${backends}, 1 core per executor and per bare process${load}`,
+  };
 }
 
 function runBench(args: string[]): Promise<SweepPoint> {
