@@ -18,11 +18,13 @@ import type { ResultRecord } from '../../apps/classify/src/job/result-record';
 import { runClassifier } from '../../apps/classify/src/run/run-classifier';
 import { launchBrowser } from '../fixtures/ui-helpers';
 
-/** The page's own formatting of a duration (packages/ui/static/format.js), for values under a minute. */
+/** The page's own formatting of a duration (fmtMs of packages/ui/static/format.js). */
 function shownMs(ms: number | null): string {
   if (ms === null) return '-';
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return m < 60 ? `${m} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 /** The smallest value that at least p percent of the values do not exceed. */
