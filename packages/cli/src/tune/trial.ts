@@ -13,6 +13,24 @@ import { judgeWindow, type BatchSample, type WindowVerdict } from './sustained';
 const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.mjs', import.meta.url));
 const POLL_MS = 100;
 
+/**
+ * Process groups of the jobs running now. Each job runs in a group of its own (so the
+ * driver and its executors stop together), which a Ctrl-C in the terminal does not reach:
+ * when tune exits, for whatever reason, it stops them itself.
+ */
+const runningGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pid of runningGroups) killGroup(pid);
+});
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 export interface JobSpec {
   job: string;
   /** The job's arguments after host and port (and, for images, the inference batch size). */
@@ -77,6 +95,7 @@ export class JobSession {
     // Its own process group, so the driver and the executors it starts stop together.
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     session.child = child;
+    if (child.pid !== undefined) runningGroups.add(child.pid);
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       session.stderrTail.push(...d.split('\n').filter(Boolean));
       session.stderrTail.splice(0, Math.max(0, session.stderrTail.length - 20));
@@ -92,7 +111,10 @@ export class JobSession {
     this.sender.setRate(o.rate);
     const b = this.spec.point.batchMs;
     const changedAt = Date.now();
-    const hardEnd = Math.min(o.deadline, started + (freshStart ? o.startupMs : 0) + (o.warmupBatches + o.windowBatches + 3) * b);
+    // The window's time limit runs from the first batch that ran a task with data: a fresh
+    // job gets o.startupMs to get there (executors starting take longer on a busy machine).
+    const windowTime = (o.warmupBatches + o.windowBatches + 3) * b;
+    let runningSince = freshStart ? 0 : started;
     const rule = { batchDurationMs: b, rate: o.rate };
     let verdict: WindowVerdict | null = null;
     while (verdict === null) {
@@ -107,6 +129,8 @@ export class JobSession {
       const caughtUp = freshStart ? afterWarmup.findIndex((x) => x.schedulingDelay <= b / 2) : 0;
       const window = caughtUp < 0 ? [] : afterWarmup.slice(caughtUp);
       const queued = this.submitted - this.completed.length;
+      if (runningSince === 0 && this.completed.some((x) => x.numRecords > 0)) runningSince = Date.now();
+      const hardEnd = Math.min(o.deadline, runningSince === 0 ? started + o.startupMs : runningSince + windowTime);
       if (this.exitCode !== undefined) {
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: `the job exited (${this.exitCode}): ${this.stderrTail.slice(-3).join(' | ')}` };
       } else if (window.length >= o.windowBatches) {
@@ -116,8 +140,8 @@ export class JobSession {
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: `${queued} batches queued behind the running one` };
       } else if (Date.now() >= hardEnd) {
         const why =
-          this.sender.connectedAt === 0
-            ? `the job did not connect within ${Math.round((Date.now() - started) / 1000)} s (${this.stderrTail.slice(-2).join(' | ') || 'no error printed'})`
+          runningSince === 0
+            ? `no batch with data completed within ${Math.round((Date.now() - started) / 1000)} s (${this.stderrTail.slice(-2).join(' | ') || 'no error printed'})`
             : caughtUp < 0
               ? `the scheduling delay never came down to half a batch after the warm-up (${this.completed.length} batches)`
               : `only ${window.length} of ${o.windowBatches} batches completed in time`;
@@ -135,11 +159,8 @@ export class JobSession {
 
   async stop(): Promise<void> {
     if (this.child?.pid !== undefined) {
-      try {
-        process.kill(-this.child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+      killGroup(this.child.pid);
+      runningGroups.delete(this.child.pid);
     }
     await this.sender.close();
     rmSync(this.logDir, { recursive: true, force: true });
