@@ -44,7 +44,7 @@ const { values } = parseArgs({
 });
 if (!values.images || !values.brokers) throw new Error('--images DIR and --brokers H:P (or KAFKA_BROKERS) are required');
 const count = Number(values.count);
-const order = values.order!.split(',').map((m) => m.trim());
+const order = values.order.split(',').map((m) => m.trim());
 for (const m of order) if (m !== 'default' && m !== 'single-batch') throw new Error(`--order: "${m}" is not default or single-batch`);
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
