@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (cmd.demoImages !== null) return await runDemo(cmd, cmd.demoImages, launchedAt);
-    const { failure } = await runClassifier({
+    const { failure, ui } = await runClassifier({
       settings: jobSettingsOf(cmd, cmd.source!),
       conf: cmd.conf,
       count: cmd.count,
@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<number> {
       summaryJsonPath: cmd.summaryJsonPath,
       launchedAt,
       handleSignals: true,
+      ui: cmd.ui,
     });
+    await ui?.stop();
     return failure ? 1 : 0;
   } catch (err) {
     process.stderr.write(`sluice-classify: ${(err as Error)?.message ?? err}\n`);

@@ -336,16 +336,20 @@ export const classifierPage = refreshEvery(1000, {
     const v = m.values;
     const lat = v.latencyMs ?? {};
     const card = (k, val, id) => `<div class="card"><div class="v"${id ? ` id="${id}"` : ''}>${val}</div><div class="k">${esc(k)}</div></div>`;
+    const rate = (r) => (r === null || r === undefined ? '-' : r.toFixed(1));
+    // With Kafka output the executors write the results: only the total is known here.
+    const classified = v.classified === null || v.classified === undefined ? card('images (results)', fmtInt(v.images), 'cls-images') : card('images classified', fmtInt(v.classified), 'cls-classified');
     ctx.el.innerHTML = `<h2>Classifier</h2>
-      <div class="cards">${card('images classified', fmtInt(v.classified), 'cls-classified')}${card('errors', fmtInt(v.errors), 'cls-errors')}${card('images/s (recent)', (v.imagesPerSecond ?? 0).toFixed(1))}
-      ${card('latency p50', fmtMs(lat.p50))}${card('latency p90', fmtMs(lat.p90))}${card('latency p99', fmtMs(lat.p99))}${card('latency max', fmtMs(lat.max))}</div>
+      <div class="cards">${classified}${card('errors', fmtInt(v.errors), 'cls-errors')}${card('images/s (last 10 s)', rate(v.imagesPerSecond), 'cls-rate-recent')}${card('images/s (whole run)', rate(v.imagesPerSecondOverall), 'cls-rate')}
+      ${card('latency p50', fmtMs(lat.p50), 'cls-p50')}${card('latency p90', fmtMs(lat.p90), 'cls-p90')}${card('latency p99', fmtMs(lat.p99), 'cls-p99')}${card('latency max', fmtMs(lat.max), 'cls-max')}${card('launch to first result', fmtMs(v.startupMs), 'cls-startup')}</div>
+      ${v.latencyBasis ? `<p class="summary">Latency: ${esc(v.latencyBasis)}.</p>` : ''}
       <h3>Labels (top-1)</h3>${table(
         [
           { h: 'Label', f: (r) => esc(r[0]) },
           { h: 'Images', num: true, f: (r) => fmtInt(r[1]) },
         ],
         Object.entries(v.labels ?? {}).sort((a, b) => b[1] - a[1]),
-        { empty: 'No image classified yet.' },
+        { empty: 'No image classified yet.', id: 'cls-labels' },
       )}
       <h3>Recent errors</h3>${table(
         [
@@ -355,7 +359,7 @@ export const classifierPage = refreshEvery(1000, {
           { h: 'Message', f: (e) => `<span class="bad">${esc(e.message ?? '')}</span>` },
         ],
         v.recentErrors ?? [],
-        { empty: 'No errors.' },
+        { empty: 'No errors.', id: 'cls-recent-errors' },
       )}`;
   },
 });

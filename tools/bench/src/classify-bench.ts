@@ -4,7 +4,7 @@ import { DEFAULT_MODEL_SPEC } from '@sluice/vision/stream';
 import { parseArgs } from 'node:util';
 import { BareWorkers, type PhaseResult } from './classify/bare-loop';
 import type { ClassifyBenchSettings } from './classify/bench-settings';
-import { EngineRun } from './classify/engine-run';
+import { EngineRun, type EnginePhaseResult } from './classify/engine-run';
 import { imageSequence, readImageDirectory } from './classify/image-set';
 import { measureStartup } from './classify/startup-run';
 
@@ -86,7 +86,7 @@ export async function classifyBench(argv: string[]): Promise<void> {
   const bare = await BareWorkers.start(settings);
   const engine = await EngineRun.start(settings, imageSequence(library, settings.executors * settings.batchSize));
   const bareRounds: PhaseResult[] = [];
-  const engineRounds: (PhaseResult & { batches: number })[] = [];
+  const engineRounds: EnginePhaseResult[] = [];
   let rate = settings.rate;
   try {
     for (let pair = 0; pair < rounds / 2; pair++) {
@@ -120,6 +120,7 @@ export async function classifyBench(argv: string[]): Promise<void> {
     startup_ms: startupMs,
     engine_rounds_img_per_s: engineRounds.map((r) => round(r.images / r.seconds, 2)),
     bare_rounds_img_per_s: bareRounds.map((r) => round(r.images / r.seconds, 2)),
+    engine_breakdown_per_round: engineRounds.map((r) => r.breakdown),
     engine_batches_per_round: round(engineRounds.reduce((s, r) => s + r.batches, 0) / engineRounds.length, 1),
     send_rate: rate,
     batch_duration: settings.batchDuration,

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parsePort } from '@sluice/cli';
 import { parseDuration, type StreamingConfInput } from '@sluice/streaming';
 import { DEFAULT_MODEL_SPEC, parseModelSpec } from '@sluice/vision/stream';
 import type { ClassifyJobSettings } from '../job/job-settings';
@@ -24,6 +25,8 @@ export interface ClassifyCommand {
   count: number | null;
   runForMs: number | null;
   summaryJsonPath: string | null;
+  /** The web UI (with its Classifier page), or null with --no-ui. */
+  ui: { port: number; host: string } | null;
 }
 
 const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
@@ -56,6 +59,9 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
       conf: { type: 'string', multiple: true },
       count: { type: 'string' },
       'run-for': { type: 'string' },
+      'ui-port': { type: 'string' },
+      'ui-host': { type: 'string' },
+      'no-ui': { type: 'boolean' },
       demo: { type: 'boolean' },
       'demo-images': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -93,6 +99,9 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
     (conf as Record<string, unknown>)[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
   if (values.executors !== undefined) conf.executors = integer(values.executors, '--executors', 0);
+  if (values['no-ui'] === true && (values['ui-port'] !== undefined || values['ui-host'] !== undefined)) {
+    throw new Error('--no-ui leaves no web UI for --ui-port or --ui-host to configure');
+  }
   if (values['executor-cores'] !== undefined) conf.executorCores = integer(values['executor-cores'], '--executor-cores', 1);
   if (values['batch-duration'] !== undefined) conf.batchDuration = duration(values['batch-duration'], '--batch-duration');
   if (values['block-interval'] !== undefined) conf.blockInterval = duration(values['block-interval'], '--block-interval');
@@ -111,6 +120,7 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
     count: values.count === undefined ? null : integer(values.count, '--count', 1),
     runForMs: values['run-for'] === undefined ? null : duration(values['run-for'], '--run-for'),
     summaryJsonPath: values['summary-json'] ?? null,
+    ui: values['no-ui'] === true ? null : { port: values['ui-port'] === undefined ? 4040 : parsePort(values['ui-port'], '--ui-port'), host: values['ui-host'] ?? '127.0.0.1' },
   };
 }
 

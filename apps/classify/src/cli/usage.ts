@@ -65,6 +65,13 @@ Engine:
   --conf KEY=VALUE                 any other Sluice setting, repeatable
                                    (e.g. --conf receiverMaxRate=50)
 
+Web UI:
+  --ui-port P                      port of the web UI (default: 4040, or the next free
+                                   one); its Classifier page shows images/s, latency
+                                   percentiles, label counts and recent errors
+  --ui-host H                      address it listens on (default: 127.0.0.1)
+  --no-ui                          do not serve the web UI (nor /metrics)
+
 Running:
   --count N                        stop after N results
   --run-for D                      stop after D, e.g. 30s, 5m (default: until Ctrl-C)

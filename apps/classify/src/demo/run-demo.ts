@@ -34,7 +34,7 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
     // --once: the stream ends after one pass, so every image is sent exactly once.
     sender = await startImageSender(dir, ['--once', '--rate', String(DEMO_SEND_RATE)], (line) => log(`demo: sender: ${line}`));
     log(`demo: sluice-sender serves them on 127.0.0.1:${sender.port}; classifying until ${total} results`);
-    const { summary, failure } = await runClassifier({
+    const { summary, failure, ui } = await runClassifier({
       settings: jobSettingsOf(cmd, { kind: 'socket', host: '127.0.0.1', port: sender.port }),
       // The sender leaves after one pass: reconnecting to it would only log refusals.
       conf: { receiverRestartDelay: '10m', ...cmd.conf },
@@ -43,7 +43,9 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
       summaryJsonPath: cmd.summaryJsonPath,
       launchedAt,
       handleSignals: true,
+      ui: cmd.ui,
     });
+    await ui?.stop();
     if (failure) return 1;
     if (summary.images < Math.min(total, cmd.count ?? total)) {
       log(`demo: only ${summary.images} of ${total} images have a result`);

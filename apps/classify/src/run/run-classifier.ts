@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { submit } from '@sluice/cli';
+import { LiveUi } from '@sluice/ui';
 import type { BatchInfo, StreamingConfInput, StreamingContext } from '@sluice/streaming';
 import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
 import { setDriverSide } from '../job/driver-side';
 import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings';
 import { toResultRecord } from '../job/result-record';
 import { BatchProgress } from './batch-progress';
+import { RecentClassifierActivity } from './classifier-ui-metrics';
 import { createResultWriter, type ResultWriter } from './result-writer';
 import { RunStats, type RunSummary } from './run-stats';
 import { formatSummary } from './summary-text';
@@ -15,6 +17,8 @@ export const CLASSIFY_JOB_MODULE = fileURLToPath(new URL('../job/classify-job.ts
 
 /** Batches failing one after another mean a broken setup (model, output), not bad luck. */
 const FAILED_BATCHES_BEFORE_GIVING_UP = 3;
+/** The summary's percentiles walk a histogram: a few reports a second are plenty for a page. */
+const UI_REPORT_EVERY_MS = 250;
 
 export interface ClassifierRunOptions {
   settings: ClassifyJobSettings;
@@ -30,12 +34,19 @@ export interface ClassifierRunOptions {
   log?: (line: string) => void;
   /** Stop gracefully on SIGINT and SIGTERM (the command line does; tests do not). */
   handleSignals?: boolean;
+  /** Serve the web UI (Streaming, ..., Classifier pages) here; null or absent: no UI. */
+  ui?: { port: number; host: string } | null;
 }
 
 export interface ClassifierRunResult {
   summary: RunSummary;
   /** Why the run stopped early with a failure, or null. */
   failure: string | null;
+  /**
+   * The web UI, still serving the finished run with its final figures (null without
+   * --ui): the caller stops it (`await ui.stop()`).
+   */
+  ui: LiveUi | null;
 }
 
 /**
@@ -48,6 +59,16 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
   const writer: ResultWriter | null = settings.output.kind === 'kafka' ? null : createResultWriter(settings.output);
   const stats = new RunStats(options.launchedAt, latencyBasisOf(settings));
   const progress = new BatchProgress(writer !== null);
+  const recent = new RecentClassifierActivity();
+  let ui: LiveUi | null = null;
+  /** The Classifier page's figures, sent at most every UI_REPORT_EVERY_MS while results come. */
+  let lastReportAt = 0;
+  const reportToUi = (force: boolean) => {
+    const now = Date.now();
+    if (!ui || (!force && now - lastReportAt < UI_REPORT_EVERY_MS)) return;
+    lastReportAt = now;
+    ui.reportMetric('classifier', { ...recent.values(stats.summary(now), now) });
+  };
   let ssc: StreamingContext | null = null;
   let stopping = false;
   let failure: string | null = null;
@@ -77,9 +98,12 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       else {
         errors++;
         stats.addError(batchTime, r.kind!, r.latencyMs, now);
+        recent.noteError({ time: now, name: r.name, kind: r.kind!, message: r.error ?? '' });
       }
     }
     progress.noteResults(batchTime, records.length, errors);
+    recent.noteResults(now, records.length);
+    reportToUi(false);
     if (countReached()) requestStop(`${count} results written (--count)`, true);
     return records.length === images.length;
   };
@@ -90,11 +114,13 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       const images = Math.max(info.numRecords, counted.get(info.batchTime) ?? 0);
       stats.addBatchTotals(info.batchTime, images, info.processingEndTime - info.batchTime, info.processingEndTime);
       progress.noteResults(info.batchTime, images, 0);
+      recent.noteResults(info.processingEndTime, images);
     }
     counted.delete(info.batchTime);
     const lag = lagOf(info);
     if (!failed && lag !== null && info.processingEndTime !== null) stats.batchLag(info.numRecords, lag, info.processingEndTime);
     stats.batchCompleted(info.batchTime);
+    reportToUi(false);
     const line = progress.lineFor(info);
     if (line) log(line);
     failedInARow = failed ? failedInARow + 1 : 0;
@@ -128,12 +154,19 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     requestStop(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'} (again to stop at once)`, true);
   };
   let timer: NodeJS.Timeout | null = null;
+  let ranToEnd = false;
   try {
     await submit({
       job: CLASSIFY_JOB_MODULE,
       args: encodeJobSettings(settings),
       conf: { appName: 'sluice-classify', ...options.conf },
       log: (line) => log(`sluice: ${line}`),
+      beforeStart: async (context) => {
+        if (!options.ui) return;
+        ui = new LiveUi(context, { port: options.ui.port, host: options.ui.host });
+        const url = await ui.start();
+        if (url) log(`sluice-classify: web UI at ${url} (the Classifier page: ${url}/classifier/)`);
+      },
     });
     if (options.handleSignals) {
       process.on('SIGINT', onSignal);
@@ -141,6 +174,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     }
     if (options.runForMs !== null) timer = setTimeout(() => requestStop(`--run-for ${options.runForMs} ms elapsed`, true), options.runForMs);
     await ssc!.awaitTermination();
+    ranToEnd = true;
   } finally {
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
@@ -148,11 +182,17 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     setDriverSide(null);
     if (ssc && (ssc as StreamingContext).state !== 'stopped') await (ssc as StreamingContext).stop();
     await writer?.close();
+    const liveUi = ui as LiveUi | null;
+    if (liveUi && ranToEnd) {
+      // The final figures, then the run's end; the page keeps showing them until the caller stops the server.
+      reportToUi(true);
+      await liveUi.finish();
+    } else await liveUi?.server?.stop();
   }
   const summary = stats.summary();
   log(formatSummary(summary).trimEnd());
   if (options.summaryJsonPath) await writeFile(options.summaryJsonPath, JSON.stringify(summary, null, 2) + '\n');
-  return { summary, failure };
+  return { summary, failure, ui };
 }
 
 /** What the batch's Kafka streams left in the log when it was cut, or null for other sources. */

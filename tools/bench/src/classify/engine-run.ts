@@ -10,6 +10,31 @@ import type { BenchImage } from './image-set';
 
 export interface EnginePhaseResult extends PhaseResult {
   batches: number;
+  /** Where the executors' time went in the round (see EngineRun.breakdown). */
+  breakdown: EngineTimeBreakdown;
+}
+
+/**
+ * The round's executor-core time, from the engine's own task events: what the classify
+ * tasks (decode + inference, and reading their shuffle input) ran, what the repartition's
+ * map tasks ran, and the rest, when a core had no task (waiting for a batch, for the
+ * driver between tasks and stages, or for input).
+ */
+export interface EngineTimeBreakdown {
+  classify_task_s: number;
+  map_task_s: number;
+  idle_core_s: number;
+  tasks: number;
+  /** Images per classify task, on average: what an inference batch can fill. */
+  images_per_classify_task: number;
+}
+
+interface TaskTiming {
+  launchTime: number;
+  finishTime: number;
+  runMs: number;
+  map: boolean;
+  records: number;
 }
 
 const RESULT_TIMEOUT_MS = 600_000;
@@ -28,20 +53,26 @@ export class EngineRun {
   private ssc: StreamingContext | null = null;
   private readonly batchStarts = new Map<number, number>();
   private readonly results: { name: string; batchTime: number; at: number; ok: boolean }[] = [];
+  private readonly tasks: TaskTiming[] = [];
   private rounds = 0;
 
   private constructor(
     private readonly server: FrameServer,
     private readonly batchDurationMs: number,
+    private readonly cores: number,
   ) {}
 
   static async start(settings: ClassifyBenchSettings, warmUp: BenchImage[]): Promise<EngineRun> {
-    const run = new EngineRun(await FrameServer.start(), parseDuration(settings.batchDuration, '--batch-duration'));
+    const run = new EngineRun(await FrameServer.start(), parseDuration(settings.batchDuration, '--batch-duration'), settings.executors);
     // The job module's driver side runs in this process: results and batch starts land here.
     setDriverSide({
       contextCreated: (ssc) => {
         run.ssc = ssc;
-        ssc.addStreamingListener({ onBatchStarted: ({ batchInfo }) => run.batchStarts.set(batchInfo.batchTime, batchInfo.processingStartTime!) });
+        ssc.addStreamingListener({
+          onBatchStarted: ({ batchInfo }) => run.batchStarts.set(batchInfo.batchTime, batchInfo.processingStartTime!),
+          onTaskEnd: ({ taskInfo: t }) =>
+            run.tasks.push({ launchTime: t.launchTime, finishTime: t.finishTime, runMs: t.runMs, map: t.stageId.endsWith('/map'), records: t.recordsRead }),
+        });
       },
       results: (batchTime, images) => {
         const at = performance.timeOrigin + performance.now();
@@ -99,6 +130,38 @@ export class EngineRun {
       errors: mine.filter((m) => !m.ok).length,
       seconds: (finished - started) / 1000,
       batches: new Set(mine.map((m) => m.batchTime)).size,
+      breakdown: this.breakdown(started, finished),
+    };
+  }
+
+  /** Executor-core time between `from` and `to`, by the tasks that ran then (clipped to the window). */
+  private breakdown(from: number, to: number): EngineTimeBreakdown {
+    let classify = 0;
+    let map = 0;
+    let classifyTasks = 0;
+    let classifyRecords = 0;
+    let n = 0;
+    for (const t of this.tasks) {
+      if (t.finishTime < from || t.launchTime > to) continue;
+      // runMs is measured on the executor; the share of it inside the window counts.
+      const inside = Math.max(0, Math.min(to, t.finishTime) - Math.max(from, t.launchTime));
+      const run = Math.min(t.runMs, inside);
+      n++;
+      if (t.map) map += run;
+      else {
+        classify += run;
+        classifyTasks++;
+        classifyRecords += t.records;
+      }
+    }
+    const total = (this.cores * (to - from)) / 1000;
+    const r = (v: number) => Math.round(v * 100) / 100;
+    return {
+      classify_task_s: r(classify / 1000),
+      map_task_s: r(map / 1000),
+      idle_core_s: r(total - (classify + map) / 1000),
+      tasks: n,
+      images_per_classify_task: classifyTasks > 0 ? r(classifyRecords / classifyTasks) : 0,
     };
   }
 

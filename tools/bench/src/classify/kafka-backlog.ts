@@ -3,11 +3,12 @@
  *
  *   node --import tsx tools/bench/src/classify/kafka-backlog.ts --images DIR --brokers H:P
  *        [--count 1000] [--partitions 4] [--executors 2] [--batch-size 8] [--rounds 1]
- *        [--model SPEC] [--json]
+ *        [--model SPEC] [--backend auto|wasm|tensorflow] [--order default,single-batch,single-batch,default] [--json]
  *
  * Produces --count images (the directory cycled, key = a unique name) into a fresh topic,
  * then launches `sluice-classify --source kafka://... --starting-offsets earliest --count N`
- * with a fresh group, twice per round in the order A B B A:
+ * with a fresh group, twice per round in the order A B B A (or --order, to split the
+ * alternation over several shorter runs):
  *   A  default: no rate flag (the rate follows the classifier's throughput);
  *   B  single batch: --max-rate-per-partition far above the backlog, so the whole
  *      backlog is one batch, as before the classifier had a rate (results still leave
@@ -36,11 +37,15 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '8' },
     rounds: { type: 'string', default: '1' },
     model: { type: 'string' },
+    backend: { type: 'string' },
+    order: { type: 'string', default: 'default,single-batch,single-batch,default' },
     json: { type: 'boolean', default: false },
   },
 });
 if (!values.images || !values.brokers) throw new Error('--images DIR and --brokers H:P (or KAFKA_BROKERS) are required');
 const count = Number(values.count);
+const order = values.order.split(',').map((m) => m.trim());
+for (const m of order) if (m !== 'default' && m !== 'single-batch') throw new Error(`--order: "${m}" is not default or single-batch`);
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 const kafka = new Kafka({ clientId: 'sluice-bench', brokers: values.brokers.split(','), logLevel: logLevel.NOTHING });
@@ -58,7 +63,7 @@ await Promise.all([admin.disconnect(), producer.disconnect()]);
 const dir = await mkdtemp(join(tmpdir(), 'classify-backlog-'));
 const runs: Record<string, unknown>[] = [];
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const mode of ['default', 'single-batch', 'single-batch', 'default'] as const) {
+  for (const mode of order) {
     const summaryPath = join(dir, `summary-${runs.length}.json`);
     const args = [
       classifyBin,
@@ -71,6 +76,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
       '--output', `jsonl:${join(dir, `out-${runs.length}.jsonl`)}`,
       '--summary-json', summaryPath,
       ...(values.model ? ['--model', values.model] : []),
+      ...(values.backend ? ['--backend', values.backend] : []),
+      '--no-ui',
       ...(mode === 'single-batch' ? ['--max-rate-per-partition', String(count * 1000)] : []),
     ];
     const [load] = loadavg() as [number, number, number];
@@ -79,7 +86,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     const wall = Date.now() - started;
     const s = JSON.parse(await readFile(summaryPath, 'utf8')) as Record<string, unknown>;
     const run = {
-      mode, code, images: s['images'], startup_ms: Number(s['startup_ms']), backlog_images: s['backlog_images'], backlog_drain_ms: Number(s['backlog_drain_ms']),
+      mode, backend: values.backend ?? 'auto', code, images: s['images'], startup_ms: Number(s['startup_ms']), backlog_images: s['backlog_images'], backlog_drain_ms: Number(s['backlog_drain_ms']),
       images_per_s: Number(s['images_per_s']), wall_ms: wall, batches: s['batches'], latency_ms: s['latency_ms'], load_1m: Math.round(load * 10) / 10,
     };
     runs.push(run);

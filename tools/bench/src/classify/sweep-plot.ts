@@ -12,6 +12,8 @@ export interface SweepPoint {
   backend?: string;
   /** The backend the executors reported using (what 'auto' chose). */
   backend_used?: string;
+  /** 1-minute load average before and after the run. */
+  load_avg_1m?: number[];
 }
 
 const WIDTH = 1100;
@@ -23,21 +25,30 @@ const COLOURS: Record<number, string> = { 1: '#1f77b4', 2: '#d62728' };
  * inference batch size (engine solid, bare loop dashed, one colour per executor count),
  * and the engine/bare ratio with the 0.9 target. Drawn as SVG, rendered to PNG by sharp.
  */
-export async function renderSweepPlot(points: SweepPoint[], pngPath: string, title: string): Promise<void> {
+/** A headline and a line of detail (model, backend, load): two lines, so neither is cut at the edges. */
+export interface PlotTitle {
+  headline: string;
+  detail: string;
+}
+
+export async function renderSweepPlot(points: SweepPoint[], pngPath: string, title: PlotTitle): Promise<void> {
   const batchSizes = [...new Set(points.map((p) => p.batch_size))].sort((a, b) => a - b);
   const executors = [...new Set(points.map((p) => p.executors))].sort((a, b) => a - b);
   const maxRate = niceCeiling(Math.max(...points.flatMap((p) => [p.engine_img_per_s, p.bare_img_per_s])));
-  const left = panel(70, 60, 440, 320);
-  const right = panel(620, 60, 440, 320);
+  const left = panel(70, 70, 440, 310);
+  const right = panel(620, 70, 440, 310);
   const x = (p: typeof left, b: number) => p.x + ((batchSizes.indexOf(b) + 0.5) / batchSizes.length) * p.w;
   const yRate = (v: number) => left.y + left.h - (v / maxRate) * left.h;
-  const ratioMin = 0.5;
-  const ratioMax = 1.1;
+  // The ratio axis covers every point (labels of clipped points would lie about where they are).
+  const ratios = points.map((p) => p.ratio);
+  const ratioMin = Math.min(0.5, Math.floor(Math.min(...ratios) * 10) / 10);
+  const ratioMax = Math.max(1.1, Math.ceil(Math.max(...ratios) * 10) / 10);
   const yRatio = (v: number) => right.y + right.h - ((Math.min(ratioMax, Math.max(ratioMin, v)) - ratioMin) / (ratioMax - ratioMin)) * right.h;
 
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="DejaVu Sans, sans-serif" font-size="13">
   <rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>
-  <text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold">${title}</text>`;
+  <text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title.headline)}</text>
+  <text x="${WIDTH / 2}" y="44" text-anchor="middle" font-size="12" fill="#444">${escapeXml(title.detail)}</text>`;
   for (const p of [left, right]) svg += `<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${p.h}" fill="none" stroke="#444"/>`;
   for (let i = 0; i <= 5; i++) svg += gridLine(left, yRate((maxRate / 5) * i), ((maxRate / 5) * i).toFixed(0));
   for (let r = ratioMin; r <= ratioMax + 1e-9; r += 0.1) svg += gridLine(right, yRatio(r), r.toFixed(1));
@@ -111,4 +122,8 @@ function dot(x: number, y: number, colour: string, filled: boolean): string {
 function niceCeiling(v: number): number {
   const step = v <= 20 ? 5 : v <= 50 ? 10 : 20;
   return Math.max(step, Math.ceil((v * 1.1) / step) * step);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }

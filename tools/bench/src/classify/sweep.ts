@@ -1,6 +1,6 @@
 /**
  * The classify sweep behind docs/benchmarks/classify.md: executors {1, 2} x inference
- * batch sizes {1, 5, 10, 20}, each a separate run of the classify benchmark (its own
+ * batch sizes {1, 4, 8 (the default), 16}, each a separate run of the classify benchmark (its own
  * processes, bare and engine measured in the same run), then the plot.
  *
  *   node --import tsx tools/bench/src/classify/sweep.ts --images <dir> [--count 100] [--out docs/benchmarks]
@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { renderSweepPlot, type SweepPoint } from './sweep-plot';
+import { renderSweepPlot, type PlotTitle, type SweepPoint } from './sweep-plot';
 
 const BENCH = fileURLToPath(new URL('../classify-bench-cli.ts', import.meta.url));
 const EXECUTORS = [1, 2];
-const BATCH_SIZES = [1, 5, 10, 20];
+const BATCH_SIZES = [1, 4, 8, 16];
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,10 @@ if (!values.images) throw new Error('usage: sweep.ts --images <dir> [--count N] 
 
 const jsonPath = join(values.out, 'classify-sweep.json');
 const only = values.only?.split(',').map((p) => p.trim());
-const points: SweepPoint[] = only && existsSync(jsonPath) ? (JSON.parse(await readFile(jsonPath, 'utf8')) as SweepPoint[]) : [];
+// Points of another grid (an earlier choice of batch sizes) are dropped.
+const points: SweepPoint[] = (only && existsSync(jsonPath) ? (JSON.parse(await readFile(jsonPath, 'utf8')) as SweepPoint[]) : []).filter(
+  (p) => EXECUTORS.includes(p.executors) && BATCH_SIZES.includes(p.batch_size),
+);
 for (const executors of EXECUTORS) {
   for (const batchSize of BATCH_SIZES) {
     if (only && !only.includes(`${executors}x${batchSize}`)) continue;
@@ -54,11 +57,16 @@ points.sort((a, b) => a.executors - b.executors || a.batch_size - b.batch_size);
 await writeFile(jsonPath, JSON.stringify(points, null, 2) + '\n');
 await renderSweepPlot(points, join(values.out, 'classify-sweep.png'), sweepTitle(points));
 
-/** What was measured, from the points themselves (the backend the runs actually used). */
-function sweepTitle(points: SweepPoint[]): string {
+/** What was measured, from the points themselves (the backend the runs actually used, the load they ran at). */
+function sweepTitle(points: SweepPoint[]): PlotTitle {
   const models = [...new Set(points.map((p) => p.model ?? '?'))].join(', ');
   const backends = [...new Set(points.map((p) => p.backend_used ?? p.backend ?? '?'))].join(', ');
-  return `images/s against inference batch size (${models}, ${backends}, 1 core per executor)`;
+  const loads = points.flatMap((p) => p.load_avg_1m ?? []);
+  const load = loads.length > 0 ? `, 1-min load average ${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)} on 2 cores` : '';
+  return {
+    headline: 'sluice-classify: images/s and engine/bare against the inference batch size',
+    detail: `${models} on ${backends}, 1 core per executor and per bare process${load}`,
+  };
 }
 
 function runBench(args: string[]): Promise<SweepPoint> {
