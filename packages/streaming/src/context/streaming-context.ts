@@ -400,7 +400,11 @@ export class StreamingContext {
       );
     }
     for (const s of found.skipped) this.log(`skipped an unreadable metadata checkpoint: ${s}`);
-    assertCompatibleGraph(found.checkpoint, { streams: this.graph.describeStreams(), batchDurationMs: this.conf.batchDurationMs }, found.file);
+    assertCompatibleGraph(
+      found.checkpoint,
+      { signature: this.graph.signature(), streams: this.graph.describeStreams(), batchDurationMs: this.conf.batchDurationMs },
+      found.file,
+    );
     return found;
   }
 
