@@ -6,7 +6,7 @@ import { formatKafkaReport, runKafkaChaos } from '../chaos/kafka-chaos';
 // exactly-once output; the broker is stopped for a few seconds and started again, an
 // executor and the driver are killed (kill -9, the driver restarted from its checkpoint).
 // It starts a broker of its own.
-test('kafka chaos: broker restart, executor and driver kills; exactly-once output has every record once, counts exact', { timeout: 240_000 }, async () => {
+test('kafka chaos: broker restart, executor and driver kills; exactly-once output has every record once, counts exact', { timeout: 420_000 }, async () => {
   const r = await runKafkaChaos({
     seconds: 30,
     rate: 150,
