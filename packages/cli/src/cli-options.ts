@@ -46,6 +46,9 @@ export const MAIN_USAGE = `Usage: sluice <command> [options]
 
 Commands:
   submit <job file> [options] [args]   run a streaming job (see sluice submit --help)
+  tune <job file> [options] [args]     find the highest rate a job sustains per
+                                       configuration and recommend one (see
+                                       sluice tune --help)
   executor --driver <host:port>        start an executor for a running driver
   checkpoint inspect DIR               print what a checkpoint directory holds
   history <dir> [--port P] [--host H] [--app ID]

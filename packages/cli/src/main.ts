@@ -3,6 +3,7 @@ import { LiveUi, startHistoryServer } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
 import { submit } from './submit';
 import { checkpointCommand } from './checkpoint-inspect';
+import { tuneCommand } from './tune/tune-command';
 import type { StreamingConf } from '@sluice/streaming';
 
 function fail(message: string, usage: string): number {
@@ -106,6 +107,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'submit':
       return submitCommand(rest);
+    case 'tune':
+      return tuneCommand(rest);
     case 'executor':
       return executorMain(rest);
     case 'checkpoint':

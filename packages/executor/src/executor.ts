@@ -115,6 +115,7 @@ export class Executor {
       return this.replayer?.forgetBatch(msg.batchDone.batchTime);
     }
     if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
+    if (msg.updateReceiverRate) return this.receivers?.updateRate(msg.updateReceiverRate.streamId, msg.updateReceiverRate.recordsPerSecond);
     if (msg.stopReceiver) return this.receivers?.stop(msg.stopReceiver.streamId, msg.stopReceiver.reason);
     if (msg.removeBlocks) {
       for (const id of msg.removeBlocks.blockIds) this.blockStore.remove(id);

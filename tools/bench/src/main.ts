@@ -5,6 +5,7 @@
  *   npm run bench -- kafka --size 1024 --json
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
+ *   npm run bench -- window --form inverse --window 300s --slide 1s --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
 import { accuracyBench } from './accuracy-bench';
@@ -13,6 +14,7 @@ import { ingestBench } from './ingest-bench';
 import { uiBench } from './ui-bench';
 import { kafkaBench } from './kafka-bench';
 import { stateBench } from './state-bench';
+import { windowBench } from './window-bench';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
@@ -20,6 +22,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   kafka: kafkaBench,
   classify: classifyBench,
   state: stateBench,
+  window: windowBench,
   accuracy: accuracyBench,
 };
 

@@ -62,6 +62,7 @@ export interface BlockAdded { streamId: number; block: BlockMessage; replicaAtta
 export interface ReceiverReport { streamId: number; event: string; receiverInfoJson: string; errorCountsJson: string }
 export interface RemoveBlocks { blockIds: string[] }
 export interface BlockReplicaPart { blockId: string }
+export interface UpdateReceiverRate { streamId: number; recordsPerSecond: number }
 
 export interface Envelope {
   registerExecutor?: RegisterExecutor;
@@ -82,6 +83,7 @@ export interface Envelope {
   blockReplicaPart?: BlockReplicaPart;
   fetchShuffleBlocks?: FetchShuffleBlocks;
   shuffleBlocks?: ShuffleBlocks;
+  updateReceiverRate?: UpdateReceiverRate;
 }
 
 const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));
