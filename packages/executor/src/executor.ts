@@ -65,7 +65,7 @@ export class Executor {
   private cacheRemoved: CachedPartitionId[] = [];
   /** Shuffle map outputs written here, served to peers by the block server. */
   private readonly shuffleStore = new ShuffleOutputStore();
-  private readonly blockServer = new BlockServer(this.shuffleStore);
+  private readonly blockServer: BlockServer;
   private fetcher: ShuffleFetcher | null = null;
   private executorId = '';
   private running = 0;
@@ -77,6 +77,7 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.blockServer = new BlockServer(this.shuffleStore, options.secret, this.log);
   }
 
   start(): Promise<number> {
@@ -194,7 +195,7 @@ export class Executor {
         maxBytes: conf.blockManagerMemoryBytes,
         onEvicted: (evicted) => this.cacheRemoved.push(...evicted),
       });
-      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs);
+      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs, this.options.secret);
       const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log: this.log });
       const modulePath = await this.jobFile(reg);
       const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
