@@ -140,7 +140,7 @@ export async function runKafkaChaos(o: KafkaChaosOptions): Promise<KafkaChaosRep
     } while (Date.now() < deadline);
     const input = await readCommittedValues(kafka, inTopic);
     const inputDuplicates = input.length - new Set(input).size;
-    return { kills, check: check!, inputDuplicates, workDir: work };
+    return { kills, check, inputDuplicates, workDir: work };
   } finally {
     producing = false;
     await (producer as Producer | null)?.disconnect().catch(() => {});
