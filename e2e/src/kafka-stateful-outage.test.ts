@@ -45,30 +45,32 @@ test('a stateful exactly-once job keeps exact counts across a broker outage that
   const port = await freePort();
   const brokers = `127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'sluice-stateful-outage-'));
-  let broker: LocalBroker | null = await startLocalBroker({ port, dataDir, log: () => undefined });
-  let k: TestKafka | null = await connectTo(brokers);
-  await k.admin.createTopics({ topics: [{ topic: 'in', numPartitions: 3 }, { topic: 'out', numPartitions: 1 }], waitForLeaders: true });
-  await produce(k, 'in', 0, 600);
-  let outage: Promise<void> | null = null;
+  // Held in an object: the hook below replaces them while the test awaits.
+  const live: { broker: LocalBroker | null; k: TestKafka | null; outage: Promise<void> | null } = { broker: null, k: null, outage: null };
+  live.broker = await startLocalBroker({ port, dataDir, log: () => undefined });
+  live.k = await connectTo(brokers);
+  await live.k.admin.createTopics({ topics: [{ topic: 'in', numPartitions: 3 }, { topic: 'out', numPartitions: 1 }], waitForLeaders: true });
+  await produce(live.k, 'in', 0, 600);
   jobs.hooks.beforeWrite = async (time) => {
     jobs.hooks.beforeWrite = null;
     jobs.logLines.push(`test: stopping the broker before batch ${time} writes`);
-    await k?.close();
-    k = null;
-    await broker?.stop();
-    broker = null;
-    outage = (async () => {
+    await live.k?.close();
+    live.k = null;
+    await live.broker?.stop();
+    live.broker = null;
+    live.outage = (async () => {
       await sleep(OUTAGE_MS);
-      broker = await startLocalBroker({ port, dataDir, log: () => undefined });
-      k = await connectTo(brokers);
+      live.broker = await startLocalBroker({ port, dataDir, log: () => undefined });
+      live.k = await connectTo(brokers);
     })();
   };
   const { ssc } = await submit({ job, args: ['eos-count', brokers, 'in', 'eos-count-group', 'out'], conf: { executors: 2, batchDuration: '500ms' }, log: () => {} });
   try {
-    await waitFor(() => outage !== null, 30_000, 'a batch with records');
-    await outage;
-    await produce(k!, 'in', 600, 600);
-    const values = await readCommitted(k!.kafka, 'out', 1200, 60_000);
+    await waitFor(() => live.outage !== null, 30_000, 'a batch with records');
+    await live.outage;
+    if (!live.k) throw new Error('the broker did not come back');
+    await produce(live.k, 'in', 600, 600);
+    const values = await readCommitted(live.k.kafka, 'out', 1200, 60_000);
     const c = checkLines([{ source: 'out', lines: values }], 1200, KEYS);
     const log = jobs.logLines.join('\n');
     assert.equal(c.lost, 0, `${c.examples.join('; ')}\n${log}`);
@@ -81,9 +83,9 @@ test('a stateful exactly-once job keeps exact counts across a broker outage that
   } finally {
     jobs.hooks.beforeWrite = null;
     await ssc.stop({ graceful: true });
-    await (outage ?? Promise.resolve()).catch(() => undefined);
-    await (k as TestKafka | null)?.close();
-    await (broker as LocalBroker | null)?.stop();
+    await (live.outage ?? Promise.resolve()).catch(() => undefined);
+    await live.k?.close();
+    await live.broker?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 });

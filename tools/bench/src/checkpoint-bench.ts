@@ -39,7 +39,7 @@ export async function checkpointBench(argv: string[]): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(USAGE);
-  const job = values.job!;
+  const job = values.job;
   if (job !== 'network' && job !== 'stateful') throw new Error('--job is network or stateful');
   if (values.checkpoint !== 'on' && values.checkpoint !== 'off') throw new Error('--checkpoint is on or off');
   const lines = Number(values.lines);
