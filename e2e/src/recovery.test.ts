@@ -30,8 +30,16 @@ test('a checkpoint is recovered by the same graph and refused by another, saying
       submit({ job: fixture, args: ['graph-b'], conf, checkpointDir: checkpoint, log: quiet }),
       (err: Error) => {
         assert.match(err.message, /cannot recover from the checkpoint .*written by a different job/s);
-        assert.match(err.message, /stream 1 was 1:MappedDStream, is now 1:FilteredDStream/);
+        assert.match(err.message, /first difference at DStream 1: checkpoint MappedDStream <- \[0\] with fn .*; job now FilteredDStream <- \[0\] with fn /);
         assert.match(err.message, /start fresh with a new \(or emptied\) checkpoint directory/);
+        return true;
+      },
+    );
+    // The same operators with another function: the state in the checkpoint was built by the old one.
+    await assert.rejects(
+      submit({ job: fixture, args: ['graph-a2'], conf, checkpointDir: checkpoint, log: quiet }),
+      (err: Error) => {
+        assert.match(err.message, /first difference at DStream 1: checkpoint MappedDStream <- \[0\] with fn \(?x\)? ?=> ?x ?\* ?2; job now MappedDStream <- \[0\] with fn \(?x\)? ?=> ?x ?\* ?3/);
         return true;
       },
     );

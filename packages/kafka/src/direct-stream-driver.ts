@@ -37,7 +37,7 @@ export class DirectStreamDriver {
   private needsResync = true;
   private owner: TransactionalOffsetsOwner | null = null;
   private stopping = false;
-  private stopped = false;
+  private isStopped = false;
   /** Log-end offsets fetched when each batch in flight was cut, by batch time. */
   private readonly logEndOffsets = new Map<number, Map<string, number>>();
   private readonly inFlightWaiters: (() => void)[] = [];
@@ -186,6 +186,7 @@ export class DirectStreamDriver {
     this.logEndOffsets.delete(time);
     this.lagAfter.delete(time);
     this.committedBeforeRestart.delete(time);
+    this.writtenInTransaction.delete(time);
     for (const t of this.recomputedRanges.keys()) if (t <= time) this.recomputedRanges.delete(t);
     if (this.tracker.batchesInFlight === 0) for (const w of this.inFlightWaiters.splice(0)) w();
   }
@@ -194,6 +195,12 @@ export class DirectStreamDriver {
     const ranges = this.rangesOf(time).filter((r) => r.untilOffset > r.fromOffset);
     if (this.owner) {
       if (!this.tracker.isCurrent(time)) return;
+      if (this.writtenInTransaction.has(time)) {
+        // Another output operation failed; this batch's records and offsets are in Kafka,
+        // and reading them again would count them twice in any state built on the stream.
+        this.settings.log(`${this.streamName}: batch ${time} failed in another output operation; its exactly-once output committed, nothing is read again`);
+        return;
+      }
       // The transaction may or may not have committed (a lost answer to EndTxn): only
       // Kafka knows. The next batch fences the producer and asks it.
       this.tracker.invalidateBatches();
@@ -231,9 +238,30 @@ export class DirectStreamDriver {
     this.committer.queue(ranges, batchTime, callback);
   }
 
-  /** The output's transaction stored these offsets. */
-  committedInTransaction(offsets: ReadonlyMap<string, number>): void {
+  /** The output's transaction of batch `time` stored these offsets. */
+  committedInTransaction(offsets: ReadonlyMap<string, number>, time: number): void {
     this.tracker.confirmCommitted(offsets);
+    this.writtenInTransaction.add(time);
+  }
+
+  /** Batches whose exactly-once transaction committed, until they complete. */
+  private readonly writtenInTransaction = new Set<number>();
+
+  /** True once the group's committed offsets reach every offset of `offsets` (by tpKey): see writeBatchRetrying. */
+  async groupHasCommitted(offsets: ReadonlyMap<string, number>): Promise<boolean> {
+    try {
+      const cluster = await this.connect();
+      const committed = await fetchCommittedOffsets(cluster, this.settings.groupId, [...offsets.keys()].map(parseTpKey));
+      return [...offsets].every(([tp, offset]) => (committed.get(tp) ?? -1) >= offset);
+    } catch (err) {
+      await this.cluster?.refreshMetadata().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The stream has stopped and closed its connections. */
+  get stopped(): boolean {
+    return this.isStopped;
   }
 
   // ---- lifecycle -------------------------------------------------------------------
@@ -252,7 +280,7 @@ export class DirectStreamDriver {
       }
     }
     await this.committer.flushed();
-    this.stopped = true;
+    this.isStopped = true;
     await this.owner?.close().catch(() => undefined);
     await this.cluster?.disconnect().catch(() => undefined);
     this.cluster = null;
@@ -261,7 +289,7 @@ export class DirectStreamDriver {
   // ---- Kafka -------------------------------------------------------------------------
 
   private async connect(): Promise<KafkaCluster> {
-    if (this.stopped) throw new Error(`${this.streamName} is stopped`);
+    if (this.isStopped) throw new Error(`${this.streamName} is stopped`);
     if (!this.cluster) {
       const cluster = createCluster(this.settings.driverConfig, { isolationLevel: this.settings.isolationLevel });
       try {

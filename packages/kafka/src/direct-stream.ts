@@ -61,6 +61,11 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
     this.driver.commitAsync(ranges, currentBatchTime(), callback);
   }
 
+  /** @internal The stream's log (the driver's), for outputs that report about it. */
+  log(line: string): void {
+    this.settings.log(line);
+  }
+
   /** @internal The driver-side state, for the exactly-once output. */
   get driverSide(): DirectStreamDriver | null {
     return this.driver;

@@ -1,10 +1,10 @@
 import type { KafkaConfig } from 'kafkajs';
-import { explainKafkaError } from './kafka-errors';
+import { explainKafkaError, isUnreachable } from './kafka-errors';
 import type { KafkaRecord } from './kafka-record';
 import type { RangeReader } from './kafka-rdd';
 import { createCluster, type KafkaCluster } from './kafkajs-cluster';
 import type { OffsetRange } from './offset-range';
-import { streamOffsetRange, type ReadOptions } from './partition-reader';
+import { streamOffsetRange, UNREACHABLE_WAIT_MS, type ReadOptions } from './partition-reader';
 
 /**
  * An executor's reader for one stream: one kafkajs Cluster (a connection per broker and
@@ -20,7 +20,20 @@ export class ExecutorRangeReader implements RangeReader {
   ) {}
 
   async *stream(range: OffsetRange): AsyncGenerator<KafkaRecord[]> {
-    yield* streamOffsetRange(await this.connected(), range, this.options);
+    yield* streamOffsetRange(await this.connectedWaiting(), range, this.options);
+  }
+
+  /** Connects, waiting out brokers that cannot be reached as long as a read would (see streamOffsetRange). */
+  private async connectedWaiting(): Promise<KafkaCluster> {
+    const since = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connected();
+      } catch (err) {
+        if (!isUnreachable(err) || Date.now() - since >= UNREACHABLE_WAIT_MS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2000)));
+      }
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Broker } from 'kafkajs';
-import { explainKafkaError } from './kafka-errors';
+import { explainKafkaError, isUnreachable } from './kafka-errors';
 import type { KafkaRecord } from './kafka-record';
 import { isolationLevelCode, type IsolationLevel, type KafkaCluster } from './kafkajs-cluster';
 import { takeRecords, type FetchedPartition } from './fetched-partition';
@@ -18,6 +18,16 @@ export interface ReadOptions {
 /** Leader moves and dropped connections are retried this many times before the task fails. */
 const MAX_ATTEMPTS = 5;
 const RETRY_BACKOFF_MS = 200;
+/**
+ * How long a task waits for brokers it cannot reach before it fails, retrying meanwhile
+ * (Spark's KafkaRDD waits as long: spark.streaming.kafka.consumer.poll.ms defaults to the
+ * network timeout, 120 s). A range only covers records that were in the log when its batch
+ * was cut, so waiting out a broker restart reads them; failing instead would make the
+ * batch fail, and a stream whose state already holds the batch cannot read it again
+ * without counting it twice (docs/reliability.md, Kafka).
+ */
+export const UNREACHABLE_WAIT_MS = 120_000;
+const UNREACHABLE_BACKOFF_MAX_MS = 2000;
 /** A fetch below the end of the log that returns nothing, this many times in a row, is an error. */
 const MAX_EMPTY_FETCHES = 3;
 /**
@@ -51,6 +61,7 @@ export async function* streamOffsetRange(cluster: KafkaCluster, range: OffsetRan
   await cluster.addTargetTopic(range.topic);
   let offset = range.fromOffset;
   let failures = 0;
+  let unreachableSince: number | null = null;
   let emptyFetches = 0;
   let useKafkajsDecoding = false;
   let ahead: { offset: number; step: Promise<FetchStep> } | null = null;
@@ -69,6 +80,7 @@ export async function* streamOffsetRange(cluster: KafkaCluster, range: OffsetRan
         ahead = null;
         step = await pending;
         failures = 0;
+        unreachableSince = null;
       } catch (err) {
         if (err instanceof LegacyMessageFormatError) {
           useKafkajsDecoding = true;
@@ -80,6 +92,15 @@ export async function* streamOffsetRange(cluster: KafkaCluster, range: OffsetRan
               'or the topic was recreated); the records of this range cannot be read',
             { cause: err },
           );
+        }
+        if (isUnreachable(err)) {
+          unreachableSince ??= Date.now();
+          if (Date.now() - unreachableSince < UNREACHABLE_WAIT_MS) {
+            failures++;
+            await cluster.refreshMetadata().catch(() => undefined);
+            await sleep(Math.min(RETRY_BACKOFF_MS * failures, UNREACHABLE_BACKOFF_MAX_MS));
+            continue;
+          }
         }
         if (++failures >= MAX_ATTEMPTS || (err as { retriable?: boolean }).retriable === false) {
           throw new Error(`reading ${describeRange(range)} at offset ${offset}: ${explainKafkaError(err, options.brokers)}`, { cause: err });

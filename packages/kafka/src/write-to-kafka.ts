@@ -3,6 +3,8 @@ import { describeBrokers, resolveKafkaConfig } from './connection';
 import { ExecutorProducer } from './executor-producer';
 import { tpKey } from './offset-range';
 import { chunkMessages, serializerOf, toTopicMessages, type OutgoingMessage } from './outgoing-message';
+import { OutageLog } from './outage-log';
+import { writeBatchRetrying } from './retried-transaction';
 import { TransactionalWriter } from './transactional-writer';
 import { DEFAULT_MAX_REQUEST_BYTES, validateWriteOptions, type KafkaWriteOptions } from './write-options';
 
@@ -57,8 +59,10 @@ export function writeToKafka<T>(stream: DStream<T>, options: KafkaWriteOptions<T
  * through the driver, which suits outputs smaller than their input (aggregates,
  * classifications, filtered events) better than a copy of a large stream.
  *
- * A batch cut before the stream last resumed from Kafka's offsets (after a failure) is
- * skipped: its records are read again from the committed offsets.
+ * A transaction that fails because Kafka cannot be reached is tried again in place (see
+ * writeBatchRetrying), so a broker outage delays batches instead of failing them. A batch
+ * cut before the stream last resumed from Kafka's offsets (after a batch failed for
+ * another reason) is skipped: its records are read again from the committed offsets.
  */
 function writeExactlyOnce<T>(stream: DStream<T>, options: KafkaWriteOptions<T>, callSite: string): void {
   const eo = options.exactlyOnce!;
@@ -75,6 +79,12 @@ function writeExactlyOnce<T>(stream: DStream<T>, options: KafkaWriteOptions<T>, 
     compression: options.compression,
   });
   source.attachOffsetsOwner(writer);
+  const outage = new OutageLog(
+    (line) => source.log(line),
+    `exactly-once output ${transactionalId}`,
+    describeBrokers(config),
+    'the batch is written again, with the same records and offsets, once Kafka answers (later batches wait)',
+  );
   const serialize = serializerOf(options);
   new OutputDStream<T>(
     stream,
@@ -86,8 +96,8 @@ function writeExactlyOnce<T>(stream: DStream<T>, options: KafkaWriteOptions<T>, 
       if (!driver) return;
       const offsets = new Map<string, number>();
       for (const r of driver.rangesOf(time)) if (r.untilOffset > r.fromOffset) offsets.set(tpKey(r.topic, r.partition), r.untilOffset);
-      await writer.writeBatch(time, messages, offsets);
-      driver.committedInTransaction(offsets);
+      await writeBatchRetrying(writer, driver, time, messages, offsets, outage);
+      driver.committedInTransaction(offsets, time);
     },
     `writeToKafka(${describeTopic(options.topic)}, exactly-once)`,
     callSite,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
@@ -10,7 +13,7 @@ const MAX_SIZE = 10_000_000;
 
 const USAGE = `Usage: npm run bench -- ingest [--source socket|raw|device] [--transport unix|fifo] [--block-records N]
                              [--size BYTES] [--seconds S] [--executors N] [--batch-duration D] [--block-interval D]
-                             [--placement executor|driver] [--replication 1|2] [--json]
+                             [--placement executor|driver] [--replication 1|2] [--wal] [--json]
 
 Streams messages of --size bytes (1 to ${MAX_SIZE}) for --seconds into a stream whose
 records are mapped to their lengths and summed on the executors, checks the sum, and
@@ -21,6 +24,10 @@ compares with a bare Node reader parsing the same bytes from the same kind of se
           1000, fewer when a block would pass 4 MiB); each block becomes a partition
   device  device frames (sync word, sequence, length, CRC-32) over a Unix socket
           (--transport unix, default) or a FIFO (--transport fifo) into the device receiver
+
+--wal turns the receiver write-ahead log on (receiverWriteAheadLog, with a checkpoint
+directory in a temporary directory; it needs --placement driver): every block is written
+and fsynced before it counts as received. Compare runs with and without it.
 
 --placement is the context's receiverPlacement (default here: executor, the fast path
 for large messages) and --replication its blockReplication (default here: 1). The engine
@@ -102,6 +109,7 @@ export async function ingestBench(argv: string[]): Promise<void> {
       'block-interval': { type: 'string', default: '200ms' },
       placement: { type: 'string', default: 'executor' },
       replication: { type: 'string', default: '1' },
+      wal: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,12 +136,16 @@ export async function ingestBench(argv: string[]): Promise<void> {
   if (placement !== 'driver' && placement !== 'executor') throw new Error(`--placement must be driver or executor, got ${placement}`);
   const replication = Number(values.replication);
   if (replication !== 1 && replication !== 2) throw new Error(`--replication must be 1 or 2, got ${values.replication}`);
+  const walDir = values.wal ? mkdtempSync(join(tmpdir(), 'sluice-ingest-wal-')) : null;
   const engine = await measureEngine(source, options, {
     executors: Number(values.executors),
     batchDuration: values['batch-duration'],
     blockInterval: values['block-interval'],
     receiverPlacement: placement,
     blockReplication: replication,
+    ...(walDir ? { receiverWriteAheadLog: true, checkpointDir: walDir } : {}),
+  }).finally(() => {
+    if (walDir) rmSync(walDir, { recursive: true, force: true });
   });
   const rawRate = raw.messages / raw.seconds;
   const engineRate = engine.messages / engine.seconds;
@@ -147,6 +159,7 @@ export async function ingestBench(argv: string[]): Promise<void> {
     executors: Number(values.executors),
     placement,
     ...(placement === 'executor' ? { replication } : {}),
+    wal: values.wal,
     engine_msgs_per_s: Math.round(engineRate),
     raw_msgs_per_s: Math.round(rawRate),
     ratio: Number((engineRate / rawRate).toFixed(3)),

@@ -6,9 +6,11 @@
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
  *   npm run bench -- window --form inverse --window 300s --slide 1s --json
+ *   npm run bench -- checkpoint --job stateful --checkpoint on --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
 import { accuracyBench } from './accuracy-bench';
+import { checkpointBench } from './checkpoint-bench';
 import { classifyBench } from './classify-bench';
 import { ingestBench } from './ingest-bench';
 import { uiBench } from './ui-bench';
@@ -22,6 +24,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   kafka: kafkaBench,
   classify: classifyBench,
   state: stateBench,
+  checkpoint: checkpointBench,
   window: windowBench,
   accuracy: accuracyBench,
 };

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
 import { progress } from './jobs/state-bench-job';
 
 const USAGE = `Usage: npm run bench -- state [--keys N] [--rate N] [--seconds S] [--executors N]
-                            [--batch-duration D] [--partitions N] [--timeout D] [--json]
+                            [--batch-duration D] [--partitions N] [--timeout D]
+                            [--checkpoint DIR] [--json]
 
 mapWithState holding --keys keys (default 1000000) with --rate updates per second
 (default 100000) on --executors executor processes (default 2) at --batch-duration
@@ -16,6 +18,9 @@ every key is updated once every keys/rate seconds, so all keys are held from the
 Prints the processing time per batch (median, p95, max; the first 15 s left out) against
 the batch duration, and the RSS of the driver and of each executor at the start (15 s in)
 and at the end, and checks that the state holds exactly the updates sent.
+With --checkpoint DIR the job checkpoints there (metadata every batch, the state at its
+default interval). RSS and heap (used, as process.memoryUsage() reports it) of the driver
+and each executor are sampled every 30 s: a long run shows whether memory stays flat.
 `;
 
 function rssMb(pid: number): number {
@@ -40,6 +45,7 @@ export async function stateBench(argv: string[]): Promise<void> {
       'batch-duration': { type: 'string', default: '1s' },
       partitions: { type: 'string' },
       timeout: { type: 'string' },
+      checkpoint: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -52,10 +58,12 @@ export async function stateBench(argv: string[]): Promise<void> {
   const partitions = Number(values.partitions ?? executors);
   if (!(keys > 0 && rate > 0 && seconds > 15 && executors > 0 && partitions > 0)) throw new Error('--keys, --rate, --executors, --partitions must be positive and --seconds > 15');
   const loadStart = loadavg();
+  const heapDir = mkdtempSync(join(tmpdir(), 'sluice-state-bench-heap-'));
   const { ssc, pool } = await submit({
     job: fileURLToPath(new URL('./jobs/state-bench-job.ts', import.meta.url)),
-    args: [String(keys), String(rate), String(executors), String(partitions), ...(values.timeout ? [values.timeout] : [])],
+    args: [String(keys), String(rate), String(executors), String(partitions), values.timeout ?? '', heapDir],
     conf: { executors, batchDuration: values['batch-duration'], blockManagerMemory: '2g', appName: 'state-bench' },
+    ...(values.checkpoint ? { checkpointDir: values.checkpoint } : {}),
     log: (line) => process.stderr.write(`sluice: ${line}\n`),
   });
   const batchMs = ssc.conf.batchDurationMs;
@@ -68,21 +76,36 @@ export async function stateBench(argv: string[]): Promise<void> {
   });
   const pids = (): [string, number][] => [['driver', process.pid], ...Object.entries(pool?.localExecutorPids ?? {})];
   const sampleRss = () => Object.fromEntries(pids().map(([name, pid]) => [name, Math.round(rssMb(pid))]));
+  const sampleHeap = (): Record<string, number> => {
+    const heaps: Record<string, number> = { driver: Math.round(process.memoryUsage().heapUsed / 1048576) };
+    for (const [name, pid] of pids()) {
+      if (name === 'driver') continue;
+      try {
+        const m = JSON.parse(readFileSync(join(heapDir, `heap-${pid}.json`), 'utf8')) as { heapUsed: number };
+        heaps[name] = Math.round(m.heapUsed / 1048576);
+      } catch {
+        heaps[name] = Number.NaN;
+      }
+    }
+    return heaps;
+  };
   const started = Date.now();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await sleep(15_000);
   const rssStart = sampleRss();
-  const rssSamples: { s: number; rss: Record<string, number> }[] = [{ s: 15, rss: rssStart }];
+  const rssSamples: { s: number; rss: Record<string, number>; heap: Record<string, number> }[] = [{ s: 15, rss: rssStart, heap: sampleHeap() }];
   while (Date.now() - started < seconds * 1000) {
     await sleep(Math.min(30_000, seconds * 1000 - (Date.now() - started)));
-    rssSamples.push({ s: Math.round((Date.now() - started) / 1000), rss: sampleRss() });
-    process.stderr.write(`state bench: ${rssSamples.at(-1)!.s} s, ${progress.batches} batches, RSS ${JSON.stringify(rssSamples.at(-1)!.rss)} MB\n`);
+    rssSamples.push({ s: Math.round((Date.now() - started) / 1000), rss: sampleRss(), heap: sampleHeap() });
+    const last = rssSamples.at(-1)!;
+    process.stderr.write(`state bench: ${last.s} s, ${progress.batches} batches, RSS ${JSON.stringify(last.rss)} MB, heap used ${JSON.stringify(last.heap)} MB\n`);
   }
   const rssEnd = sampleRss();
   progress.snapshotNow = true;
   const deadline = Date.now() + 60_000;
   while (!progress.snapshot && Date.now() < deadline) await sleep(100);
   await ssc.stop();
+  rmSync(heapDir, { recursive: true, force: true });
   const loadEnd = loadavg();
   const steady = processing.filter((p) => p.time - processing[0]!.time >= 15_000).map((p) => p.ms);
   const snap = progress.snapshot;
@@ -106,6 +129,7 @@ export async function stateBench(argv: string[]): Promise<void> {
     processing_over_batch_p95: Number((percentile(steady, 0.95) / batchMs).toFixed(3)),
     rss_mb_start: rssStart,
     rss_mb_end: rssEnd,
+    checkpoint: values.checkpoint ?? null,
     rss_samples: rssSamples,
     load_start: loadStart.map((l) => Number(l.toFixed(2))),
     load_end: loadEnd.map((l) => Number(l.toFixed(2))),

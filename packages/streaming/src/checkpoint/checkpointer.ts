@@ -49,7 +49,11 @@ export function addCheckpointer(stream: DStream<unknown>): void {
       const cut = { streamId: stream.id, time, rddId: rdd.id, dir, numPartitions: rdd.numPartitions };
       rdd.markCheckpointed(cut);
       saved.push(cut);
-      while (saved.length > 2) await removeCheckpointedRdd(dir, saved.shift()!.rddId);
+      while (saved.length > 2) {
+        const old = saved.shift()!;
+        if (graph.retiredDataCheckpoints) graph.retiredDataCheckpoints.push(old);
+        else await removeCheckpointedRdd(dir, old.rddId);
+      }
     },
     'checkpoint',
     `checkpoint of ${stream.toString()}`,

@@ -1,41 +1,57 @@
+import { firstDifference, parseSignature, type SignatureEntry } from '../dstream/graph-signature';
 import type { MetadataCheckpoint } from './metadata-checkpoint';
 
 /**
  * Refuses to recover from a checkpoint written by a job whose DStream graph differs from
- * the one the job module builds now: stream ids, operators and their order are what the
- * checkpoint's batches, offsets and data checkpoints are keyed by, so another graph
- * would silently misread them. Says what differs and what the user can do.
+ * the one the job module builds now (docs/reliability.md#a-checkpoint-from-another-job).
+ *
+ * The comparison is the graph fingerprint (graph-signature.ts), DStream by DStream: the
+ * operator, its parents, the source of every user function it holds (whitespace aside)
+ * and its parameters. Stream ids and operators key the checkpoint's batches, offsets and
+ * data checkpoints, and the state in it was built by those functions: a restart with
+ * other functions would mix the results of two programs into one state. What may change
+ * is everything the fingerprint does not hold: formatting, code outside the functions
+ * given to operators, the parallelize() tables (data, read again at the restart), and
+ * the run's configuration other than the batch duration.
  */
 export function assertCompatibleGraph(
   cp: MetadataCheckpoint,
-  now: { streams: string[]; batchDurationMs: number },
+  now: { signature: string; streams: string[]; batchDurationMs: number },
   file: string,
 ): void {
   const problems: string[] = [];
   if (cp.batchDurationMs !== now.batchDurationMs) {
     problems.push(`batch duration: ${cp.batchDurationMs} ms in the checkpoint, ${now.batchDurationMs} ms now`);
   }
-  const before = cp.graph.streams;
-  const n = Math.max(before.length, now.streams.length);
-  const diffs: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = before[i];
-    const b = now.streams[i];
-    if (a === b) continue;
-    if (a === undefined) diffs.push(`stream ${i} is new: ${b}`);
-    else if (b === undefined) diffs.push(`stream ${i} (${a}) is gone`);
-    else diffs.push(`stream ${i} was ${a}, is now ${b}`);
-  }
-  if (diffs.length > 0) {
-    const shown = diffs.slice(0, 5);
-    if (diffs.length > 5) shown.push(`... and ${diffs.length - 5} more`);
-    problems.push(`the DStream graph differs (${before.length} streams then, ${now.streams.length} now):\n    ${shown.join('\n    ')}`);
-  }
+  const difference = graphDifference(cp, now);
+  if (difference) problems.push(`the DStream graph differs (${cp.graph.streams.length} streams then, ${now.streams.length} now): ${difference}`);
   if (problems.length === 0) return;
   throw new Error(
     `cannot recover from the checkpoint ${file}: it was written by a different job.\n  ${problems.join('\n  ')}\n` +
       'What to do: run the job with the code (and batch duration) that wrote the checkpoint until it has drained, ' +
-      'or start fresh with a new (or emptied) checkpoint directory; a changed job keeps its checkpoint only if it ' +
-      'builds the same streams in the same order (changing what a function does inside is allowed).',
+      'or start fresh with a new (or emptied) checkpoint directory. A changed job keeps its checkpoint only if it ' +
+      'builds the same streams in the same order, with the same operator functions and parameters (formatting, ' +
+      'code outside those functions and parallelize() tables may change).',
   );
+}
+
+function graphDifference(cp: MetadataCheckpoint, now: { signature: string; streams: string[] }): string | null {
+  const before = parseSignature(cp.graph.signature);
+  const after = parseSignature(now.signature);
+  if (before && after) return firstDifference(streamsOnly(before), streamsOnly(after), ['checkpoint', 'job now']);
+  // A fingerprint that cannot be read: compare the operators by name.
+  const n = Math.max(cp.graph.streams.length, now.streams.length);
+  for (let i = 0; i < n; i++) {
+    const a = cp.graph.streams[i];
+    const b = now.streams[i];
+    if (a === b) continue;
+    if (a === undefined) return `stream ${i} is new: ${b}`;
+    if (b === undefined) return `stream ${i} (${a}) is gone`;
+    return `stream ${i} was ${a}, is now ${b}`;
+  }
+  return null;
+}
+
+function streamsOnly(entries: readonly SignatureEntry[]): SignatureEntry[] {
+  return entries.filter((e) => e.at.startsWith('DStream '));
 }

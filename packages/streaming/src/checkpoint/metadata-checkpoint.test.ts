@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveConf } from '../context/conf';
 import { assertWritableDir } from './durable-file';
+import { encodeSignature, functionSource, type SignatureEntry } from '../dstream/graph-signature';
 import { assertCompatibleGraph } from './graph-compatibility';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, metadataDir, readLatestMetadataCheckpoint, writeMetadataCheckpoint, type MetadataCheckpoint } from './metadata-checkpoint';
 
@@ -57,15 +58,45 @@ test('an unreadable newest file falls back to the previous one and says so; anot
 
 test('a checkpoint of another graph or batch duration is refused, naming what differs and what to do', () => {
   const cp = checkpointAt(2000);
-  assert.doesNotThrow(() => assertCompatibleGraph(cp, { streams: cp.graph.streams, batchDurationMs: 1000 }, 'f'));
+  const same = { signature: cp.graph.signature, streams: cp.graph.streams, batchDurationMs: 1000 };
+  assert.doesNotThrow(() => assertCompatibleGraph(cp, same, 'f'));
+  const streams = ['0:ReceiverInputDStream(x)', '1:FilteredDStream', '2:ForEachDStream', '3:ForEachDStream'];
   assert.throws(
-    () => assertCompatibleGraph(cp, { streams: ['0:ReceiverInputDStream(x)', '1:FilteredDStream', '2:ForEachDStream', '3:ForEachDStream'], batchDurationMs: 500 }, 'f'),
+    () => assertCompatibleGraph(cp, { signature: streams.join(','), streams, batchDurationMs: 500 }, 'f'),
     (err: Error) => {
       assert.match(err.message, /written by a different job/);
       assert.match(err.message, /batch duration: 1000 ms in the checkpoint, 500 ms now/);
-      assert.match(err.message, /stream 1 was 1:MappedDStream, is now 1:FilteredDStream/);
-      assert.match(err.message, /stream 3 is new: 3:ForEachDStream/);
+      assert.match(err.message, /3 streams then, 4 now\): stream 1 was 1:MappedDStream, is now 1:FilteredDStream/);
       assert.match(err.message, /start fresh with a new \(or emptied\) checkpoint directory/);
+      return true;
+    },
+  );
+});
+
+test('recovery compares the graph fingerprint: a changed operator function is refused, a changed table or formatting is not', () => {
+  const fingerprint = (mapper: (x: number) => number, table: string): string => {
+    const entries: SignatureEntry[] = [
+      { at: 'DStream 0', op: 'ReceiverInputDStream <- []', detail: [] },
+      { at: 'DStream 1', op: 'MappedDStream <- [0]', detail: [functionSource(mapper)] },
+      { at: 'DStream 2', op: 'ForEachDStream <- [1]', detail: [] },
+      { at: 'parallelize 0', op: 'ParallelCollectionRDD', detail: [`records ${table}`] },
+    ];
+    return encodeSignature(entries);
+  };
+  const streams = ['0:ReceiverInputDStream(x)', '1:MappedDStream', '2:ForEachDStream'];
+  const cp = checkpointAt(2000, streams);
+  cp.graph.signature = fingerprint((x) => x * 2, 'aaaa');
+  // Formatting and the parallelize() table may change.
+  // prettier-ignore
+  const reformatted = fingerprint((x) =>   x * 2, 'bbbb');
+  assert.doesNotThrow(() => assertCompatibleGraph(cp, { signature: reformatted, streams, batchDurationMs: 1000 }, 'f'));
+  // The same operators with another function: refused, naming the stream and both functions.
+  assert.throws(
+    () => assertCompatibleGraph(cp, { signature: fingerprint((x) => x * 3, 'aaaa'), streams, batchDurationMs: 1000 }, 'f'),
+    (err: Error) => {
+      assert.match(err.message, /written by a different job/);
+      assert.match(err.message, /first difference at DStream 1: checkpoint MappedDStream <- \[0\] with fn \(?x\)? ?=> ?x ?\* ?2; job now MappedDStream <- \[0\] with fn \(?x\)? ?=> ?x ?\* ?3/);
+      assert.match(err.message, /same operator functions and parameters/);
       return true;
     },
   );

@@ -2,6 +2,7 @@ import type { StreamingConf } from '../context/conf';
 import type { DStreamGraph } from '../dstream/dstream-graph';
 import { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
 import type { CheckpointedBlock } from '../scheduler/received-block-tracker';
+import { removeCheckpointedRdd } from './checkpoint-files';
 import { describeMediaError } from './durable-file';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeMetadataCheckpoint, type MetadataCheckpoint } from './metadata-checkpoint';
 
@@ -31,7 +32,9 @@ export class MetadataCheckpointer {
     private readonly graph: DStreamGraph,
     private readonly conf: StreamingConf,
     private readonly fatal: (message: string) => void,
-  ) {}
+  ) {
+    graph.retiredDataCheckpoints = [];
+  }
 
   /** A restarted driver continues the checkpoint it recovered from. */
   restore(cp: MetadataCheckpoint): void {
@@ -113,11 +116,15 @@ export class MetadataCheckpointer {
     if (this.failed) return this.queue;
     // The snapshot is taken now, so files follow the order of the events.
     const text = JSON.stringify(this.snapshot());
+    // Data checkpoints retired before this snapshot: it does not name them, so once it is
+    // on disk no restart needs their files.
+    const retired = this.graph.retiredDataCheckpoints?.splice(0) ?? [];
     this.queue = this.queue.then(async () => {
       if (this.failed) return;
       const started = performance.now();
       try {
         await writeMetadataCheckpoint(this.dir, JSON.parse(text) as MetadataCheckpoint);
+        for (const cut of retired) await removeCheckpointedRdd(cut.dir, cut.rddId);
         this.stats.writes++;
         this.stats.bytes += text.length;
         this.stats.totalMs += performance.now() - started;

@@ -422,7 +422,11 @@ export class StreamingContext {
       );
     }
     for (const s of found.skipped) this.log(`skipped an unreadable metadata checkpoint: ${s}`);
-    assertCompatibleGraph(found.checkpoint, { streams: this.graph.describeStreams(), batchDurationMs: this.conf.batchDurationMs }, found.file);
+    assertCompatibleGraph(
+      found.checkpoint,
+      { signature: this.graph.signature(), streams: this.graph.describeStreams(), batchDurationMs: this.conf.batchDurationMs },
+      found.file,
+    );
     return found;
   }
 
@@ -430,7 +434,13 @@ export class StreamingContext {
   private async openWriteAheadLogs(): Promise<void> {
     if (!this.conf.receiverWriteAheadLog) return;
     if (this.conf.receiverPlacement === 'executor') {
-      throw new Error("receiverWriteAheadLog is not available with receiverPlacement 'executor' yet: use the default placement (driver)");
+      // See docs/reliability.md#the-write-ahead-log-and-receivers-on-executors.
+      throw new Error(
+        "receiverWriteAheadLog needs the receivers in the driver (receiverPlacement 'driver', the default): with " +
+          "receiverPlacement 'executor' blocks are stored and reported by executors, and no write-ahead log records " +
+          'them, so a driver restart could not replay them. Use the default placement for a job that must not lose ' +
+          "received data, or keep 'executor' with blockReplication 2 (survives the loss of one executor, not of the driver).",
+      );
     }
     for (const input of this.graph.inputs) {
       if (!(input instanceof ReceiverInputDStream)) continue;

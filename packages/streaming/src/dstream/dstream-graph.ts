@@ -25,6 +25,12 @@ export class DStreamGraph {
   /** Driver: the data checkpoints written per stream, oldest first (see checkpointer.ts). */
   private readonly cuts = new Map<number, CheckpointCut[]>();
   /**
+   * Driver, with metadata checkpoints: data checkpoints no longer in use, whose files may
+   * only go once a metadata checkpoint that no longer names them is on disk (a driver
+   * killed before that restarts from one that still does). Null: delete at once.
+   */
+  retiredDataCheckpoints: CheckpointCut[] | null = null;
+  /**
    * The time before the first batch (Spark's zeroTime): a stream's RDDs come at zeroTime
    * plus multiples of its slide. The driver sets it when the batch clock starts; an
    * executor learns it from the tasks it runs.

@@ -51,27 +51,38 @@ export function encodeSignature(entries: SignatureEntry[]): string {
  */
 export function diffGraphSignatures(driver: string, executor: string): string | null {
   if (driver === executor) return null;
-  let d: SignatureEntry[];
-  let e: SignatureEntry[];
+  const d = parseSignature(driver);
+  const e = parseSignature(executor);
+  if (!d || !e) return `the graph fingerprints differ and cannot be read (driver: ${clip(driver)}; executor: ${clip(executor)})`;
+  return firstDifference(d, e, ['driver', 'executor']) ?? 'the graph fingerprints differ';
+}
+
+/** The entries of an encoded fingerprint; null if it is not one. */
+export function parseSignature(encoded: string): SignatureEntry[] | null {
   try {
-    d = JSON.parse(driver) as SignatureEntry[];
-    e = JSON.parse(executor) as SignatureEntry[];
+    const entries = JSON.parse(encoded) as unknown;
+    return Array.isArray(entries) ? (entries as SignatureEntry[]) : null;
   } catch {
-    return `the graph fingerprints differ and cannot be read (driver: ${clip(driver)}; executor: ${clip(executor)})`;
+    return null;
   }
-  for (let i = 0; i < Math.max(d.length, e.length); i++) {
-    const a = d[i];
-    const b = e[i];
-    if (!a || !b) {
-      const [has, lacks] = a ? ['driver', 'executor'] : ['executor', 'driver'];
-      const entry = (a ?? b)!;
+}
+
+/** The first entry where two fingerprints differ, as a sentence naming both sides (`names`); null if none. */
+export function firstDifference(a: readonly SignatureEntry[], b: readonly SignatureEntry[], names: readonly [string, string]): string | null {
+  const [first, second] = names;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!x || !y) {
+      const [has, lacks] = x ? [first, second] : [second, first];
+      const entry = (x ?? y)!;
       return `the ${has} has ${entry.at} (${show(entry)}) that the ${lacks} does not`;
     }
-    if (a.at !== b.at || a.op !== b.op || a.detail.join('\u0000') !== b.detail.join('\u0000')) {
-      return `first difference at ${a.at}: driver ${show(a)}; executor ${b.at === a.at ? '' : `${b.at} `}${show(b)}`;
+    if (x.at !== y.at || x.op !== y.op || x.detail.join('\u0000') !== y.detail.join('\u0000')) {
+      return `first difference at ${x.at}: ${first} ${show(x)}; ${second} ${y.at === x.at ? '' : `${y.at} `}${show(y)}`;
     }
   }
-  return 'the graph fingerprints differ';
+  return null;
 }
 
 function show(entry: SignatureEntry): string {

@@ -5,8 +5,13 @@
  * every key is updated once every keys/rate batches and all keys are held after that).
  * The driver (the bench process) reads `progress` and sets `snapshotNow` at the end.
  *
- *   args: <keys> <rate per batch> <generator partitions> <state partitions> [timeout]
+ *   args: <keys> <rate per batch> <generator partitions> <state partitions> [timeout] [heap dir]
+ *
+ * With a heap dir, each executor writes its process.memoryUsage() there every 5 s
+ * (heap-<pid>.json): the bench reads the executors' heaps from it.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { StateSpec, type State, type StreamingContext } from '@sluice/streaming';
 
 export const progress = {
@@ -22,7 +27,13 @@ export default function stateBenchJob(ssc: StreamingContext, args: string[]): vo
   const rate = Number(args[1]);
   const slices = Number(args[2]);
   const partitions = Number(args[3]);
-  const timeout = args[4];
+  const timeout = args[4] || undefined;
+  const heapDir = args[5];
+  if (heapDir && ssc.mode !== 'driver') {
+    const write = () => writeFileSync(join(heapDir, `heap-${process.pid}.json`), JSON.stringify(process.memoryUsage()));
+    write();
+    setInterval(write, 5000).unref();
+  }
   const batchMs = ssc.conf.batchDurationMs;
   const perSlice = Math.ceil(rate / slices);
   const updates = ssc
