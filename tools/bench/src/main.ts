@@ -5,10 +5,12 @@
  *   npm run bench -- kafka --size 1024 --json
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
+ *   npm run bench -- cores --workload wordcount|classify [--images <dir>] --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
 import { accuracyBench } from './accuracy-bench';
 import { classifyBench } from './classify-bench';
+import { coresBench } from './cores-bench';
 import { ingestBench } from './ingest-bench';
 import { uiBench } from './ui-bench';
 import { kafkaBench } from './kafka-bench';
@@ -19,6 +21,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ui: uiBench,
   kafka: kafkaBench,
   classify: classifyBench,
+  cores: coresBench,
   state: stateBench,
   accuracy: accuracyBench,
 };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { BroadcastValue } from '../broadcast/broadcast';
 import { deserialize, serialize } from 'node:v8';
 import { cutKey } from '../checkpoint/checkpoint-cut';
@@ -81,6 +82,8 @@ export class DAGScheduler implements JobRunner {
     // Aborted when the job fails: its other tasks, queued or running, are killed (KillTask)
     // rather than left to run for nothing.
     const cancel = new AbortController();
+    // Every task of the job listens (a job has as many tasks as partitions).
+    setMaxListeners(0, cancel.signal);
     try {
       return await this.runJobStages(root, action, base, cancel.signal);
     } catch (err) {
