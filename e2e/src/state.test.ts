@@ -145,13 +145,20 @@ test('mapWithState: running counts, removal, timeouts and snapshots over 30 batc
 });
 
 /** Per-key sums over each window, independently of the engine (windows end every slideMs). */
-function modelWindow(batches: [string, number][][], firstBatchTime: number, batchMs: number, windowTimes: number[], windowMs: number) {
+function modelWindow(
+  batches: [string, number][][],
+  firstBatchTime: number,
+  batchMs: number,
+  windowTimes: number[],
+  windowMs: number,
+  keepZeros = false,
+) {
   return windowTimes.map((end) => {
     const sums = new Map<string, number>();
     for (let t = end - windowMs + batchMs; t <= end; t += batchMs) {
       for (const [k, v] of batches[(t - firstBatchTime) / batchMs] ?? []) sums.set(k, (sums.get(k) ?? 0) + v);
     }
-    return [...sums].filter(([, v]) => v !== 0).sort();
+    return [...sums].filter(([, v]) => keepZeros || v !== 0).sort();
   });
 }
 
@@ -228,6 +235,38 @@ test('an executor killed (kill -9) in the middle of an inverse window: every lat
   assert.ok(removed.includes(victim[0]), 'the killed executor is reported');
   const windows = byOp('window');
   const want = modelWindow(batches, Math.min(...stateJobs.batchTimes), 200, windows.map((w) => w.time), 1000);
+  assert.deepEqual(
+    windows.map((w) => (w.value as [string, number][]).sort()),
+    want,
+  );
+});
+
+test('an executor killed (kill -9) in the middle of a plain window: every later window is still exact', async () => {
+  stateJobs.results.length = 0;
+  stateJobs.batchTimes.length = 0;
+  stateJobs.queue.length = 0;
+  const batches = makeBatches(30, 7);
+  stateJobs.queue.push(...batches);
+  const removed: string[] = [];
+  const { ssc, pool } = await start({
+    job: fixture('state-jobs.ts'),
+    // 60 ms per key of each window: the window's tasks are running when the kill comes.
+    args: ['plain-window', '800ms', '60'],
+    conf: { executors: 2, batchDuration: '200ms' },
+    log: () => {},
+  });
+  ssc.addStreamingListener({ onExecutorRemoved: (e) => removed.push(e.executorId) });
+  // Once the window is full: the batches it merges are cached on both executors.
+  await waitFor(() => byOp('plain-window').length >= 5, 30_000, '5 windows');
+  const victim = Object.entries(pool.localExecutorPids)[0]!;
+  process.kill(victim[1], 'SIGKILL');
+  await waitFor(() => byOp('plain-window').length >= 18, 60_000, '18 windows');
+  await ssc.stop();
+  assert.ok(removed.includes(victim[0]), 'the killed executor is reported');
+  const windows = byOp('plain-window');
+  // Every slide has its window (none failed because of the kill), each exact.
+  for (let i = 1; i < windows.length; i++) assert.equal(windows[i]!.time - windows[i - 1]!.time, 400);
+  const want = modelWindow(batches, Math.min(...stateJobs.batchTimes), 200, windows.map((w) => w.time), 1000, true);
   assert.deepEqual(
     windows.map((w) => (w.value as [string, number][]).sort()),
     want,

@@ -8,8 +8,9 @@
  *
  * Arguments: host and port (or --demo), then the window length and the slide (default
  * 30s and 10s; both multiples of --batch-duration). Each batch is reduced once, on its
- * own; every slide the window merges the per-batch counts of the batches it covers,
- * which stay cached on the executors until the window has moved past them.
+ * own; every slide the window is the previous window's counts plus the batches that
+ * entered it minus (the inverse function) those that left it, so a slide costs the same
+ * however long the window is. Words whose count fell to 0 are dropped from the window.
  */
 import type { StreamingContext } from '@sluice/streaming';
 import { startDemoTextServer } from './demo-text-server';
@@ -36,6 +37,13 @@ export default async function windowedWordCount(ssc: StreamingContext, args: str
     .flatMap((line) => line.split(' '))
     .filter((word) => word.length > 0)
     .map((word) => [word, 1] as [string, number])
-    .reduceByKeyAndWindow((a, b) => a + b, windowDuration, slideDuration)
+    .reduceByKeyAndWindow(
+      (a, b) => a + b,
+      (a, b) => a - b,
+      windowDuration,
+      slideDuration,
+      undefined,
+      ([, count]) => count > 0,
+    )
     .print(100);
 }

@@ -6,6 +6,7 @@
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
  *   npm run bench -- cores --workload wordcount|classify [--images <dir>] --json
+ *   npm run bench -- window --form inverse --window 300s --slide 1s --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
 import { accuracyBench } from './accuracy-bench';
@@ -15,6 +16,7 @@ import { ingestBench } from './ingest-bench';
 import { uiBench } from './ui-bench';
 import { kafkaBench } from './kafka-bench';
 import { stateBench } from './state-bench';
+import { windowBench } from './window-bench';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,
@@ -23,6 +25,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   classify: classifyBench,
   cores: coresBench,
   state: stateBench,
+  window: windowBench,
   accuracy: accuracyBench,
 };
 
