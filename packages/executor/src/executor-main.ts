@@ -4,9 +4,9 @@ import { Executor } from './executor';
 const USAGE = `Usage: sluice-executor --driver <host:port> [--cores N] [--executor-id ID]
 
 Starts an executor that connects to a Sluice driver, loads the driver's job module and
-runs its tasks. The driver prints its executor address when it starts (see
-\`sluice submit --driver-host/--driver-port\`); the job file must be readable here at
-the same path.
+runs its tasks, up to --cores N at once, each in a task thread of its own. The driver
+prints its executor address when it starts (see \`sluice submit --driver-host/--driver-port\`);
+the job file must be readable here at the same path.
 `;
 
 export async function executorMain(argv: string[]): Promise<number> {

@@ -127,18 +127,16 @@ async function wordcountRun(layout: '2x1' | '1x2', lines: string[][]): Promise<L
     },
     log: (line) => process.stderr.write(`sluice: ${line}\n`),
   });
-  ssc.addStreamingListener({
-    onBatchCompleted: ({ batchInfo }) => {
-      if (batchInfo.numRecords > 0) batches.push(batchInfo);
-    },
-  });
+  ssc.addStreamingListener({ onBatchCompleted: ({ batchInfo }) => void batches.push(batchInfo) });
   const deadline = Date.now() + 600_000;
-  while (batches.length < lines.length + 1) {
+  const withWords = () => wordcount.counted.filter((c) => c.words > 0).map((c) => c.time);
+  while (withWords().length < lines.length + 1 || batches.length === 0 || batches.at(-1)!.batchTime < withWords().at(-1)!) {
     if (Date.now() > deadline) throw new Error('cores bench: timed out waiting for the batches');
     await new Promise((r) => setTimeout(r, 50));
   }
   await ssc.stop();
-  const measured = batches.slice(1);
+  const times = new Set(withWords().slice(1));
+  const measured = batches.filter((b) => times.has(b.batchTime));
   const start = Math.min(...measured.map((b) => b.processingStartTime!));
   const end = Math.max(...measured.map((b) => b.processingEndTime!));
   const words = lines.reduce((s, batch) => s + batch.length * 10, 0);
