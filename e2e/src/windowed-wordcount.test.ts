@@ -42,3 +42,18 @@ for (const placement of ['driver', 'executor'] as const) {
     assert.deepEqual(new Map([...printed].sort()), new Map([...tripled].sort()));
   });
 }
+
+/**
+ * --demo: the driver starts the demo text server. A receiver placed on an executor is
+ * built from the executor's own graph and must connect to that same server.
+ */
+test('the windowed word count example with --demo and the receiver on an executor counts the demo text', async () => {
+  const { code, stdout, stderr } = await runSluice([
+    'submit', '--run-for', '5s', '--batch-duration', '500ms', '--executors', '2', '--receiver-placement', 'executor',
+    example, '--demo', '1s', '500ms',
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /could not connect/);
+  const counted = [...stdout.matchAll(/^\(([a-z]+),(\d+)\)$/gm)];
+  assert.ok(counted.some((m) => m[1] === 'stream'), `the demo's words are counted:\n${stdout}`);
+});

@@ -17,6 +17,7 @@
 import type { StreamingContext } from '@sluice/streaming';
 import { LABEL_CATEGORIES } from './label-categories';
 import { startDemoResultServer } from './demo-result-server';
+import { demoPort } from './demo-port';
 
 interface ResultLine {
   ok: boolean;
@@ -28,8 +29,8 @@ export default async function classifiedCategories(ssc: StreamingContext, args: 
   let port: number;
   if (args[0] === '--demo') {
     host = '127.0.0.1';
-    // Only the driver serves results; executors just rebuild the graph.
-    port = ssc.mode === 'driver' ? await startDemoResultServer() : 1;
+    // The driver serves; executors (a receiver placed there) connect to the same server.
+    port = await demoPort(ssc, 'results', startDemoResultServer);
   } else {
     if (args.length < 2) throw new Error('usage: classified-categories.ts <hostname> <port>  (or --demo)');
     host = args[0]!;

@@ -12,14 +12,15 @@
  */
 import { StateSpec, type State, type StreamingContext } from '@sluice/streaming';
 import { startDemoTextServer } from './demo-text-server';
+import { demoPort } from './demo-port';
 
 export default async function statefulWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
   let host: string;
   let port: number;
   if (args[0] === '--demo') {
     host = '127.0.0.1';
-    // Only the driver serves text; executors just rebuild the graph.
-    port = ssc.mode === 'driver' ? await startDemoTextServer() : 1;
+    // The driver serves; executors (a receiver placed there) connect to the same server.
+    port = await demoPort(ssc, 'text', startDemoTextServer);
   } else {
     if (args.length < 2) throw new Error('usage: stateful-wordcount.ts <hostname> <port>  (or --demo)');
     host = args[0]!;

@@ -14,6 +14,7 @@
  */
 import type { StreamingContext } from '@sluice/streaming';
 import { startDemoTextServer } from './demo-text-server';
+import { demoPort } from './demo-port';
 
 export default async function windowedWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
   let host: string;
@@ -21,8 +22,8 @@ export default async function windowedWordCount(ssc: StreamingContext, args: str
   let rest: string[];
   if (args[0] === '--demo') {
     host = '127.0.0.1';
-    // Only the driver serves text; executors just rebuild the graph.
-    port = ssc.mode === 'driver' ? await startDemoTextServer() : 1;
+    // The driver serves; executors (a receiver placed there) connect to the same server.
+    port = await demoPort(ssc, 'text', startDemoTextServer);
     rest = args.slice(1);
   } else {
     if (args.length < 2) throw new Error('usage: windowed-wordcount.ts <hostname> <port> [window] [slide]  (or --demo [window] [slide])');

@@ -3,6 +3,7 @@ import { LiveUi, startHistoryServer } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
 import { submit } from './submit';
 import { checkpointCommand } from './checkpoint-inspect';
+import { tuneCommand } from './tune/tune-command';
 import type { StreamingConf } from '@sluice/streaming';
 
 function fail(message: string, usage: string): number {
@@ -30,6 +31,8 @@ async function submitCommand(argv: string[]): Promise<number> {
       args: cmd.jobArgs,
       conf: cmd.conf,
       checkpointDir: cmd.checkpointDir ?? undefined,
+      secretFile: cmd.secretFile ?? undefined,
+      tls: cmd.tls.certFile && cmd.tls.keyFile ? { certFile: cmd.tls.certFile, keyFile: cmd.tls.keyFile } : undefined,
       beforeStart: async (ssc) => {
         if (!cmd.ui.enabled && !cmd.eventLogDir) return;
         ui = new LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });
@@ -106,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'submit':
       return submitCommand(rest);
+    case 'tune':
+      return tuneCommand(rest);
     case 'executor':
       return executorMain(rest);
     case 'checkpoint':

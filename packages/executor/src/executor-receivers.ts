@@ -50,6 +50,7 @@ export class ExecutorReceivers {
       blockIntervalMs: this.conf.blockIntervalMs,
       restartDelayMs: this.conf.receiverRestartDelayMs,
       maxRate: this.conf.receiverMaxRate,
+      initialRate: this.conf.backpressureEnabled ? this.conf.backpressureInitialRate : 0,
       bus,
       onBlock: (id, block) => this.onBlock(id, block, replication),
       log: this.log,
@@ -78,6 +79,11 @@ export class ExecutorReceivers {
     if (!supervisor) return;
     this.running.delete(streamId);
     await supervisor.stop(reason);
+  }
+
+  /** Backpressure's new rate for the receiver of `streamId` (see ReceiverSupervisor.updateRate). */
+  updateRate(streamId: number, recordsPerSecond: number): void {
+    this.running.get(streamId)?.updateRate(recordsPerSecond);
   }
 
   async stopAll(reason: string): Promise<void> {

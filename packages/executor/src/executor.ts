@@ -1,12 +1,25 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { encodeEnvelope, RpcConnection, type Envelope, type ExecutorRegistered, type LaunchTask } from '@sluice/protocol';
+import { isAbsolute, resolve } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import {
+  authenticateClient,
+  encodeEnvelope,
+  RpcConnection,
+  type Envelope,
+  type ExecutorRegistered,
+  type JobBundle,
+  type LaunchTask,
+} from '@sluice/protocol';
 import { FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming';
 import { BlockServer } from './block-server';
 import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';
+import type { BundleExternal } from './job-bundle';
+import { cachedBundle, checkExternals, storeBundle } from './job-cache';
 import { loadJob } from './job-loader';
 import { ShuffleFetcher } from './shuffle-fetcher';
+import { SLUICE_VERSION } from './sluice-version';
 import { TaskThreadGone, type TaskThread } from './task-thread';
 import type { TaskThreadOutcome } from './task-thread-messages';
 import { TaskThreads } from './task-threads';
@@ -17,6 +30,10 @@ export interface ExecutorOptions {
   cores: number;
   executorId?: string;
   log?: (line: string) => void;
+  /** The shared secret both sides prove they know before anything else is sent. */
+  secret: Uint8Array;
+  /** Connect with TLS: `ca` is the PEM of the CA (or self-signed certificate) to trust; without it, the system's CAs. */
+  tls?: { ca?: Buffer };
 }
 
 const HEARTBEAT_MS = 2000;
@@ -54,29 +71,27 @@ export class Executor {
   }
 
   start(): Promise<number> {
-    const socket = connect({ host: this.options.driverHost, port: this.options.driverPort });
-    socket.on('connect', () => {
-      // The block server listens where this executor reaches the driver from: an address
-      // its peers can reach too.
-      this.blockServer
-        .listen(socket.localAddress ?? '127.0.0.1')
-        .then(({ host, port }) => {
-          this.rpc!.send({
-            registerExecutor: {
-              executorId: this.options.executorId ?? '',
-              host: hostname(),
-              cores: this.options.cores,
-              pid: process.pid,
-              blockHost: host,
-              blockPort: port,
-            },
-          });
-        })
-        .catch((err: Error) => {
-          this.log(`executor: could not start its block server: ${err.message}`);
+    const { driverHost: host, driverPort: port, tls } = this.options;
+    const socket: Socket = tls ? tlsConnect({ host, port, ca: tls.ca, servername: isIp(host) ? undefined : host }) : connect({ host, port });
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      authenticateClient(socket, this.options.secret).then(
+        () => this.connected(socket),
+        (err: Error) => {
+          this.log(`executor: could not authenticate to the driver at ${host}:${port}: ${err.message}`);
+          socket.destroy();
           void this.finish(1);
-        });
+        },
+      );
     });
+    socket.once('error', (err) => {
+      if (this.rpc) return; // the connection reports it
+      this.log(`executor: cannot reach the driver at ${host}:${port}: ${err.message}`);
+      void this.finish(1);
+    });
+    return this.exited;
+  }
+
+  private connected(socket: Socket): void {
     this.rpc = new RpcConnection(
       socket,
       (msg, trailer) => void this.onMessage(msg, trailer),
@@ -85,11 +100,57 @@ export class Executor {
         void this.finish(err ? 1 : 0);
       },
     );
-    return this.exited;
+    // The block server listens where this executor reaches the driver from: an address
+    // its peers can reach too.
+    this.blockServer
+      .listen(socket.localAddress ?? '127.0.0.1')
+      .then(({ host, port }) => {
+        this.rpc!.send({
+          registerExecutor: {
+            executorId: this.options.executorId ?? '',
+            host: hostname(),
+            cores: this.options.cores,
+            pid: process.pid,
+            blockHost: host,
+            blockPort: port,
+            sluiceVersion: SLUICE_VERSION,
+          },
+        });
+      })
+      .catch((err: Error) => {
+        this.log(`executor: could not start its block server: ${err.message}`);
+        void this.finish(1);
+      });
+  }
+
+  private bundleWaiter: ((reply: { msg: JobBundle; trailer: Buffer }) => void) | null = null;
+
+  /**
+   * The file to load the job from: the shipped bundle (from this host's cache, or asked
+   * of the driver and cached), or, from a driver that ships none, the job module's path.
+   */
+  private async jobFile(reg: ExecutorRegistered): Promise<string> {
+    if (!reg.bundleHash) return isAbsolute(reg.jobModule) ? reg.jobModule : resolve(reg.jobModule);
+    checkExternals(JSON.parse(reg.bundleExternalsJson || '[]') as BundleExternal[]);
+    const cached = cachedBundle(reg.bundleHash);
+    if (cached) return cached;
+    const reply = await new Promise<{ msg: JobBundle; trailer: Buffer }>((resolve) => {
+      this.bundleWaiter = resolve;
+      this.rpc!.send({ fetchJobBundle: { hash: reg.bundleHash! } });
+    });
+    if (reply.msg.error) throw new Error(`the driver could not send the job bundle: ${reply.msg.error}`);
+    const file = storeBundle(reg.bundleHash, reply.trailer);
+    this.log(`executor ${reg.executorId}: received the job bundle ${reg.bundleHash.slice(0, 12)} (${reply.trailer.length} bytes), cached as ${file}`);
+    return file;
   }
 
   private async onMessage(msg: Envelope, trailer: Buffer): Promise<void> {
     if (msg.executorRegistered) return this.onRegistered(msg.executorRegistered);
+    if (msg.jobBundle) {
+      this.bundleWaiter?.({ msg: msg.jobBundle, trailer });
+      this.bundleWaiter = null;
+      return;
+    }
     if (msg.registerRejected) {
       this.log(`executor rejected by the driver: ${msg.registerRejected.reason}`);
       return this.finish(1);
@@ -104,6 +165,7 @@ export class Executor {
       return this.threads?.batchDone(msg.batchDone.batchTime, msg.batchDone.cachedUpTo);
     }
     if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
+    if (msg.updateReceiverRate) return this.receivers?.updateRate(msg.updateReceiverRate.streamId, msg.updateReceiverRate.recordsPerSecond);
     if (msg.stopReceiver) return this.receivers?.stop(msg.stopReceiver.streamId, msg.stopReceiver.reason);
     if (msg.removeBlocks) {
       for (const id of msg.removeBlocks.blockIds) this.blockStore.remove(id);
@@ -123,11 +185,12 @@ export class Executor {
       this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs);
       // This thread's copy of the graph runs the receivers placed here; the task threads
       // build their own to replay lineages.
-      const ssc = await loadJob(reg, this.log);
+      const setup = { jobModule: await this.jobFile(reg), jobArgs: reg.jobArgs, confJson: reg.confJson };
+      const ssc = await loadJob(setup, this.log);
       const cores = this.options.cores;
       this.threads = new TaskThreads(
         cores,
-        { ...reg, executorId: reg.executorId, cacheBytes: Math.floor(conf.blockManagerMemoryBytes / cores) },
+        { ...setup, executorId: reg.executorId, cacheBytes: Math.floor(conf.blockManagerMemoryBytes / cores) },
         this.log,
         () => this.drain(),
         (reason) => {
@@ -327,4 +390,8 @@ function ownCopy(view: Uint8Array): Uint8Array {
 
 function buffersOf(block: ShippedBlock): ArrayBufferLike[] {
   return [...(block.segments ?? []).map((s) => s.buffer), ...(block.offsets ? [block.offsets.buffer] : [])];
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
 }

@@ -30,6 +30,8 @@ export class ReceiverPlacement implements ReceiverHost {
   /** Receivers that stopped for good. */
   private readonly finished = new Set<number>();
   private readonly stopWaiters = new Map<number, () => void>();
+  /** Backpressure: the latest rate of each stream, also sent to an executor the receiver moves to. */
+  private readonly rates = new Map<number, number>();
   private stopping = false;
   /** Replica parts received ahead of their BlockAdded, by executor and block id. */
   private readonly replicaParts = new Map<string, Buffer[]>();
@@ -70,6 +72,13 @@ export class ReceiverPlacement implements ReceiverHost {
     }
     await Promise.all(waits);
     this.placed.clear();
+  }
+
+  updateReceiverRate(streamId: number, recordsPerSecond: number): void {
+    this.rates.set(streamId, recordsPerSecond);
+    const executorId = this.placed.get(streamId);
+    const e = executorId === undefined ? undefined : this.executors().find((x) => x.id === executorId);
+    e?.rpc.send({ updateReceiverRate: { streamId, recordsPerSecond } });
   }
 
   removeBlocks(blocks: ShippedBlock[]): void {
@@ -159,6 +168,8 @@ export class ReceiverPlacement implements ReceiverHost {
       this.placed.set(r.streamId, target.id);
       this.log(`starting receiver ${r.name} (stream ${r.streamId}) on executor ${target.id}`);
       target.rpc.send({ startReceiver: { streamId: r.streamId, replication: this.replication } });
+      const rate = this.rates.get(r.streamId);
+      if (rate !== undefined) target.rpc.send({ updateReceiverRate: { streamId: r.streamId, recordsPerSecond: rate } });
     }
   }
 

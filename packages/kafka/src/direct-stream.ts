@@ -79,10 +79,19 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
    *
    * This is where a rate estimator publishes its rate (Spark's RateController for the
    * direct stream): an application that knows its own throughput (sluice-classify) sets
-   * it today, and backpressure will drive it once the engine has an estimator.
+   * it), and backpressure (backpressureEnabled) drives it with Spark's PID estimator.
    */
   setRate(recordsPerSecond: number): void {
     this.driver?.setRate(recordsPerSecond);
+  }
+
+  /** Backpressure drives setRate: the estimate is shared by lag, maxRatePerPartition stays the ceiling. */
+  override get rateControllable(): boolean {
+    return true;
+  }
+
+  override publishRate(recordsPerSecond: number): void {
+    this.setRate(recordsPerSecond);
   }
 
   override prepareBatch(time: number): Promise<void> {

@@ -60,6 +60,8 @@ export * from './scheduler/task-failed-error';
 export * from './scheduler/task-runner';
 export * from './util/byte-size';
 export * from './util/clock';
+export * from './scheduler/rate/pid-rate-estimator';
+export { RateController } from './scheduler/rate/rate-controller';
 export * from './util/duration';
 export * from './checkpoint/checkpoint-cut';
 export * from './checkpoint/checkpointer';

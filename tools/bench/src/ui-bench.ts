@@ -2,15 +2,21 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { StreamingContext } from '@sluice/streaming';
 import { LiveUi } from '@sluice/ui';
 import { measureEngine } from './ingest-bench';
+import { measureWordCount } from './wordcount-measure';
 
-const USAGE = `Usage: npm run bench -- ui [--size BYTES] [--seconds S] [--rounds N] [--placement driver|executor] [--json]
+const USAGE = `Usage: npm run bench -- ui [--workload ingest|wordcount] [--size BYTES] [--seconds S]
+                         [--lines N] [--rounds N] [--placement driver|executor] [--json]
 
-What the web UI and /metrics cost: the ingest benchmark (length-prefixed messages of
---size bytes over TCP, mapped to their lengths and summed) run without the UI and with
-it, a headless Chromium (Debian's chromium) open on the Streaming page and /metrics
-scraped every second, alternated A B B A for --rounds rounds (default 2).
+What the web UI and /metrics cost: a workload run without the UI and with it, a headless
+Chromium (Debian's chromium) open on the Streaming page and /metrics scraped every
+second, alternated A B B A for --rounds rounds (default 2). Workloads:
+  ingest     (default) the ingest benchmark: length-prefixed messages of --size bytes
+             over TCP for --seconds, mapped to their lengths and summed
+  wordcount  the network word count: --lines lines (default 1000000) of 10 words over
+             TCP, split, counted with reduceByKey per batch (every word's total checked)
 `;
 
 function chromiumPath(): string {
@@ -23,6 +29,8 @@ export async function uiBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      workload: { type: 'string', default: 'ingest' },
+      lines: { type: 'string', default: '1000000' },
       size: { type: 'string', default: '100' },
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '2' },
@@ -35,48 +43,60 @@ export async function uiBench(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const workload = values.workload;
+  if (workload !== 'ingest' && workload !== 'wordcount') throw new Error(`--workload must be ingest or wordcount, not ${workload}`);
+  const lines = Number(values.lines);
   const options = { size: Number(values.size), seconds: Number(values.seconds), transport: 'unix' as const, blockRecords: 1000 };
   const conf = { executors: 2, batchDuration: '1s', blockInterval: '200ms', receiverPlacement: values.placement };
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
   const page: Page = await browser.newPage();
-  const runs: { ui: boolean; msgsPerS: number; load: number }[] = [];
+  const runs: { ui: boolean; perS: number; load: number }[] = [];
+  const unit = workload === 'ingest' ? 'msg/s' : 'lines/s';
   try {
     const order = Array.from({ length: Number(values.rounds) }, () => [false, true, true, false]).flat();
     for (const withUi of order) {
       let ui: LiveUi | null = null;
       let scrape: NodeJS.Timeout | null = null;
       const load = loadavg()[0]!;
-      const r = await measureEngine('socket', options, conf, async (ssc) => {
+      const attachUi = async (ssc: StreamingContext): Promise<void> => {
         if (!withUi) return;
         ui = new LiveUi(ssc, { port: 0 });
         const url = (await ui.start())!;
         await page.goto(`${url}/streaming/`);
         await page.waitForSelector('body[data-ready]');
         scrape = setInterval(() => void fetch(`${url}/metrics`).then((res) => res.text()).catch(() => {}), 1000);
-      });
+      };
+      let perS: number;
+      if (workload === 'ingest') {
+        const r = await measureEngine('socket', options, conf, attachUi);
+        perS = r.messages / r.seconds;
+      } else {
+        const r = await measureWordCount(lines, conf, attachUi);
+        perS = r.lines / r.seconds;
+      }
       if (scrape) clearInterval(scrape);
       if (withUi) await page.goto('about:blank');
       await (ui as LiveUi | null)?.stop();
-      const msgsPerS = r.messages / r.seconds;
-      runs.push({ ui: withUi, msgsPerS, load });
-      if (!values.json) process.stdout.write(`${withUi ? 'with UI   ' : 'without UI'}  ${Math.round(msgsPerS)} msg/s  (load ${load.toFixed(1)})\n`);
+      runs.push({ ui: withUi, perS, load });
+      if (!values.json) process.stdout.write(`${withUi ? 'with UI   ' : 'without UI'}  ${Math.round(perS)} ${unit}  (load ${load.toFixed(1)})\n`);
     }
   } finally {
     await browser.close();
   }
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const off = mean(runs.filter((r) => !r.ui).map((r) => r.msgsPerS));
-  const on = mean(runs.filter((r) => r.ui).map((r) => r.msgsPerS));
+  const off = mean(runs.filter((r) => !r.ui).map((r) => r.perS));
+  const on = mean(runs.filter((r) => r.ui).map((r) => r.perS));
   const result = {
     bench: 'ui',
-    size: options.size,
-    seconds: options.seconds,
+    workload,
+    unit,
+    ...(workload === 'ingest' ? { size: options.size, seconds: options.seconds } : { lines }),
     placement: values.placement,
-    without_ui_msgs_per_s: Math.round(off),
-    with_ui_msgs_per_s: Math.round(on),
+    without_ui_per_s: Math.round(off),
+    with_ui_per_s: Math.round(on),
     ratio: Number((on / off).toFixed(3)),
-    runs: runs.map((r) => ({ ui: r.ui, msgs_per_s: Math.round(r.msgsPerS), load1: Number(r.load.toFixed(1)) })),
+    runs: runs.map((r) => ({ ui: r.ui, per_s: Math.round(r.perS), load1: Number(r.load.toFixed(1)) })),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`mean without UI ${result.without_ui_msgs_per_s} msg/s, with UI ${result.with_ui_msgs_per_s} msg/s: ratio ${result.ratio}\n`);
+  else process.stdout.write(`mean without UI ${result.without_ui_per_s} ${unit}, with UI ${result.with_ui_per_s} ${unit}: ratio ${result.ratio}\n`);
 }

@@ -14,7 +14,9 @@ reduceByKeyAndWindow counting --rate pairs a second (default 100000) over --keys
 keys (default 10000) in a --window (default 30s) sliding every --slide (default: the
 batch duration, default 1s), with an inverse function (--form inverse, the default) or
 recomputed from the window's batches (--form plain). The pairs are generated on the
-executors. Runs until the window is full, then --measure seconds more (default 30), and
+executors. Runs until the window is full, then --measure seconds more (default 30; a form
+that falls behind stops at 1.5 times that run's length, measured on the full windows it
+processed), and
 prints the processing time per batch of the full windows (median, p95, max), the RSS of
 the driver and executors, and checks every window's count total (every pair counted once).
 Compare a short and a long window of the same stream: with the inverse function their
@@ -88,8 +90,12 @@ export async function windowBench(argv: string[]): Promise<void> {
     if (!rssFull && processing.length >= fillBatches) rssFull = sampleRss();
     const s = Math.round((Date.now() - started) / 1000);
     if (s % 30 === 0) process.stderr.write(`window bench: ${s} s, ${processing.length} batches processed\n`);
-    if (Date.now() - started > (windowMs / 1000 + measureS) * 3000 + 60_000) throw new Error(`only ${processing.length} batches processed in ${s} s: the stream fell far behind`);
+    // A form that cannot keep up (the plain one over a long window) is measured on the
+    // full windows it processed by then; the figures say how far behind it fell.
+    if (Date.now() - started > (windowMs / 1000 + measureS) * 1500 + 30_000 && processing.some((p) => p.time - processing[0]!.time >= windowMs)) break;
+    if (Date.now() - started > (windowMs / 1000 + measureS) * 4000 + 60_000) throw new Error(`only ${processing.length} batches processed in ${s} s: no full window`);
   }
+  const generated = Math.floor((Date.now() - started) / batchMs);
   const rssEnd = sampleRss();
   await ssc.stop();
   const loadEnd = loadavg();
@@ -110,6 +116,8 @@ export async function windowBench(argv: string[]): Promise<void> {
     windows: progress.windows.length,
     windows_wrong: bad.length,
     full_windows_measured: full.length,
+    batches_processed: processing.length,
+    batches_generated_about: generated,
     keys_in_last_window: progress.windows.at(-1)?.keys ?? null,
     processing_ms_median: percentile(full, 0.5),
     processing_ms_p95: percentile(full, 0.95),

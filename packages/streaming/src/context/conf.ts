@@ -25,8 +25,27 @@ export interface StreamingConf {
   executorCores: number;
   /** Partitions of shuffles when an operator is not given a number. */
   defaultParallelism: number;
-  /** Records per second per receiver; 0 means unlimited. */
+  /** Records per second per receiver; 0 means unlimited. With backpressure, the ceiling of its rate. */
   receiverMaxRate: number;
+
+  // ---- backpressure (spark.streaming.backpressure.*; docs/flow-control.md) ------------------
+  /**
+   * Each input stream (receivers, the Kafka direct stream) takes in records at a rate a
+   * PID controller sets after every batch, from how fast batches were processed and how
+   * long they waited, so that batches are processed about as fast as they come.
+   */
+  backpressureEnabled: boolean;
+  /**
+   * With backpressure: the rate (records per second per stream) before the controller has
+   * seen a batch; 0 = none (receivers take what comes, up to receiverMaxRate; the Kafka
+   * direct stream's first batch takes the whole backlog, up to maxRatePerPartition).
+   */
+  backpressureInitialRate: number;
+  /** PID weights (Spark's defaults: 1, 0.2, 0) and the lowest rate it sets (100 records/s). */
+  backpressurePidProportional: number;
+  backpressurePidIntegral: number;
+  backpressurePidDerived: number;
+  backpressurePidMinRate: number;
   receiverRestartDelayMs: number;
   /** Blocks a receiver may have cut but not yet handed to the tracker. */
   blockQueueSize: number;
@@ -149,6 +168,12 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     executorCores,
     defaultParallelism: input.defaultParallelism ?? Math.max(1, cores),
     receiverMaxRate: input.receiverMaxRate ?? 0,
+    backpressureEnabled: input.backpressureEnabled === true || String(input.backpressureEnabled) === 'true',
+    backpressureInitialRate: input.backpressureInitialRate ?? 0,
+    backpressurePidProportional: input.backpressurePidProportional ?? 1,
+    backpressurePidIntegral: input.backpressurePidIntegral ?? 0.2,
+    backpressurePidDerived: input.backpressurePidDerived ?? 0,
+    backpressurePidMinRate: input.backpressurePidMinRate ?? 100,
     receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
     blockQueueSize: input.blockQueueSize ?? 10,
     maxFrameBytes: input.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -207,6 +232,18 @@ function validateConf(conf: StreamingConf): void {
     throw new Error('default parallelism must be an integer >= 1');
   }
   if (conf.receiverMaxRate < 0) throw new Error('receiver max rate must be >= 0');
+  const nonNegative = [
+    ['backpressureInitialRate', conf.backpressureInitialRate],
+    ['backpressurePidProportional', conf.backpressurePidProportional],
+    ['backpressurePidIntegral', conf.backpressurePidIntegral],
+    ['backpressurePidDerived', conf.backpressurePidDerived],
+  ] as const;
+  for (const [key, value] of nonNegative) {
+    if (typeof value !== 'number' || !(value >= 0)) throw new Error(`${key} must be a number >= 0, got ${JSON.stringify(value)}`);
+  }
+  if (typeof conf.backpressurePidMinRate !== 'number' || !(conf.backpressurePidMinRate > 0)) {
+    throw new Error(`backpressurePidMinRate must be a number > 0, got ${JSON.stringify(conf.backpressurePidMinRate)}`);
+  }
   if (conf.receiverPlacement !== 'driver' && conf.receiverPlacement !== 'executor') {
     throw new Error(`receiver placement must be 'driver' or 'executor', got ${JSON.stringify(conf.receiverPlacement)}`);
   }

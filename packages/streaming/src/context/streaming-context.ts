@@ -35,6 +35,7 @@ import type { ReceiverTracking } from '../scheduler/receiver-tracking';
 import type { ReceiverStatus } from '../receiver/receiver-status';
 import type { TaskBackend } from '../scheduler/task-backend';
 import { SystemClock, type BatchClock } from '../util/clock';
+import { Backpressure } from '../scheduler/rate/backpressure';
 import { parseDuration, type Duration } from '../util/duration';
 import { resolveConf, type StreamingConf, type StreamingConfInput } from './conf';
 
@@ -81,6 +82,8 @@ export class StreamingContext {
   private readonly bus = new ListenerBus();
   private readonly blocks = new ReceivedBlockTracker();
   private receiverTracker: ReceiverTracking | null = null;
+  /** backpressureEnabled: the rate controllers of the input streams. */
+  private backpressure: Backpressure | null = null;
   private jobScheduler: JobScheduler | null = null;
   /** Where executors keep shuffle map outputs and cached partitions (driver side). */
   readonly tracking = new BlockTracking();
@@ -320,6 +323,18 @@ export class StreamingContext {
       this.conf.receiverPlacement === 'executor'
         ? new ExecutorReceiverTracker(receiverStreams, this.blocks, backend.receiverHost!, backend.events$, this.conf, this.bus, this.log)
         : new ReceiverTracker(receiverStreams, this.blocks, this.conf, this.bus, this.log, (m) => this.fatal(m));
+    if (this.conf.backpressureEnabled) {
+      const receiverIds = new Set(receiverStreams.map((s) => s.streamId));
+      this.backpressure = new Backpressure(
+        this.conf,
+        this.graph.inputs,
+        (streamId, rate) => {
+          if (receiverIds.has(streamId)) this.receiverTracker?.setRate(streamId, rate);
+          else this.graph.inputs.find((s) => s.id === streamId)?.publishRate(rate);
+        },
+        this.log,
+      );
+    }
     this.jobScheduler = new JobScheduler(
       this.bus,
       (time) => {
@@ -327,6 +342,12 @@ export class StreamingContext {
         for (const input of this.graph.inputs) {
           const own = input.inputInfo(time);
           if (own) info[own.streamId] = own;
+        }
+        if (this.backpressure) {
+          for (const i of Object.values(info)) {
+            const rate = this.backpressure.rateOf(i.streamId);
+            if (rate !== undefined) i.rateLimit = Math.round(rate);
+          }
         }
         return info;
       },
@@ -365,6 +386,7 @@ export class StreamingContext {
     if (recovered) await this.restoreFrom(recovered);
     await Promise.all(this.graph.inputs.map((s) => s.start()));
     await this.receiverTracker.start();
+    this.backpressure?.start(this.bus);
     this.stateValue = 'active';
     if (recovered) {
       const cp = recovered.checkpoint;
@@ -487,6 +509,7 @@ export class StreamingContext {
         await Promise.all(this.graph.inputs.map((s) => s.stop()));
       }
       this.jobScheduler?.stop();
+      this.backpressure?.stop();
       await this.metadataCheckpointer?.flush();
       await this.options.backend?.stop();
     } catch (err) {

@@ -96,6 +96,20 @@ export abstract class InputDStream<T> extends DStream<T> {
     );
   }
 
+  // ---- backpressure (docs/flow-control.md) ------------------------------------------
+
+  /** Driver: whether backpressure can set how fast this input takes in records. */
+  get rateControllable(): boolean {
+    return false;
+  }
+
+  /**
+   * Driver, backpressure: take in about `recordsPerSecond` from the next batch on (limits
+   * of the source itself, such as maxRatePerPartition, still cap it). Receiver streams get
+   * theirs through the receiver tracker, which knows where their receivers run.
+   */
+  publishRate(_recordsPerSecond: number): void {}
+
   /** Driver: opens the source (receivers are started by the receiver tracker instead). */
   start(): Promise<void> {
     return Promise.resolve();

@@ -33,6 +33,10 @@ export class ReceiverInputDStream<T> extends InputDStream<T> {
     return this.id;
   }
 
+  override get rateControllable(): boolean {
+    return true;
+  }
+
   /** Driver, receiverWriteAheadLog: the stream's log, and the blocks it held at start. */
   private wal: { log: ReceivedBlockLog; found: LoggedBlock[] } | null = null;
 

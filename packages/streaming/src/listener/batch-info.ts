@@ -3,6 +3,11 @@ export interface StreamInputInfo {
   streamId: number;
   numRecords: number;
   bytes: number;
+  /**
+   * Backpressure: the rate (records per second) the stream's controller had set when the
+   * batch was cut; absent without backpressure or before the first estimate.
+   */
+  rateLimit?: number;
   /** Kafka offset ranges and the like. */
   metadata?: Record<string, unknown>;
 }
@@ -40,6 +45,12 @@ export interface BatchInfo {
   processingDelay: number | null;
   /** schedulingDelay + processingDelay */
   totalDelay: number | null;
+  /**
+   * How long after batchTime the batch clock ticked for this batch: near 0 normally;
+   * more when the driver was stalled or generating took longer than a batch duration
+   * (the batch keeps its time, and the lateness shows here rather than nowhere).
+   */
+  tickDelay?: number;
 }
 
 export interface ReceiverInfo {

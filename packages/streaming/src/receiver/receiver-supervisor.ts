@@ -10,7 +10,10 @@ import type { ReceiverStatus } from './receiver-status';
 export interface SupervisorOptions {
   blockIntervalMs: number;
   restartDelayMs: number;
+  /** receiverMaxRate: records per second, 0 = unlimited; with backpressure, the ceiling of its rate. */
   maxRate: number;
+  /** Backpressure's initial rate (0: none): the receiver starts at min(initialRate, maxRate). */
+  initialRate?: number;
   bus: ListenerBus;
   /**
    * Where cut blocks go: the ReceivedBlockTracker, through the write-ahead log when it is
@@ -47,7 +50,7 @@ export class ReceiverSupervisor implements ReceiverStatus {
     private readonly options: SupervisorOptions,
   ) {
     this.builder = new BlockBuilder(receiver.streamId);
-    this.limiter = new RateLimiter(options.maxRate);
+    this.limiter = new RateLimiter(capRate(options.initialRate ?? 0, options.maxRate));
     receiver.supervisor = this;
   }
 
@@ -73,6 +76,15 @@ export class ReceiverSupervisor implements ReceiverStatus {
 
   setRateLimit(rate: number): void {
     this.limiter.setRate(rate);
+  }
+
+  /**
+   * Backpressure's new rate for this receiver (Spark's BlockGenerator.updateRate): capped
+   * by receiverMaxRate; a rate that is not positive is ignored.
+   */
+  updateRate(rate: number): void {
+    if (!(rate > 0) || !Number.isFinite(rate)) return;
+    this.limiter.setRate(capRate(rate, this.options.maxRate));
   }
 
   async start(): Promise<void> {
@@ -216,4 +228,10 @@ export class ReceiverSupervisor implements ReceiverStatus {
       this.options.log(`receiver ${this.receiver.name}: onStop failed: ${(err as Error)?.message ?? err}`);
     }
   }
+}
+
+/** A backpressure rate under the receiver's own ceiling (0 = none on either side). */
+function capRate(rate: number, maxRate: number): number {
+  if (rate > 0 && maxRate > 0) return Math.min(rate, maxRate);
+  return rate > 0 ? rate : maxRate;
 }

@@ -105,6 +105,10 @@ export class ExecutorReceiverTracker implements ReceiverTracking {
     return Promise.resolve();
   }
 
+  setRate(streamId: number, recordsPerSecond: number): void {
+    this.host.updateReceiverRate(streamId, recordsPerSecond);
+  }
+
   async stop(): Promise<void> {
     await this.host.stopReceivers();
     for (const s of this.subscriptions) s.unsubscribe();

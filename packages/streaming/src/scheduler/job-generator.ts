@@ -9,6 +9,7 @@ import type { JobScheduler } from './job-scheduler';
 import type { ReceivedBlockTracker } from './received-block-tracker';
 import type { TaskBackend } from './task-backend';
 import type { BatchClock } from '../util/clock';
+import { LateTicks } from './late-ticks';
 
 const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
   runJob: () =>
@@ -16,8 +17,8 @@ const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
 };
 
 /**
- * The batch clock. The clock (an RxJS timer in real time, or a test's manual clock) ticks
- * every batch duration, aligned to multiples of it (batch times are round numbers, as in
+ * The batch clock. The clock (timers set against absolute time, or a test's manual clock)
+ * ticks every batch duration, aligned to multiples of it (batch times are round numbers, as in
  * Spark); each tick allocates the received blocks to the batch, generates one job per
  * output operation, and hands them to the scheduler.
  */
@@ -25,6 +26,8 @@ export class JobGenerator {
   private cancelTicks: (() => void) | null = null;
   private lastTime = -1;
   private stopped = false;
+  /** Ticks that fired late (their batches keep their times). */
+  readonly lateTicks: LateTicks;
   /** Called once a batch's jobs are generated, before they run: the metadata checkpoint. */
   onGenerated: ((time: number) => Promise<void>) | null = null;
 
@@ -38,7 +41,9 @@ export class JobGenerator {
     private readonly clock: BatchClock,
     private readonly tracking: BlockTracking,
     private readonly post: (event: StreamingEvent) => void = () => {},
-  ) {}
+  ) {
+    this.lateTicks = new LateTicks(graph.batchDurationMs, log);
+  }
 
   get lastBatchTime(): number {
     return this.lastTime;
@@ -48,7 +53,12 @@ export class JobGenerator {
     const period = this.graph.batchDurationMs;
     const first = (Math.floor(this.clock.now() / period) + 1) * period;
     this.graph.setZeroTime(first - period);
-    this.cancelTicks = this.clock.scheduleBatches(first, period, (time) => this.generateBatch(time));
+    this.cancelTicks = this.clock.scheduleBatches(
+      first,
+      period,
+      (time) => this.generateBatch(time),
+      (late) => this.lateTicks.report(late),
+    );
   }
 
   /**
@@ -73,7 +83,12 @@ export class JobGenerator {
     }
     if (!this.stopped) {
       const first = last + period;
-      this.cancelTicks = this.clock.scheduleBatches(first, period, (time) => this.generateBatch(time));
+      this.cancelTicks = this.clock.scheduleBatches(
+      first,
+      period,
+      (time) => this.generateBatch(time),
+      (late) => this.lateTicks.report(late),
+    );
     }
     return { rerun: rerun.length, missed };
   }
@@ -88,6 +103,7 @@ export class JobGenerator {
   async generateBatch(time: number): Promise<void> {
     if (time <= this.lastTime) return;
     this.lastTime = time;
+    const tickDelay = Math.max(0, this.clock.now() - time);
     try {
       await Promise.all(this.graph.inputs.map((input) => input.prepareBatch(time)));
     } catch (err) {
@@ -122,6 +138,6 @@ export class JobGenerator {
       }
     }
     if (this.onGenerated) await this.onGenerated(time);
-    this.scheduler.submitJobSet({ batchTime: time, jobs, submissionTime: Date.now() });
+    this.scheduler.submitJobSet({ batchTime: time, jobs, submissionTime: Date.now(), tickDelay });
   }
 }

@@ -125,6 +125,7 @@ export class JobScheduler {
       schedulingDelay: null,
       processingDelay: null,
       totalDelay: null,
+      ...(set.tickDelay !== undefined ? { tickDelay: set.tickDelay } : {}),
     };
   }
 }

@@ -11,4 +11,6 @@ export interface JobSet {
   batchTime: number;
   jobs: Job[];
   submissionTime: number;
+  /** How long after its batch time the batch clock ticked for it (0 when on time). */
+  tickDelay?: number;
 }

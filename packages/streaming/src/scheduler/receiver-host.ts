@@ -31,6 +31,8 @@ export interface ReceiverHost {
   startReceivers(receivers: ReceiverToPlace[], replication: number): void;
   /** Resolves when every receiver has cut and reported its last block, or its executor is gone. */
   stopReceivers(): Promise<void>;
+  /** Backpressure: tells the executor running the receiver of `streamId` its new rate (and whichever runs it next). */
+  updateReceiverRate(streamId: number, recordsPerSecond: number): void;
   /** The batches reading these blocks are done: their executors may free them. */
   removeBlocks(blocks: ShippedBlock[]): void;
   readonly receiverEvents$: Observable<ReceiverHostEvent>;

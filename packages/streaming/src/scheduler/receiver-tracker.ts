@@ -40,6 +40,7 @@ export class ReceiverTracker implements ReceiverTracking {
         blockIntervalMs: this.conf.blockIntervalMs,
         restartDelayMs: this.conf.receiverRestartDelayMs,
         maxRate: this.conf.receiverMaxRate,
+        initialRate: this.conf.backpressureEnabled ? this.conf.backpressureInitialRate : 0,
         bus: this.bus,
         onBlock: (streamId, block) => {
           const wal = stream.writeAheadLog;
@@ -57,6 +58,10 @@ export class ReceiverTracker implements ReceiverTracking {
       this.supervisors.push(supervisor);
     }
     await Promise.all(this.supervisors.map((s) => s.start()));
+  }
+
+  setRate(streamId: number, recordsPerSecond: number): void {
+    for (const s of this.supervisors) if (s.streamId === streamId) s.updateRate(recordsPerSecond);
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,8 @@
-import { concatMap, timer } from 'rxjs';
+/** A tick that ran later than it was due: the batch keeps its time, the lateness is reported. */
+export interface LateTick {
+  time: number;
+  lateMs: number;
+}
 
 /**
  * What drives the batch clock. The system clock ticks in real time; a manual clock ticks
@@ -10,23 +14,62 @@ export interface BatchClock {
   /**
    * Calls `onTick(time)` at `firstMs` and every `periodMs` after it, in order, each after
    * the previous one's promise settled. Returns a function that stops the ticks.
+   * `onLate` hears of every tick that started more than LATE_TICK_MS after its time.
    */
-  scheduleBatches(firstMs: number, periodMs: number, onTick: (time: number) => Promise<void>): () => void;
+  scheduleBatches(
+    firstMs: number,
+    periodMs: number,
+    onTick: (time: number) => Promise<void>,
+    onLate?: (late: LateTick) => void,
+  ): () => void;
 }
 
+/** A tick starting this much after its time counts as late (timers fire a millisecond or two late as a rule). */
+export const LATE_TICK_MS = 5;
+
+/**
+ * Ticks in real time, each against absolute time (Spark's RecurringTimer): tick i is due
+ * at first + i * period, and its timer is set for exactly that, however late the previous
+ * one fired. A periodic timer (setInterval, RxJS's timer) re-arms relative to when its
+ * callback ran, so every tick's lateness adds up; here it never carries over. A tick
+ * whose time has passed (the previous batch took longer to generate than a period, or the
+ * process was stalled) runs at once, with its own time, and is reported as late.
+ */
 export class SystemClock implements BatchClock {
   now(): number {
     return Date.now();
   }
 
-  scheduleBatches(first: number, periodMs: number, onTick: (time: number) => Promise<void>): () => void {
-    // concatMap: a tick whose work is slow delays the next one rather than overlapping it,
-    // so batches are generated in time order. Ticks are counted from `first`, so the
-    // clock never drifts.
-    const subscription = timer(Math.max(0, first - Date.now()), periodMs)
-      .pipe(concatMap((i) => onTick(first + i * periodMs)))
-      .subscribe();
-    return () => subscription.unsubscribe();
+  scheduleBatches(
+    first: number,
+    periodMs: number,
+    onTick: (time: number) => Promise<void>,
+    onLate: (late: LateTick) => void = () => {},
+  ): () => void {
+    let next = first;
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const arm = (): void => {
+      if (stopped) return;
+      timer = setTimeout(fire, Math.max(0, next - Date.now()));
+    };
+    const fire = (): void => {
+      timer = null;
+      if (stopped) return;
+      const now = Date.now();
+      // setTimeout may fire a little early on a coarse clock: wait for the due time.
+      if (now < next) return arm();
+      const time = next;
+      next += periodMs;
+      if (now - time > LATE_TICK_MS) onLate({ time, lateMs: now - time });
+      // In order: the next tick waits for this one's work, then fires at its own due time.
+      onTick(time).then(arm, arm);
+    };
+    arm();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
   }
 }
 

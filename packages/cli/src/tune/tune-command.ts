@@ -1,0 +1,24 @@
+import { runTune } from './run-tune';
+import { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune-options';
+
+/** `sluice tune ...`: returns the exit status (0 done, 1 failure, 2 command-line mistake). */
+export async function tuneCommand(argv: string[]): Promise<number> {
+  let cmd: TuneCommand;
+  try {
+    cmd = parseTuneArgs(argv);
+  } catch (err) {
+    process.stderr.write(`sluice: ${(err as Error).message}\n\n${TUNE_USAGE}`);
+    return 2;
+  }
+  if (cmd.help) {
+    process.stdout.write(TUNE_USAGE);
+    return 0;
+  }
+  try {
+    const report = await runTune(cmd);
+    return report.recommendation ? 0 : 1;
+  } catch (err) {
+    process.stderr.write(`sluice tune: ${(err as Error)?.message ?? err}\n`);
+    return 1;
+  }
+}
