@@ -92,6 +92,8 @@ async function startCluster(lab: NetnsLab, submitArgs: string[], jobArgs: string
   }));
   await waitFor(() => /sluice: started /.test(driver.output()) || driver.child.exitCode !== null, 60_000, 'the driver to start');
   assert.equal(driver.child.exitCode, null, driver.output());
+  // Both namespaces' executors registered (each fetched the job) before anything is killed.
+  await waitFor(() => executors.every((e) => /received the job bundle/.test(e.proc.output())), 60_000, 'both executors to register');
   return { lab, driver, executors, outFile };
 }
 

@@ -53,7 +53,7 @@ export class Executor {
   private readonly blockStore = new BlockStore();
   /** Shuffle map outputs written here, served to peers by the block server. */
   private readonly shuffleStore = new ShuffleOutputStore();
-  private readonly blockServer = new BlockServer(this.shuffleStore);
+  private readonly blockServer: BlockServer;
   private fetcher: ShuffleFetcher | null = null;
   private threads: TaskThreads | null = null;
   private executorId = '';
@@ -68,6 +68,7 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.blockServer = new BlockServer(this.shuffleStore, options.secret, this.log);
   }
 
   start(): Promise<number> {
@@ -182,7 +183,7 @@ export class Executor {
     this.executorId = reg.executorId;
     try {
       const conf = JSON.parse(reg.confJson) as StreamingConf;
-      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs);
+      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs, this.options.secret);
       // This thread's copy of the graph runs the receivers placed here; the task threads
       // build their own to replay lineages.
       const setup = { jobModule: await this.jobFile(reg), jobArgs: reg.jobArgs, confJson: reg.confJson };
