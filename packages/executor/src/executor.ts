@@ -206,7 +206,7 @@ export class Executor {
     } catch (err) {
       const reason = (err as Error)?.message?.startsWith('could not load the job module')
         ? (err as Error).message
-        : `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? err}`;
+        : `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? String(err)}`;
       this.rpc?.send({ executorReady: { ok: false, error: reason, graphSignature: '' } });
       // Let the message reach the driver before the connection closes.
       setTimeout(() => void this.finish(1), 200);
