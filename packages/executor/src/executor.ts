@@ -34,6 +34,8 @@ export interface ExecutorOptions {
   secret: Uint8Array;
   /** Connect with TLS: `ca` is the PEM of the CA (or self-signed certificate) to trust; without it, the system's CAs. */
   tls?: { ca?: Buffer };
+  /** Say when it is connected and ready (`sluice executor`, started by hand); local executors stay quiet. */
+  announce?: boolean;
 }
 
 const HEARTBEAT_MS = 2000;
@@ -97,7 +99,9 @@ export class Executor {
       socket,
       (msg, trailer) => void this.onMessage(msg, trailer),
       (err) => {
-        this.log(`executor ${this.executorId || '(unregistered)'}: lost the driver at ${this.options.driverHost}:${this.options.driverPort}${err ? `: ${err.message}` : ''}`);
+        const driver = `${this.options.driverHost}:${this.options.driverPort}`;
+        const me = `executor ${this.executorId || '(unregistered)'}`;
+        this.log(err ? `${me}: lost the driver at ${driver}: ${err.message}` : `${me}: the driver at ${driver} is gone (it closed the connection); exiting`);
         void this.finish(err ? 1 : 0);
       },
     );
@@ -175,6 +179,7 @@ export class Executor {
     if (msg.shutdown) {
       // Running tasks are killed, not waited for: the driver is done with them.
       await Promise.all([this.receivers?.stopAll('the driver is shutting down'), this.threads?.close('the executor is stopping')]);
+      if (this.options.announce) this.log(`executor ${this.executorId}: the driver stopped; exiting`);
       return this.finish(0);
     }
   }
@@ -203,6 +208,12 @@ export class Executor {
       if (signature !== ssc.graph.signature()) throw new Error('the task threads built a different DStream graph than the executor\'s main thread');
       this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
       this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: signature } });
+      if (this.options.announce) {
+        this.log(
+          `executor ${reg.executorId}: connected to the driver at ${this.options.driverHost}:${this.options.driverPort} ` +
+            `(${this.options.cores} core${this.options.cores === 1 ? '' : 's'}); running its tasks until it stops`,
+        );
+      }
     } catch (err) {
       const reason = (err as Error)?.message?.startsWith('could not load the job module')
         ? (err as Error).message
