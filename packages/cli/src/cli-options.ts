@@ -12,7 +12,8 @@ Options:
                            local[*] (all cores); local mode starts no executor
   --executors N            executor processes to start locally (default: 2, or the
                            number of cores if fewer; 0 waits for remote executors)
-  --executor-cores C       tasks each executor runs at once (default: 1)
+  --executor-cores C       tasks each executor runs at once, each in a thread of
+                           its own: C CPU cores (default: 1)
   --batch-duration D       length of a micro-batch with its unit, e.g. 1s, 500ms
                            (default: 1s; a bare number is refused)
   --block-interval D       receivers cut a block (= a partition) every D (default: 200ms)

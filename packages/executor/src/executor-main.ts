@@ -7,8 +7,8 @@ const USAGE = `Usage: sluice executor --driver <host:port> [--secret-file FILE] 
 
 Starts an executor that connects to a Sluice driver, authenticates with the shared secret,
 receives the job (the driver ships it as a bundle, cached here by its hash) and runs its
-tasks. The driver prints its executor address when it starts (see
-\`sluice submit --driver-host/--driver-port\`).
+tasks, up to --cores N at once, each in a task thread of its own. The driver prints its
+executor address when it starts (see \`sluice submit --driver-host/--driver-port\`).
 
 Options:
   --driver HOST:PORT     the driver's executor address (required)
@@ -16,7 +16,7 @@ Options:
                          ${SECRET_ENV} environment variable
   --tls                  connect with TLS, trusting the system's certificate authorities
   --tls-ca FILE          connect with TLS, trusting this CA or self-signed certificate (PEM)
-  --cores N              tasks run at once (default: 1)
+  --cores N              tasks run at once, in N task threads (default: 1)
   --executor-id ID       the id to register with (default: the driver assigns one)
   -h, --help             show this help
 

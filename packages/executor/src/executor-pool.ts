@@ -41,6 +41,8 @@ interface PendingTask {
   executorId: string | null;
   /** When it (last) joined the queue: the start of its locality wait. */
   queuedAt: number;
+  /** Reported as stuck already (stuckTaskTimeout): once per attempt is enough. */
+  stuckReported: boolean;
 }
 
 export interface ExecutorPoolOptions {
@@ -169,16 +171,39 @@ export class ExecutorPool implements TaskBackend {
     this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
   }
 
-  submit(spec: TaskSpec): Promise<TaskOutcome> {
-    return new Promise((resolve) => {
-      const task: PendingTask = { taskId: this.nextTaskId++, spec, attempt: 0, resolve, executorId: null, queuedAt: Date.now() };
+  submit(spec: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome> {
+    return new Promise((done) => {
+      const onCancel = () => this.cancel(task, String(cancel?.reason ?? 'its job was cancelled'));
+      const resolve = (outcome: TaskOutcome) => {
+        cancel?.removeEventListener('abort', onCancel);
+        done(outcome);
+      };
+      const task: PendingTask = { taskId: this.nextTaskId++, spec, attempt: 0, resolve, executorId: null, queuedAt: Date.now(), stuckReported: false };
       if (this.stopping) {
         resolve({ ok: false, message: 'the streaming context is stopping', stack: '', executorId: '', lostExecutor: true });
         return;
       }
+      if (cancel?.aborted) return onCancel();
+      cancel?.addEventListener('abort', onCancel, { once: true });
       this.queue.push(task);
       this.schedule();
     });
+  }
+
+  /**
+   * The task's job was cancelled: a task still queued here is dropped; a running one is
+   * killed on its executor (KillTask), whose report then settles it.
+   */
+  private cancel(task: PendingTask, reason: string): void {
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.resolve({ ok: false, message: `TaskKilled: cancelled before it ran: ${reason}`, stack: '', executorId: '', lostExecutor: false });
+      return;
+    }
+    // Neither queued nor running: it has settled already.
+    if (!this.inFlight.has(task.taskId)) return;
+    this.executors.get(task.executorId ?? '')?.rpc.send({ killTask: { taskId: task.taskId, reason } });
   }
 
   batchDone(batchTime: number, cachedUpTo: number): void {
@@ -329,6 +354,7 @@ export class ExecutorPool implements TaskBackend {
     else if (msg.executorReady) this.onReady(e, msg.executorReady);
     else if (msg.heartbeat && e.ready) {
       const hb = msg.heartbeat;
+      this.checkStuck(e, hb.running ?? []);
       this.events.next({
         type: 'heartbeat',
         executorId: e.id,
@@ -457,6 +483,32 @@ export class ExecutorPool implements TaskBackend {
       if (!this.stopping) this.log('no executors left: waiting for one to connect');
     }
     this.schedule();
+  }
+
+  /**
+   * Reports (once) each task an executor says has run longer than stuckTaskTimeout, with
+   * where it is in the job, and kills it when killStuckTasks is set. The executor's
+   * heartbeat keeps coming meanwhile: tasks run in task threads, never on its main thread.
+   */
+  private checkStuck(e: ExecutorHandle, running: { taskId: number; runningMs: number }[]): void {
+    const limit = this.conf.stuckTaskTimeoutMs;
+    if (!limit) return;
+    for (const r of running) {
+      if (r.runningMs < limit) continue;
+      const task = this.inFlight.get(Number(r.taskId));
+      if (!task || task.stuckReported) continue;
+      task.stuckReported = true;
+      const s = task.spec;
+      const stage = s.shuffleId ? `${s.stageRdd} (map side of shuffle ${s.shuffleId})` : s.stageRdd;
+      const seconds = (r.runningMs / 1000).toFixed(1);
+      const kill = this.conf.killStuckTasks;
+      this.log(
+        `task ${task.taskId} (batch ${s.batchTime}, output operation ${s.outputOp}, job ${s.actionIndex}, stage ${stage}, partition ${s.partition}) ` +
+          `has been running for ${seconds} s on executor ${e.id}, longer than stuckTaskTimeout (${limit} ms): ` +
+          (kill ? 'killing it (killStuckTasks)' : 'stuck in user code? (set killStuckTasks=true to kill such tasks)'),
+      );
+      if (kill) e.rpc.send({ killTask: { taskId: task.taskId, reason: `stuck in user code for ${seconds} s (stuckTaskTimeout ${limit} ms)` } });
+    }
   }
 
   private checkHeartbeats(): void {

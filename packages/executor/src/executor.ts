@@ -1,37 +1,28 @@
 import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { connect as tlsConnect } from 'node:tls';
 import {
   authenticateClient,
+  encodeEnvelope,
   RpcConnection,
   type Envelope,
   type ExecutorRegistered,
   type JobBundle,
   type LaunchTask,
 } from '@sluice/protocol';
-import {
-  confAsInput,
-  FetchFailedError,
-  ShuffleOutputStore,
-  type CachedPartitionId,
-  LineageReplayer,
-  PartitionCache,
-  runTask,
-  StreamingContext,
-  type StreamingConf,
-  type StreamingJob,
-} from '@sluice/streaming';
+import { FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming';
 import { BlockServer } from './block-server';
 import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';
-import { ExecutorTaskEnv } from './executor-task-env';
-import { ShuffleFetcher } from './shuffle-fetcher';
-import { fromLaunchTask } from './task-codec';
 import type { BundleExternal } from './job-bundle';
 import { cachedBundle, checkExternals, storeBundle } from './job-cache';
+import { loadJob } from './job-loader';
+import { ShuffleFetcher } from './shuffle-fetcher';
 import { SLUICE_VERSION } from './sluice-version';
+import { TaskThreadGone, type TaskThread } from './task-thread';
+import type { TaskThreadOutcome } from './task-thread-messages';
+import { TaskThreads } from './task-threads';
 
 export interface ExecutorOptions {
   driverHost: string;
@@ -52,29 +43,29 @@ const HEARTBEAT_MS = 2000;
 /**
  * An executor: connects to the driver, loads the application's job module (as a Spark
  * executor loads the application jar), rebuilds its DStream graph on an inert context,
- * and runs up to `cores` tasks at a time. The same program serves local executors
- * started by the driver and remote ones started by hand with the driver's address.
+ * and runs up to `cores` tasks at a time, each in a task thread of its own (see
+ * TaskThreads): user code never blocks this thread, which keeps the driver connection,
+ * the heartbeat, the block server, shuffle fetches and receivers placed here. The same
+ * program serves local executors started by the driver and remote ones started by hand
+ * with the driver's address.
  */
 export class Executor {
   private rpc: RpcConnection | null = null;
-  private replayer: LineageReplayer | null = null;
   private receivers: ExecutorReceivers | null = null;
   private readonly blockStore = new BlockStore();
-  /** Partitions of persisted RDDs (sized from the conf once registered). */
-  private partitionCache = new PartitionCache({ maxBytes: 0 });
-  /** Changes to the cache not yet reported to the driver (they go with the next TaskFinished). */
-  private cacheAdded: CachedPartitionId[] = [];
-  private cacheRemoved: CachedPartitionId[] = [];
   /** Shuffle map outputs written here, served to peers by the block server. */
   private readonly shuffleStore = new ShuffleOutputStore();
   private readonly blockServer: BlockServer;
   private fetcher: ShuffleFetcher | null = null;
+  private threads: TaskThreads | null = null;
   private executorId = '';
-  private running = 0;
   private readonly queued: { message: LaunchTask; trailer: Buffer }[] = [];
+  /** Tasks taken from the queue and not finished; `killed` says why when KillTask came. */
+  private readonly active = new Map<number, { killed: string | null }>();
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly log: (line: string) => void;
   private done!: (code: number) => void;
+  private finished = false;
   readonly exited = new Promise<number>((r) => (this.done = r));
 
   constructor(private readonly options: ExecutorOptions) {
@@ -91,14 +82,14 @@ export class Executor {
         (err: Error) => {
           this.log(`executor: could not authenticate to the driver at ${host}:${port}: ${err.message}`);
           socket.destroy();
-          this.finish(1);
+          void this.finish(1);
         },
       );
     });
     socket.once('error', (err) => {
       if (this.rpc) return; // the connection reports it
       this.log(`executor: cannot reach the driver at ${host}:${port}: ${err.message}`);
-      this.finish(1);
+      void this.finish(1);
     });
     return this.exited;
   }
@@ -111,7 +102,7 @@ export class Executor {
         const driver = `${this.options.driverHost}:${this.options.driverPort}`;
         const me = `executor ${this.executorId || '(unregistered)'}`;
         this.log(err ? `${me}: lost the driver at ${driver}: ${err.message}` : `${me}: the driver at ${driver} is gone (it closed the connection); exiting`);
-        this.finish(err ? 1 : 0);
+        void this.finish(err ? 1 : 0);
       },
     );
     // The block server listens where this executor reaches the driver from: an address
@@ -133,7 +124,7 @@ export class Executor {
       })
       .catch((err: Error) => {
         this.log(`executor: could not start its block server: ${err.message}`);
-        this.finish(1);
+        void this.finish(1);
       });
   }
 
@@ -173,10 +164,10 @@ export class Executor {
       this.queued.push({ message: msg.launchTask, trailer });
       return this.drain();
     }
+    if (msg.killTask) return this.kill(msg.killTask.taskId, msg.killTask.reason || 'the driver killed it');
     if (msg.batchDone) {
-      this.partitionCache.removeBatchesUpTo(msg.batchDone.cachedUpTo);
       this.shuffleStore.removeBatchesUpTo(msg.batchDone.cachedUpTo);
-      return this.replayer?.forgetBatch(msg.batchDone.batchTime);
+      return this.threads?.batchDone(msg.batchDone.batchTime, msg.batchDone.cachedUpTo);
     }
     if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
     if (msg.updateReceiverRate) return this.receivers?.updateRate(msg.updateReceiverRate.streamId, msg.updateReceiverRate.recordsPerSecond);
@@ -186,7 +177,8 @@ export class Executor {
       return;
     }
     if (msg.shutdown) {
-      await this.receivers?.stopAll('the driver is shutting down');
+      // Running tasks are killed, not waited for: the driver is done with them.
+      await Promise.all([this.receivers?.stopAll('the driver is shutting down'), this.threads?.close('the executor is stopping')]);
       if (this.options.announce) this.log(`executor ${this.executorId}: the driver stopped; exiting`);
       return this.finish(0);
     }
@@ -196,21 +188,26 @@ export class Executor {
     this.executorId = reg.executorId;
     try {
       const conf = JSON.parse(reg.confJson) as StreamingConf;
-      this.partitionCache = new PartitionCache({
-        maxBytes: conf.blockManagerMemoryBytes,
-        onEvicted: (evicted) => this.cacheRemoved.push(...evicted),
-      });
       this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs, this.options.secret);
-      const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log: this.log });
-      const modulePath = await this.jobFile(reg);
-      const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
-      const job = (mod.default ?? mod.job) as StreamingJob | undefined;
-      if (typeof job !== 'function') throw new Error(`${reg.jobModule} does not export a job function`);
-      await job(ssc, reg.jobArgs);
-      if (ssc.state === 'initialized') await ssc.start();
-      this.replayer = new LineageReplayer(ssc.graph);
+      // This thread's copy of the graph runs the receivers placed here; the task threads
+      // build their own to replay lineages.
+      const setup = { jobModule: await this.jobFile(reg), jobArgs: reg.jobArgs, confJson: reg.confJson };
+      const ssc = await loadJob(setup, this.log);
+      const cores = this.options.cores;
+      this.threads = new TaskThreads(
+        cores,
+        { ...setup, executorId: reg.executorId, cacheBytes: Math.floor(conf.blockManagerMemoryBytes / cores) },
+        this.log,
+        () => this.drain(),
+        (reason) => {
+          this.log(`executor ${this.executorId}: ${reason}`);
+          void this.finish(1);
+        },
+      );
+      const signature = await this.threads.start();
+      if (signature !== ssc.graph.signature()) throw new Error('the task threads built a different DStream graph than the executor\'s main thread');
       this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
-      this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: ssc.graph.signature() } });
+      this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: signature } });
       if (this.options.announce) {
         this.log(
           `executor ${reg.executorId}: connected to the driver at ${this.options.driverHost}:${this.options.driverPort} ` +
@@ -218,79 +215,154 @@ export class Executor {
         );
       }
     } catch (err) {
-      const reason = `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? String(err)}`;
+      const reason = (err as Error)?.message?.startsWith('could not load the job module')
+        ? (err as Error).message
+        : `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? String(err)}`;
       this.rpc?.send({ executorReady: { ok: false, error: reason, graphSignature: '' } });
       // Let the message reach the driver before the connection closes.
-      setTimeout(() => this.finish(1), 200);
+      setTimeout(() => void this.finish(1), 200);
       return;
     }
     this.heartbeat = setInterval(() => {
+      const running = this.threads?.running() ?? [];
       this.rpc?.send({
-        heartbeat: { sentAtMs: Date.now(), runningTasks: this.running, rssMb: process.memoryUsage.rss() / 1048576 },
+        heartbeat: { sentAtMs: Date.now(), runningTasks: running.length, rssMb: process.memoryUsage.rss() / 1048576, running },
       });
     }, HEARTBEAT_MS);
     this.drain();
   }
 
   private drain(): void {
-    while (this.replayer && this.running < this.options.cores && this.queued.length > 0) {
+    while (this.threads && this.queued.length > 0) {
+      const free = this.threads.claim();
+      if (!free) return;
       const task = this.queued.shift()!;
-      this.running++;
-      void this.run(task).finally(() => {
-        this.running--;
+      this.active.set(task.message.taskId, { killed: null });
+      void this.run(task, free.thread, free.index).finally(() => {
+        this.active.delete(task.message.taskId);
+        this.threads?.release(free.thread);
         this.drain();
       });
     }
   }
 
-  private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }): Promise<void> {
+  /** KillTask: a queued task is dropped, a running one stopped with its thread. */
+  private kill(taskId: number, reason: string): void {
+    const queuedAt = this.queued.findIndex((t) => t.message.taskId === taskId);
+    if (queuedAt >= 0) {
+      this.queued.splice(queuedAt, 1);
+      this.sendKilled(taskId, performance.now(), reason);
+      return;
+    }
+    const state = this.active.get(taskId);
+    if (!state || state.killed) return;
+    state.killed = reason;
+    // Still fetching its input: run() sees `killed` before it starts the task.
+    const running = this.threads?.find(taskId);
+    if (running) void this.threads!.replace(running.index, reason);
+  }
+
+  private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }, thread: TaskThread, index: number): Promise<void> {
     const started = performance.now();
-    const spec = fromLaunchTask(msg, trailer);
     const fetched = { local: 0, remote: 0 };
-    let env: ExecutorTaskEnv | null = null;
+    const state = this.active.get(msg.taskId)!;
+    let outcome: TaskThreadOutcome;
     try {
-      // A reduce task's buckets are fetched before it runs, from wherever they are kept.
-      const shuffleData = new Map<string, Uint8Array[]>();
-      for (const input of spec.shuffleInputs) {
-        shuffleData.set(input.shuffleId, await this.fetcher!.fetch(input.shuffleId, input.reducePartition, input.maps, fetched));
+      // A reduce task's buckets are fetched here, before it runs, from wherever they are kept.
+      const shuffleData: [string, Uint8Array[]][] = [];
+      for (const input of msg.shuffleInputs) {
+        const buckets = await this.fetcher!.fetch(input.shuffleId, input.reducePartition, input.maps, fetched);
+        shuffleData.push([input.shuffleId, buckets.map(ownCopy)]);
       }
-      env = new ExecutorTaskEnv(spec, msg.attempt, this.executorId, this.blockStore, this.partitionCache, shuffleData, (p) =>
-        this.cacheAdded.push(p),
+      if (state.killed) return this.sendKilled(msg.taskId, started, state.killed);
+      const localBlocks = this.localBlocksOf(msg);
+      // The task's bytes go to the thread in buffers of their own, moved rather than copied
+      // again: one copy of the frame's trailer (it shares its buffer with other frames).
+      const envelope = new Uint8Array(encodeEnvelope({ launchTask: msg }));
+      const ownTrailer = new Uint8Array(trailer);
+      const transfer = [envelope.buffer, ownTrailer.buffer, ...shuffleData.flatMap(([, b]) => b.map((x) => x.buffer)), ...localBlocks.flatMap(buffersOf)];
+      outcome = await thread.run(
+        { type: 'run', taskId: msg.taskId, attempt: msg.attempt, envelope, trailer: ownTrailer, localBlocks, shuffleData },
+        transfer.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0),
       );
-      const out = await runTask(this.replayer!, spec, env);
-      if (spec.shuffleId) this.shuffleStore.put(spec.shuffleId, spec.partition, out.shuffleBuckets);
+    } catch (err) {
+      if (err instanceof TaskThreadGone) {
+        if (err.killed) return this.sendKilled(msg.taskId, started, state.killed ?? err.message);
+        void this.threads?.replace(index, err.message);
+      }
+      const error = err instanceof Error ? err : new Error(String(err));
+      outcome = {
+        taskId: msg.taskId,
+        ok: false,
+        errorMessage: `${error.name}: ${error.message}`,
+        errorStack: error.stack ?? '',
+        fetchFailed: error instanceof FetchFailedError ? { shuffleId: error.shuffleId, mapPartition: error.mapPartition, executorId: error.executorId } : null,
+        recordsRead: 0,
+        cacheAdded: [],
+        cacheRemoved: [],
+      };
+    }
+    this.threads?.cache.report(index, outcome.cacheAdded, outcome.cacheRemoved);
+    if (outcome.ok) {
+      if (msg.shuffleId) this.shuffleStore.put(msg.shuffleId, msg.partition, outcome.shuffleBuckets);
       this.rpc?.send({
         taskFinished: {
-          ...this.report(msg.taskId, started, env, fetched),
+          ...this.report(msg.taskId, started, outcome.recordsRead, fetched),
           ok: true,
-          result: out.result,
-          hasMapOutput: spec.shuffleId !== '',
-          mapOutputSizes: out.shuffleBuckets.map((b) => b.byteLength),
+          result: outcome.result,
+          hasMapOutput: msg.shuffleId !== '',
+          mapOutputSizes: outcome.shuffleBuckets.map((b) => b.byteLength),
         },
       });
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
+    } else {
       this.rpc?.send({
         taskFinished: {
-          ...this.report(msg.taskId, started, env, fetched),
+          ...this.report(msg.taskId, started, outcome.recordsRead, fetched),
           ok: false,
-          errorMessage: `${error.name}: ${error.message}`,
-          errorStack: error.stack ?? '',
-          fetchFailed:
-            error instanceof FetchFailedError
-              ? { shuffleId: error.shuffleId, mapPartition: error.mapPartition, executorId: error.executorId }
-              : null,
+          errorMessage: outcome.errorMessage,
+          errorStack: outcome.errorStack,
+          fetchFailed: outcome.fetchFailed,
         },
       });
     }
   }
 
+  /** The blocks of this executor's block store that a task reads (sent as `local`), as copies for its thread. */
+  private localBlocksOf(msg: LaunchTask): ShippedBlock[] {
+    const out: ShippedBlock[] = [];
+    for (const ip of msg.inputPartitions) {
+      for (const b of ip.blocks) {
+        if (!b.local) continue;
+        const stored = this.blockStore.get(b.blockId);
+        if (!stored) throw new Error(`block ${b.blockId} is not in the block store of executor ${this.executorId}`);
+        out.push({
+          blockId: stored.blockId,
+          encoding: stored.encoding,
+          count: stored.count,
+          byteLength: stored.byteLength,
+          segments: stored.segments?.map(ownCopy) ?? null,
+          offsets: stored.offsets ? stored.offsets.slice() : null,
+        });
+      }
+    }
+    return out;
+  }
+
+  private sendKilled(taskId: number, started: number, reason: string): void {
+    this.rpc?.send({
+      taskFinished: {
+        ...this.report(taskId, started, 0, { local: 0, remote: 0 }),
+        ok: false,
+        errorMessage: `TaskKilled: task ${taskId} was killed on executor ${this.executorId}: ${reason}`,
+        errorStack: '',
+        killed: true,
+      },
+    });
+  }
+
   /** The fields of TaskFinished every outcome has; takes the pending cache changes. */
-  private report(taskId: number, started: number, env: ExecutorTaskEnv | null, fetched: { local: number; remote: number }) {
-    const added = this.cacheAdded;
-    const removed = this.cacheRemoved;
-    this.cacheAdded = [];
-    this.cacheRemoved = [];
+  private report(taskId: number, started: number, recordsRead: number, fetched: { local: number; remote: number }) {
+    const cache = this.threads?.cache.take() ?? { added: [], removed: [] };
     return {
       taskId,
       ok: false,
@@ -298,25 +370,38 @@ export class Executor {
       errorMessage: '',
       errorStack: '',
       runMs: performance.now() - started,
-      recordsRead: env?.recordsRead ?? 0,
+      recordsRead,
       hasMapOutput: false,
       mapOutputSizes: [] as number[],
       fetchFailed: null,
-      cacheAdded: added,
-      cacheRemoved: removed,
+      cacheAdded: cache.added,
+      cacheRemoved: cache.removed,
       shuffleBytesLocal: fetched.local,
       shuffleBytesRemote: fetched.remote,
+      killed: false,
     };
   }
 
-  private finish(code: number): void {
+  private async finish(code: number): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
     this.blockServer.close();
     this.fetcher?.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.rpc?.socket.destroy();
+    await this.threads?.close('the executor is stopping');
     this.done(code);
   }
+}
+
+/** A copy of `view` in a buffer of its own, which can move to a task thread. */
+function ownCopy(view: Uint8Array): Uint8Array {
+  return new Uint8Array(view);
+}
+
+function buffersOf(block: ShippedBlock): ArrayBufferLike[] {
+  return [...(block.segments ?? []).map((s) => s.buffer), ...(block.offsets ? [block.offsets.buffer] : [])];
 }
 
 function isIp(host: string): boolean {

@@ -5,6 +5,7 @@
  *   npm run bench -- kafka --size 1024 --json
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
+ *   npm run bench -- cores --workload wordcount|classify [--images <dir>] --json
  *   npm run bench -- window --form inverse --window 300s --slide 1s --json
  *   npm run bench -- checkpoint --job stateful --checkpoint on --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
@@ -12,6 +13,7 @@
 import { accuracyBench } from './accuracy-bench';
 import { checkpointBench } from './checkpoint-bench';
 import { classifyBench } from './classify-bench';
+import { coresBench } from './cores-bench';
 import { ingestBench } from './ingest-bench';
 import { uiBench } from './ui-bench';
 import { kafkaBench } from './kafka-bench';
@@ -23,6 +25,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ui: uiBench,
   kafka: kafkaBench,
   classify: classifyBench,
+  cores: coresBench,
   state: stateBench,
   checkpoint: checkpointBench,
   window: windowBench,

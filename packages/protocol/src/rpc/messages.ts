@@ -61,9 +61,11 @@ export interface TaskFinished {
   cacheRemoved: CachedPartitionMessage[];
   shuffleBytesLocal: number;
   shuffleBytesRemote: number;
+  killed: boolean;
 }
-export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: number }
-export interface KillTask { taskId: number }
+export interface RunningTaskMessage { taskId: number; runningMs: number }
+export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: number; running: RunningTaskMessage[] }
+export interface KillTask { taskId: number; reason: string }
 export interface BatchDone { batchTime: number; cachedUpTo: number }
 export interface Shutdown { reason: string }
 export interface StartReceiver { streamId: number; replication: number }

@@ -31,6 +31,8 @@ export const CONF_KEY_KINDS = {
   driverHost: 'string',
   driverPort: 'number',
   executorTimeout: 'duration',
+  stuckTaskTimeout: 'duration',
+  killStuckTasks: 'boolean',
   maxExecutorRestarts: 'number',
   retainedBatches: 'number',
   receiverPlacement: 'string',

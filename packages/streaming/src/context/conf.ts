@@ -75,6 +75,18 @@ export interface StreamingConf {
   executorTimeoutMs: number;
   /** Local executors that die are started again, up to this many times in all. */
   maxExecutorRestarts: number;
+  /**
+   * A task that has run this long on an executor (in its task thread, queueing not
+   * counted) is reported as stuck, with its stage, partition and executor; 0 turns the
+   * check off. Executors report their running tasks with every heartbeat (2 s).
+   */
+  stuckTaskTimeoutMs: number;
+  /**
+   * Also kill a task reported stuck (KillTask): its thread is stopped and replaced, and
+   * the task fails its job with the report as the reason. Off by default: a slow task
+   * is only reported.
+   */
+  killStuckTasks: boolean;
   /** Batches whose results are kept for listeners and the UI. */
   retainedBatches: number;
   /**
@@ -132,10 +144,13 @@ export type StreamingConfInput = Partial<
     | 'blockManagerMemoryBytes'
     | 'writeAheadLogRollingIntervalMs'
     | 'receiverMaxBufferedBytes'
+    | 'stuckTaskTimeoutMs'
   >
 > & {
   /** Bytes, or a size such as '128m' (see receiverMaxBufferedBytes); 0: no bound. */
   receiverMaxBuffered?: string | number;
+  /** A duration such as '60s' (see stuckTaskTimeoutMs). */
+  stuckTaskTimeout?: string | number;
   /** Bytes, or a size such as '256m', '1g' (see blockManagerMemoryBytes). */
   blockManagerMemory?: string | number;
   localityWait?: string | number;
@@ -183,6 +198,8 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     driverPort: input.driverPort ?? 0,
     executorTimeoutMs: parseDuration(input.executorTimeout ?? 30_000, 'executor timeout'),
     maxExecutorRestarts: input.maxExecutorRestarts ?? 10,
+    stuckTaskTimeoutMs: parseDuration(input.stuckTaskTimeout ?? 60_000, 'stuck task timeout'),
+    killStuckTasks: input.killStuckTasks === true || String(input.killStuckTasks) === 'true',
     retainedBatches: input.retainedBatches ?? 1000,
     receiverPlacement: input.receiverPlacement ?? 'driver',
     blockReplication: input.blockReplication ?? 1,
@@ -261,6 +278,7 @@ export function confAsInput(conf: StreamingConf): StreamingConfInput {
     blockManagerMemoryBytes,
     writeAheadLogRollingIntervalMs,
     receiverMaxBufferedBytes,
+    stuckTaskTimeoutMs,
     ...rest
   } = conf;
   return {
@@ -273,5 +291,6 @@ export function confAsInput(conf: StreamingConf): StreamingConfInput {
     localityWait: localityWaitMs,
     writeAheadLogRollingInterval: writeAheadLogRollingIntervalMs,
     receiverMaxBuffered: receiverMaxBufferedBytes,
+    stuckTaskTimeout: stuckTaskTimeoutMs,
   };
 }

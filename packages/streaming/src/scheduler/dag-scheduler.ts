@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { BroadcastValue } from '../broadcast/broadcast';
 import { deserialize, serialize } from 'node:v8';
 import { cutKey } from '../checkpoint/checkpoint-cut';
@@ -78,11 +79,31 @@ export class DAGScheduler implements JobRunner {
       priorActionResults: actionIndex === 0 ? new Uint8Array(0) : serialize(this.results.slice(0, actionIndex)),
     };
 
+    // Aborted when the job fails: its other tasks, queued or running, are killed (KillTask)
+    // rather than left to run for nothing.
+    const cancel = new AbortController();
+    // Every task of the job listens (a job has as many tasks as partitions).
+    setMaxListeners(0, cancel.signal);
+    try {
+      return await this.runJobStages(root, action, base, cancel.signal);
+    } catch (err) {
+      cancel.abort(`job ${actionIndex} of output operation ${this.outputOp} (batch ${this.batchTime}) failed: ${(err as Error)?.message ?? String(err)}`);
+      throw err;
+    }
+  }
+
+  private async runJobStages<T, P, R>(
+    root: AnyRDD,
+    action: Action<T, P, R>,
+    base: Omit<TaskSpec, 'stageRdd' | 'shuffleId' | 'partition' | 'inputPartitions' | 'shuffleInputs' | 'preferredExecutors'>,
+    cancel: AbortSignal,
+  ): Promise<R> {
+    const actionIndex = base.actionIndex;
     const stages = new Map<string, Promise<void>>();
     const ensureShuffle = (shuffle: AnyShuffle): Promise<void> => {
       let done = stages.get(shuffle.shuffleId);
       if (!done) {
-        done = this.runMapStage(shuffle, base, ensureParents);
+        done = this.runMapStage(shuffle, base, ensureParents, cancel);
         stages.set(shuffle.shuffleId, done);
         // A rerun after a fetch failure asks again: a settled stage is not reused then.
         void done.finally(() => stages.delete(shuffle.shuffleId)).catch(() => {});
@@ -103,6 +124,7 @@ export class DAGScheduler implements JobRunner {
       (p) => ({ ...base, stageRdd: root.id, shuffleId: '', partition: p, ...this.taskInput(root, p) }),
       `${root.name} [${root.id}]`,
       ensureParents,
+      cancel,
       onPartial &&
         ((outcome, p) => {
           const call = Promise.resolve().then(() => onPartial(deserialize(outcome.result) as P, p));
@@ -123,6 +145,7 @@ export class DAGScheduler implements JobRunner {
     shuffle: AnyShuffle,
     base: Omit<TaskSpec, 'stageRdd' | 'shuffleId' | 'partition' | 'inputPartitions' | 'shuffleInputs' | 'preferredExecutors'>,
     ensureParents: (rdd: AnyRDD) => Promise<void>,
+    cancel: AbortSignal,
   ): Promise<void> {
     const parent = shuffle.parent;
     const numMaps = parent.numPartitions;
@@ -136,6 +159,7 @@ export class DAGScheduler implements JobRunner {
       (p) => ({ ...base, stageRdd: shuffle.id, shuffleId: shuffle.shuffleId, partition: p, ...this.taskInput(parent, p) }),
       `${shuffle.name} [${shuffle.id}] map side`,
       ensureParents,
+      cancel,
     );
     outcomes.forEach((o, i) => {
       if (!o.mapStatus) throw new Error(`map task ${missing[i]} of shuffle ${shuffle.shuffleId} reported no map output`);
@@ -156,6 +180,7 @@ export class DAGScheduler implements JobRunner {
     makeTask: (p: number) => TaskSpec,
     stage: string,
     ensureParents: (rdd: AnyRDD) => Promise<void>,
+    cancel: AbortSignal,
     /** Called with each task's outcome as it succeeds. */
     onSuccess?: (outcome: Succeeded, partition: number) => void,
   ): Promise<Succeeded[]> {
@@ -163,7 +188,7 @@ export class DAGScheduler implements JobRunner {
     const submissionTime = Date.now();
     let failureReason: string | null = null;
     try {
-      return await this.runStageAttempts(ids, rdd, partitions, makeTask, stage, ensureParents, onSuccess);
+      return await this.runStageAttempts(ids, rdd, partitions, makeTask, stage, ensureParents, cancel, onSuccess);
     } catch (err) {
       failureReason = (err as Error)?.message ?? String(err);
       throw err;
@@ -192,6 +217,7 @@ export class DAGScheduler implements JobRunner {
     makeTask: (p: number) => TaskSpec,
     stage: string,
     ensureParents: (rdd: AnyRDD) => Promise<void>,
+    cancel: AbortSignal,
     onSuccess?: (outcome: Succeeded, partition: number) => void,
   ): Promise<Succeeded[]> {
     const outcomes = new Map<number, Succeeded>();
@@ -212,7 +238,7 @@ export class DAGScheduler implements JobRunner {
             throw err;
           }
           const launchTime = Date.now();
-          const outcome = await this.backend.submit(spec);
+          const outcome = await this.backend.submit(spec, cancel);
           this.tracking.taskEnded(outcome);
           this.post({
             type: 'onTaskEnd',

@@ -81,11 +81,18 @@ export class LocalBackend implements TaskBackend {
     this.events.next({ type: 'added', executorId: LOCAL_EXECUTOR_ID, host: 'localhost', cores: this.options.cores });
   }
 
-  async submit(task: TaskSpec): Promise<TaskOutcome> {
+  async submit(task: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome> {
     if (this.stopped || !this.replayer) {
       return { ok: false, message: 'the streaming context is not running', stack: '', executorId: LOCAL_EXECUTOR_ID, lostExecutor: true };
     }
     await this.acquireCore();
+    // A task of a cancelled job that waited for a core does not start. One already
+    // running in this process cannot be stopped (no task threads in local mode).
+    if (cancel?.aborted) {
+      this.releaseCore();
+      const reason = String(cancel.reason ?? 'its job was cancelled');
+      return { ok: false, message: `TaskKilled: cancelled before it ran: ${reason}`, stack: '', executorId: LOCAL_EXECUTOR_ID, lostExecutor: false };
+    }
     const started = performance.now();
     const env = new LocalTaskEnv(task, LOCAL_EXECUTOR_ID, this.cache, this.shuffles);
     try {

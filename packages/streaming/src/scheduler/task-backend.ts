@@ -102,8 +102,12 @@ export type ExecutorEvent =
  */
 export interface TaskBackend {
   start(app: ApplicationInfo): Promise<void>;
-  /** Runs a task; a task lost with its executor is retried elsewhere by the backend. */
-  submit(task: TaskSpec): Promise<TaskOutcome>;
+  /**
+   * Runs a task; a task lost with its executor is retried elsewhere by the backend. When
+   * `cancel` aborts (its job failed), a queued task is dropped and a running one killed
+   * where the backend can; either way the outcome is a failure naming the reason.
+   */
+  submit(task: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome>;
   /**
    * Batch `batchTime` is finished everywhere: executors can drop what they kept for it.
    * Cached partitions (RDD.persist) and shuffle map outputs of every batch up to

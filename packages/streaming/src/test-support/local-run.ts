@@ -27,9 +27,9 @@ export class RecordingBackend implements TaskBackend {
     return this.inner.start(app);
   }
 
-  submit(task: TaskSpec): Promise<TaskOutcome> {
+  submit(task: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome> {
     this.tasks.push(task);
-    return this.inner.submit(task);
+    return this.inner.submit(task, cancel);
   }
 
   batchDone(batchTime: number, cachedUpTo: number): void {

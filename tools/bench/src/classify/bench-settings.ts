@@ -1,6 +1,8 @@
 /** What one classify benchmark run compares, shared by the bare workers and the engine. */
 export interface ClassifyBenchSettings {
   executors: number;
+  /** Cores (task threads) of each executor; 1 unless told. */
+  executorCores?: number;
   batchSize: number;
   imagesDir: string;
   /** Images classified in each measured round (the directory is cycled). */

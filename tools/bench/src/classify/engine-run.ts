@@ -86,7 +86,7 @@ export class EngineRun {
         job: CLASSIFY_JOB_MODULE,
         args: encodeJobSettings({
           source: { kind: 'socket', host: '127.0.0.1', port: run.server.port },
-          partitions: settings.executors,
+          partitions: settings.executors * (settings.executorCores ?? 1),
           model: settings.model,
           batchSize: settings.batchSize,
           topK: settings.topK,
@@ -96,6 +96,7 @@ export class EngineRun {
         conf: {
           appName: 'classify-bench',
           executors: settings.executors,
+          executorCores: settings.executorCores ?? 1,
           batchDuration: settings.batchDuration,
           blockInterval: settings.blockInterval,
           receiverRestartDelay: '10m',

@@ -1,0 +1,51 @@
+import type { CachedPartitionId, ShippedBlock } from '@sluice/streaming';
+import type { JobSetup } from './job-loader';
+
+/**
+ * The messages between an executor's main thread and its task threads
+ * (node:worker_threads). The main thread keeps the connection to the driver, the
+ * heartbeat, the block server, the shuffle outputs and the receivers' blocks; a task
+ * thread replays lineages and runs user code. Bytes cross as transferred ArrayBuffers
+ * (moved, not copied) wherever the sender has no further use for them.
+ */
+export interface TaskThreadSetup extends JobSetup {
+  executorId: string;
+  /** This thread's share of the executor's block manager memory. */
+  cacheBytes: number;
+}
+
+export type ToTaskThread =
+  | {
+      type: 'run';
+      taskId: number;
+      attempt: number;
+      /** The task's LaunchTask, encoded as an Envelope, in a buffer of its own. */
+      envelope: Uint8Array;
+      /** The task frame's trailer (the shipped blocks' bytes), in a buffer of its own. */
+      trailer: Uint8Array;
+      /** Blocks this executor's receivers stored that the task reads (sent as `local`). */
+      localBlocks: ShippedBlock[];
+      /** The buckets of each shuffle the task reads, fetched by the main thread. */
+      shuffleData: [string, Uint8Array[]][];
+    }
+  | { type: 'batchDone'; batchTime: number; cachedUpTo: number };
+
+export interface TaskThreadCacheChanges {
+  cacheAdded: CachedPartitionId[];
+  cacheRemoved: CachedPartitionId[];
+}
+
+export type TaskThreadOutcome = TaskThreadCacheChanges & { taskId: number; recordsRead: number } & (
+    | { ok: true; result: Uint8Array; shuffleBuckets: Uint8Array[] }
+    | {
+        ok: false;
+        errorMessage: string;
+        errorStack: string;
+        fetchFailed: { shuffleId: string; mapPartition: number; executorId: string } | null;
+      }
+  );
+
+export type FromTaskThread =
+  | { type: 'ready'; graphSignature: string }
+  | { type: 'loadFailed'; reason: string }
+  | ({ type: 'finished' } & TaskThreadOutcome);

@@ -1,0 +1,123 @@
+import { CacheHolders } from './cache-holders';
+import { TaskThread } from './task-thread';
+import type { TaskThreadSetup } from './task-thread-messages';
+
+/**
+ * An executor's `cores` task threads. Each runs one task at a time, so `cores` tasks run
+ * truly in parallel while the main thread (driver connection, heartbeats, block server,
+ * shuffle fetches, receivers) is never blocked by user code. A thread killed with its
+ * task (KillTask, a stuck task) or dead of an error is replaced by a fresh one, which
+ * loads the job module again before it takes tasks.
+ */
+export class TaskThreads {
+  private readonly threads: TaskThread[] = [];
+  private readonly usable: boolean[] = [];
+  /** Threads handed out by idle() whose task is not finished (it may still be fetching its input). */
+  private readonly claimed = new Set<TaskThread>();
+  readonly cache = new CacheHolders();
+  private closed = false;
+
+  constructor(
+    private readonly count: number,
+    private readonly setup: TaskThreadSetup,
+    private readonly log: (line: string) => void,
+    /** A thread became free or usable: queued tasks can go. */
+    private readonly onIdle: () => void,
+    /** A replacement thread could not load the job: the executor cannot go on. */
+    private readonly onFatal: (reason: string) => void,
+  ) {}
+
+  /** Starts every thread; resolves with the graph signature they all built. */
+  async start(): Promise<string> {
+    for (let i = 0; i < this.count; i++) {
+      this.threads.push(this.spawn());
+      this.usable.push(false);
+    }
+    const signatures = await Promise.all(this.threads.map((t) => t.ready));
+    const differing = signatures.find((s) => s !== signatures[0]);
+    if (differing !== undefined) throw new Error('the task threads of this executor built different DStream graphs from the same job module');
+    this.usable.fill(true);
+    return signatures[0] ?? '';
+  }
+
+  /** Claims a thread ready for a task (give it back with release()); null if none is. */
+  claim(): { thread: TaskThread; index: number } | null {
+    const free = this.idle();
+    if (free) this.claimed.add(free.thread);
+    return free;
+  }
+
+  release(thread: TaskThread): void {
+    this.claimed.delete(thread);
+  }
+
+  private idle(): { thread: TaskThread; index: number } | null {
+    for (let i = 0; i < this.threads.length; i++) {
+      const thread = this.threads[i]!;
+      if (!this.usable[i]) continue;
+      // Died between tasks (an error user code left behind): start a fresh one.
+      if (!thread.alive) void this.replace(i, 'the task thread died between tasks');
+      else if (!thread.busy && !this.claimed.has(thread)) return { thread, index: i };
+    }
+    return null;
+  }
+
+  /** The thread running task `taskId`. */
+  find(taskId: number): { thread: TaskThread; index: number } | null {
+    const index = this.threads.findIndex((t) => t.running?.taskId === taskId);
+    return index < 0 ? null : { thread: this.threads[index]!, index };
+  }
+
+  /** Running tasks and how long they have run, for the heartbeat. */
+  running(): { taskId: number; runningMs: number }[] {
+    const now = performance.now();
+    return this.threads.flatMap((t) => (t.running ? [{ taskId: t.running.taskId, runningMs: now - t.running.startedAt }] : []));
+  }
+
+  batchDone(batchTime: number, cachedUpTo: number): void {
+    this.cache.removeBatchesUpTo(cachedUpTo);
+    for (const t of this.threads) t.post({ type: 'batchDone', batchTime, cachedUpTo });
+  }
+
+  /**
+   * Kills thread `index` (and the task it runs) and starts a fresh one in its place. Also
+   * called for a thread that died by itself.
+   */
+  async replace(index: number, reason: string): Promise<void> {
+    const old = this.threads[index];
+    if (!old) return;
+    this.usable[index] = false;
+    this.cache.threadGone(index);
+    await old.kill(reason);
+    if (this.closed) return;
+    const fresh = this.spawn();
+    this.threads[index] = fresh;
+    fresh.ready.then(
+      () => {
+        if (this.threads[index] !== fresh) return;
+        this.usable[index] = true;
+        this.onIdle();
+      },
+      (err: Error) => {
+        if (!this.closed) this.onFatal(`a replacement task thread could not start: ${err.message}`);
+      },
+    );
+  }
+
+  /** Kills every thread and their tasks (the executor is stopping). */
+  async close(reason: string): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.kill(reason)));
+  }
+
+  private spawn(): TaskThread {
+    // Native TensorFlow in a task thread gets one intra-op thread (the executor's cores
+    // are its task threads), unless the user set it.
+    const env = { ...process.env, TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? '1' };
+    const thread = new TaskThread(this.setup, env);
+    thread.ready.catch((err: Error) => {
+      if (!this.closed && this.usable.some((u) => u)) this.log(`executor: a task thread failed to start: ${err.message}`);
+    });
+    return thread;
+  }
+}
