@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { listen, runSluice } from './helpers';
 
+const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 const wordCount = fileURLToPath(new URL('../../apps/examples/src/network-wordcount.ts', import.meta.url));
 
 interface Trial { rate: number; sustained: boolean; reason: string; medianLatencyMs: number }
@@ -57,7 +59,7 @@ test('sluice tune finds a rate the network word count really sustains, and write
     assert.ok(result!.trials.some((t) => t.sustained && t.rate === result!.maxRate));
     if (result!.failedRate !== null) assert.ok(result!.failedRate > result!.maxRate);
     assert.equal(report.recommendation?.rate, result!.maxRate);
-    assert.match(report.recommendation!.submit, /--batch-duration 500ms --block-interval 250ms --executors 1 --executor-cores 1 --default-parallelism 2/);
+    assert.match(report.recommendation!.submit, /--batch-duration 500ms --block-interval 250ms --executors 1 --executor-cores 1 --default-parallelism 2 /);
     const png = readFileSync(join(dir, 'tune.png'));
     assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
 
@@ -101,6 +103,12 @@ test('sluice tune --help and its mistakes', async () => {
   const noRate = await runSluice(['tune', '--goal', 'latency', wordCount]);
   assert.equal(noRate.code, 2);
   assert.match(noRate.stderr, /--goal latency needs --rate/);
+  const classify = spawnSync(process.execPath, [classifyBin, 'tune', '--help'], { encoding: 'utf8' });
+  assert.equal(classify.status, 0, classify.stderr);
+  assert.match(classify.stdout, /sluice-classify tune --images DIR/);
+  const noImages = spawnSync(process.execPath, [classifyBin, 'tune', '--budget', '1m'], { encoding: 'utf8' });
+  assert.equal(noImages.status, 2);
+  assert.match(noImages.stderr, /--source images needs --images DIR/);
   const badGrid = await runSluice(['tune', '--grid', 'batches=1s', wordCount]);
   assert.equal(badGrid.code, 2);
   assert.match(badGrid.stderr, /--grid: unknown key "batches"/);

@@ -1,5 +1,6 @@
 import { jobSettingsOf } from './cli/command-settings';
 import { parseClassifyArgs, type ClassifyCommand } from './cli/parse-options';
+import { classifyTune } from './cli/tune-command';
 import { USAGE } from './cli/usage';
 import { runDemo } from './demo/run-demo';
 import { runClassifier } from './run/run-classifier';
@@ -8,6 +9,7 @@ import { runClassifier } from './run/run-classifier';
 export async function main(argv: string[]): Promise<number> {
   // Startup is measured from the launch of the process, module loading included.
   const launchedAt = performance.timeOrigin;
+  if (argv[0] === 'tune') return classifyTune(argv.slice(1));
   let cmd: ClassifyCommand;
   try {
     cmd = parseClassifyArgs(argv);

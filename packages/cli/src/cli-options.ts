@@ -24,6 +24,12 @@ Options:
                            or 2 (the second on the driver, safe from executor loss)
   --driver-host H          address executors connect to (default: 127.0.0.1)
   --driver-port P          port executors connect to (default: any free port)
+  --secret-file FILE       the secret executors authenticate with (challenge-response;
+                           never sent); default: SLUICE_SECRET, else one generated for
+                           the local executors (remote ones then cannot join)
+  --tls-cert FILE          serve executors over TLS with this certificate (PEM)...
+  --tls-key FILE           ...and its private key (PEM); executors then connect with
+                           --tls-ca FILE (see docs/multi-host.md)
   --run-for D              stop gracefully after D (default: run until Ctrl-C)
   --checkpoint DIR         checkpoint metadata and state to DIR each batch; if DIR
                            holds the checkpoint of an earlier run of the same job,
@@ -77,6 +83,8 @@ export interface SubmitCommand {
   help: boolean;
   ui: { enabled: boolean; port: number; host: string };
   eventLogDir: string | null;
+  secretFile: string | null;
+  tls: { certFile: string | null; keyFile: string | null };
 }
 
 const NUMERIC: Record<string, keyof StreamingConfInput> = {
@@ -101,6 +109,8 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     help: false,
     ui: { enabled: true, port: 4040, host: '127.0.0.1' },
     eventLogDir: null,
+    secretFile: null,
+    tls: { certFile: null, keyFile: null },
   };
   let i = 0;
   const value = (name: string): string => {
@@ -113,7 +123,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     if (!arg.startsWith('-')) {
       cmd.job = arg;
       cmd.jobArgs = argv.slice(i + 1);
-      return cmd;
+      return checkTls(cmd);
     }
     const [name, inline] = arg.includes('=') && arg.startsWith('--') && !arg.startsWith('--conf')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
@@ -136,6 +146,9 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     else if (name === '--ui-port') cmd.ui.port = parsePort(get(), name);
     else if (name === '--ui-host') cmd.ui.host = get();
     else if (name === '--event-log') cmd.eventLogDir = get();
+    else if (name === '--secret-file') cmd.secretFile = get();
+    else if (name === '--tls-cert') cmd.tls.certFile = get();
+    else if (name === '--tls-key') cmd.tls.keyFile = get();
     else if (name === '--conf') {
       const kv = get();
       const eq = kv.indexOf('=');
@@ -143,6 +156,13 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
       const raw = kv.slice(eq + 1);
       (conf as Record<string, unknown>)[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     } else throw new Error(`unknown option ${arg} (see sluice submit --help)`);
+  }
+  return checkTls(cmd);
+}
+
+function checkTls(cmd: SubmitCommand): SubmitCommand {
+  if ((cmd.tls.certFile === null) !== (cmd.tls.keyFile === null)) {
+    throw new Error('--tls-cert and --tls-key go together: TLS needs the certificate and its key');
   }
   return cmd;
 }

@@ -31,6 +31,8 @@ async function submitCommand(argv: string[]): Promise<number> {
       args: cmd.jobArgs,
       conf: cmd.conf,
       checkpointDir: cmd.checkpointDir ?? undefined,
+      secretFile: cmd.secretFile ?? undefined,
+      tls: cmd.tls.certFile && cmd.tls.keyFile ? { certFile: cmd.tls.certFile, keyFile: cmd.tls.keyFile } : undefined,
       beforeStart: async (ssc) => {
         if (!cmd.ui.enabled && !cmd.eventLogDir) return;
         ui = new LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutorPool } from '@sluice/executor';
+import { readSecret } from '@sluice/protocol';
 import {
   LocalBackend,
   parseMaster,
@@ -24,6 +25,10 @@ export interface SubmitOptions {
   checkpointDir?: string;
   /** Called after the job built its graph, before the context starts (the UI attaches here). */
   beforeStart?: (ssc: StreamingContext) => void | Promise<void>;
+  /** `--secret-file FILE`: the executors' shared secret (default: SLUICE_SECRET, else generated). */
+  secretFile?: string;
+  /** `--tls-cert`/`--tls-key`: serve executors over TLS. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface SubmittedApp {
@@ -45,7 +50,8 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   if (!existsSync(jobModule)) throw new Error(`job file not found: ${options.job}`);
   const args = options.args ?? [];
   const master = parseMaster(options.conf?.master ?? 'executors');
-  const pool = master.kind === 'executors' ? new ExecutorPool({ log: options.log }) : null;
+  const secret = readSecret(options.secretFile) ?? undefined;
+  const pool = master.kind === 'executors' ? new ExecutorPool({ log: options.log, secret, tls: options.tls }) : null;
   const backend: TaskBackend = pool ?? new LocalBackend({ cores: master.kind === 'local' ? master.cores : 1 });
   const conf = { ...(options.conf ?? {}) };
   if (options.checkpointDir) conf.checkpointDir = resolve(options.checkpointDir);

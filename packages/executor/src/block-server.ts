@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { RpcConnection, type FetchShuffleBlocks } from '@sluice/protocol';
+import { authenticateServer, RpcConnection, type FetchShuffleBlocks } from '@sluice/protocol';
 import type { ShuffleOutputStore } from '@sluice/streaming';
 
 /**
@@ -15,18 +15,37 @@ export class BlockServer {
   /** Bytes of buckets served to peers, for metrics and tests. */
   bytesServed = 0;
 
-  constructor(private readonly store: ShuffleOutputStore) {}
+  /** Connections dropped because they did not prove they know the application's secret. */
+  refusedConnections = 0;
+
+  constructor(
+    private readonly store: ShuffleOutputStore,
+    /** Peers prove they know the application's secret before they may fetch anything. */
+    private readonly secret: Uint8Array,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
   async listen(host: string): Promise<{ host: string; port: number }> {
     this.server = createServer((socket) => {
-      const rpc: RpcConnection = new RpcConnection(
-        socket,
-        (msg) => {
-          if (msg.fetchShuffleBlocks) this.serve(rpc, msg.fetchShuffleBlocks);
+      socket.on('error', () => {}); // reported by the handshake or the connection
+      const from = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+      authenticateServer(socket, this.secret).then(
+        () => {
+          const rpc: RpcConnection = new RpcConnection(
+            socket,
+            (msg) => {
+              if (msg.fetchShuffleBlocks) this.serve(rpc, msg.fetchShuffleBlocks);
+            },
+            () => this.peers.delete(rpc),
+          );
+          this.peers.add(rpc);
         },
-        () => this.peers.delete(rpc),
+        (err: Error) => {
+          this.refusedConnections++;
+          this.log(`block server: refused a connection from ${from}: ${err.message}`);
+          socket.destroy();
+        },
       );
-      this.peers.add(rpc);
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);

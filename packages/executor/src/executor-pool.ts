@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Subject } from 'rxjs';
-import { RpcConnection, type Envelope, type TaskFinished } from '@sluice/protocol';
+import { authenticateServer, generateSecret, RpcConnection, type Envelope, type TaskFinished } from '@sluice/protocol';
 import {
   diffGraphSignatures,
   type ApplicationInfo,
@@ -14,6 +16,8 @@ import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor
 import { ReceiverPlacement } from './receiver-placement';
 import { toLaunchTask } from './task-codec';
 import { placeTask } from './task-placement';
+import { bundleJob, type JobBundle } from './job-bundle';
+import { SLUICE_VERSION } from './sluice-version';
 
 interface ExecutorHandle {
   id: string;
@@ -43,6 +47,14 @@ export interface ExecutorPoolOptions {
   log?: (line: string) => void;
   /** How long start() waits for the executors to register. */
   registrationTimeoutMs?: number;
+  /**
+   * The shared secret executors must prove they know (challenge-response, see
+   * @sluice/protocol's handshake). Default: one generated for this application, which the
+   * local executors get; remote executors need one given here and to them.
+   */
+  secret?: Uint8Array;
+  /** Serve executors over TLS with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /**
@@ -77,6 +89,11 @@ export class ExecutorPool implements TaskBackend {
   private readonly events = new Subject<ExecutorEvent>();
   readonly events$ = this.events.asObservable();
   private readonly log: (line: string) => void;
+  private readonly secret: Uint8Array;
+  private readonly secretGenerated: boolean;
+  private bundle: JobBundle | null = null;
+  /** Connections dropped because they did not authenticate (wrong secret, no handshake). */
+  refusedConnections = 0;
 
   /**
    * Shuffle bytes reduce tasks read, as their executors reported: from their own map
@@ -90,6 +107,8 @@ export class ExecutorPool implements TaskBackend {
 
   constructor(private readonly options: ExecutorPoolOptions = {}) {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
+    this.secretGenerated = options.secret === undefined;
+    this.secret = options.secret ?? generateSecret();
     this.receiverHost = new ReceiverPlacement(() => [...this.executors.values()], this.log);
   }
 
@@ -125,7 +144,14 @@ export class ExecutorPool implements TaskBackend {
     this.app = app;
     this.conf = JSON.parse(app.confJson) as StreamingConf;
     this.driverSignature = app.graphSignature ?? '';
-    this.server = createServer((socket) => this.accept(socket));
+    this.bundle = await bundleJob(app.jobModule);
+    const tls = this.options.tls;
+    this.server = tls
+      ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (socket) => this.accept(socket))
+      : createServer((socket) => this.accept(socket));
+    if (tls) {
+      this.server.on('tlsClientError', (err, socket) => this.refuseConnection(socket, `TLS: ${err.message}`));
+    }
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.conf.driverPort, this.conf.driverHost, () => resolve());
@@ -133,7 +159,10 @@ export class ExecutorPool implements TaskBackend {
     const { host, port } = this.address;
     const wanted = this.conf.executors;
     if (wanted === 0) {
-      this.log(`waiting for executors: start them with \`sluice executor --driver ${host}:${port}\``);
+      const secretHint = this.secretGenerated
+        ? ' (they cannot authenticate: this driver generated its secret; give one with --secret-file or SLUICE_SECRET, to the executors too)'
+        : ' and the same secret (--secret-file or SLUICE_SECRET)';
+      this.log(`waiting for executors: start them with \`sluice executor --driver ${host}:${port}\`${secretHint}`);
     }
     for (let i = 0; i < wanted; i++) this.launchLocal();
     await this.waitForExecutors(Math.max(1, wanted));
@@ -182,7 +211,10 @@ export class ExecutorPool implements TaskBackend {
   private launchLocal(): void {
     const id = String(this.nextExecutorId++);
     const { host, port } = this.address;
-    const proc = launchLocalExecutor(id, host, port, this.conf.executorCores, this.log);
+    const proc = launchLocalExecutor(id, host, port, this.conf.executorCores, this.log, {
+      secret: this.secret,
+      tlsCaFile: this.options.tls?.certFile,
+    });
     this.launching.set(id, proc);
     proc.child.on('exit', (code, signal) => {
       // Still "launching" at exit: it never registered. Otherwise its loss may already
@@ -209,7 +241,29 @@ export class ExecutorPool implements TaskBackend {
     this.launchLocal();
   }
 
+  /**
+   * A new connection must authenticate before anything is read from it as a message or
+   * sent to it (the job bundle, tasks); one that does not is dropped and counted.
+   */
   private accept(socket: Socket): void {
+    socket.on('error', () => {}); // reported by the handshake or the connection
+    const from = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    authenticateServer(socket, this.secret).then(
+      () => this.attach(socket),
+      (err: Error) => this.refuseConnection(socket, err.message, from),
+    );
+  }
+
+  private refuseConnection(socket: Socket, reason: string, from = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`): void {
+    this.refusedConnections++;
+    this.log(
+      `refused a connection from ${from}: ${reason} ` +
+        `(${this.refusedConnections} unauthenticated connection(s) refused so far)`,
+    );
+    socket.destroy();
+  }
+
+  private attach(socket: Socket): void {
     let handle: ExecutorHandle | null = null;
     const rpc = new RpcConnection(
       socket,
@@ -226,6 +280,13 @@ export class ExecutorPool implements TaskBackend {
   private register(rpc: RpcConnection, reg: NonNullable<Envelope['registerExecutor']>): ExecutorHandle | null {
     if (this.stopping) {
       rpc.send({ registerRejected: { reason: 'the driver is stopping' } });
+      return null;
+    }
+    const theirs = reg.sluiceVersion || 'unknown (older than 0.1.0)';
+    if (theirs !== SLUICE_VERSION) {
+      const reason = `executor runs Sluice ${theirs} but the driver runs Sluice ${SLUICE_VERSION}: install the same version on both`;
+      this.log(`refused executor ${reg.executorId || `at ${reg.host}`}: ${reason}`);
+      rpc.send({ registerRejected: { reason } });
       return null;
     }
     let id = reg.executorId;
@@ -245,7 +306,15 @@ export class ExecutorPool implements TaskBackend {
     };
     this.executors.set(id, handle);
     rpc.send({
-      executorRegistered: { executorId: id, jobModule: this.app.jobModule, jobArgs: this.app.jobArgs, confJson: this.app.confJson },
+      executorRegistered: {
+        executorId: id,
+        jobModule: this.app.jobModule,
+        jobArgs: this.app.jobArgs,
+        confJson: this.app.confJson,
+        bundleHash: this.bundle!.hash,
+        bundleExternalsJson: JSON.stringify(this.bundle!.externals),
+        sluiceVersion: SLUICE_VERSION,
+      },
     });
     return handle;
   }
@@ -253,6 +322,7 @@ export class ExecutorPool implements TaskBackend {
   private onMessage(e: ExecutorHandle, msg: Envelope, trailer: Buffer): void {
     e.lastSeen = Date.now();
     if (msg.taskFinished) this.onTaskFinished(e, msg.taskFinished);
+    else if (msg.fetchJobBundle) this.sendBundle(e, msg.fetchJobBundle.hash);
     else if (msg.blockReplicaPart) this.receiverHost.replicaPart(e.id, msg.blockReplicaPart.blockId, trailer);
     else if (msg.blockAdded) this.receiverHost.blockAdded(e.id, msg.blockAdded);
     else if (msg.receiverReport) this.receiverHost.receiverReport(e.id, msg.receiverReport);
@@ -267,6 +337,15 @@ export class ExecutorPool implements TaskBackend {
         memoryBytes: Math.round(hb.rssMb * 1048576),
       });
     }
+  }
+
+  private sendBundle(e: ExecutorHandle, hash: string): void {
+    const bundle = this.bundle;
+    if (!bundle || bundle.hash !== hash) {
+      e.rpc.send({ jobBundle: { hash, error: `this driver has no job bundle ${hash} (it ships ${bundle?.hash ?? 'none'})` } });
+      return;
+    }
+    e.rpc.send({ jobBundle: { hash, error: '' } }, [bundle.code]);
   }
 
   private onReady(e: ExecutorHandle, ready: NonNullable<Envelope['executorReady']>): void {

@@ -1,8 +1,16 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RpcConnection, type Envelope, type ExecutorRegistered, type LaunchTask } from '@sluice/protocol';
+import { connect as tlsConnect } from 'node:tls';
+import {
+  authenticateClient,
+  RpcConnection,
+  type Envelope,
+  type ExecutorRegistered,
+  type JobBundle,
+  type LaunchTask,
+} from '@sluice/protocol';
 import {
   confAsInput,
   FetchFailedError,
@@ -21,6 +29,9 @@ import { ExecutorReceivers } from './executor-receivers';
 import { ExecutorTaskEnv } from './executor-task-env';
 import { ShuffleFetcher } from './shuffle-fetcher';
 import { fromLaunchTask } from './task-codec';
+import type { BundleExternal } from './job-bundle';
+import { cachedBundle, checkExternals, storeBundle } from './job-cache';
+import { SLUICE_VERSION } from './sluice-version';
 
 export interface ExecutorOptions {
   driverHost: string;
@@ -28,6 +39,10 @@ export interface ExecutorOptions {
   cores: number;
   executorId?: string;
   log?: (line: string) => void;
+  /** The shared secret both sides prove they know before anything else is sent. */
+  secret: Uint8Array;
+  /** Connect with TLS: `ca` is the PEM of the CA (or self-signed certificate) to trust; without it, the system's CAs. */
+  tls?: { ca?: Buffer };
 }
 
 const HEARTBEAT_MS = 2000;
@@ -50,7 +65,7 @@ export class Executor {
   private cacheRemoved: CachedPartitionId[] = [];
   /** Shuffle map outputs written here, served to peers by the block server. */
   private readonly shuffleStore = new ShuffleOutputStore();
-  private readonly blockServer = new BlockServer(this.shuffleStore);
+  private readonly blockServer: BlockServer;
   private fetcher: ShuffleFetcher | null = null;
   private executorId = '';
   private running = 0;
@@ -62,32 +77,31 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.blockServer = new BlockServer(this.shuffleStore, options.secret, this.log);
   }
 
   start(): Promise<number> {
-    const socket = connect({ host: this.options.driverHost, port: this.options.driverPort });
-    socket.on('connect', () => {
-      // The block server listens where this executor reaches the driver from: an address
-      // its peers can reach too.
-      this.blockServer
-        .listen(socket.localAddress ?? '127.0.0.1')
-        .then(({ host, port }) => {
-          this.rpc!.send({
-            registerExecutor: {
-              executorId: this.options.executorId ?? '',
-              host: hostname(),
-              cores: this.options.cores,
-              pid: process.pid,
-              blockHost: host,
-              blockPort: port,
-            },
-          });
-        })
-        .catch((err: Error) => {
-          this.log(`executor: could not start its block server: ${err.message}`);
+    const { driverHost: host, driverPort: port, tls } = this.options;
+    const socket: Socket = tls ? tlsConnect({ host, port, ca: tls.ca, servername: isIp(host) ? undefined : host }) : connect({ host, port });
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      authenticateClient(socket, this.options.secret).then(
+        () => this.connected(socket),
+        (err: Error) => {
+          this.log(`executor: could not authenticate to the driver at ${host}:${port}: ${err.message}`);
+          socket.destroy();
           this.finish(1);
-        });
+        },
+      );
     });
+    socket.once('error', (err) => {
+      if (this.rpc) return; // the connection reports it
+      this.log(`executor: cannot reach the driver at ${host}:${port}: ${err.message}`);
+      this.finish(1);
+    });
+    return this.exited;
+  }
+
+  private connected(socket: Socket): void {
     this.rpc = new RpcConnection(
       socket,
       (msg, trailer) => void this.onMessage(msg, trailer),
@@ -96,11 +110,57 @@ export class Executor {
         this.finish(err ? 1 : 0);
       },
     );
-    return this.exited;
+    // The block server listens where this executor reaches the driver from: an address
+    // its peers can reach too.
+    this.blockServer
+      .listen(socket.localAddress ?? '127.0.0.1')
+      .then(({ host, port }) => {
+        this.rpc!.send({
+          registerExecutor: {
+            executorId: this.options.executorId ?? '',
+            host: hostname(),
+            cores: this.options.cores,
+            pid: process.pid,
+            blockHost: host,
+            blockPort: port,
+            sluiceVersion: SLUICE_VERSION,
+          },
+        });
+      })
+      .catch((err: Error) => {
+        this.log(`executor: could not start its block server: ${err.message}`);
+        this.finish(1);
+      });
+  }
+
+  private bundleWaiter: ((reply: { msg: JobBundle; trailer: Buffer }) => void) | null = null;
+
+  /**
+   * The file to load the job from: the shipped bundle (from this host's cache, or asked
+   * of the driver and cached), or, from a driver that ships none, the job module's path.
+   */
+  private async jobFile(reg: ExecutorRegistered): Promise<string> {
+    if (!reg.bundleHash) return isAbsolute(reg.jobModule) ? reg.jobModule : resolve(reg.jobModule);
+    checkExternals(JSON.parse(reg.bundleExternalsJson || '[]') as BundleExternal[]);
+    const cached = cachedBundle(reg.bundleHash);
+    if (cached) return cached;
+    const reply = await new Promise<{ msg: JobBundle; trailer: Buffer }>((resolve) => {
+      this.bundleWaiter = resolve;
+      this.rpc!.send({ fetchJobBundle: { hash: reg.bundleHash! } });
+    });
+    if (reply.msg.error) throw new Error(`the driver could not send the job bundle: ${reply.msg.error}`);
+    const file = storeBundle(reg.bundleHash, reply.trailer);
+    this.log(`executor ${reg.executorId}: received the job bundle ${reg.bundleHash.slice(0, 12)} (${reply.trailer.length} bytes), cached as ${file}`);
+    return file;
   }
 
   private async onMessage(msg: Envelope, trailer: Buffer): Promise<void> {
     if (msg.executorRegistered) return this.onRegistered(msg.executorRegistered);
+    if (msg.jobBundle) {
+      this.bundleWaiter?.({ msg: msg.jobBundle, trailer });
+      this.bundleWaiter = null;
+      return;
+    }
     if (msg.registerRejected) {
       this.log(`executor rejected by the driver: ${msg.registerRejected.reason}`);
       return this.finish(1);
@@ -135,9 +195,9 @@ export class Executor {
         maxBytes: conf.blockManagerMemoryBytes,
         onEvicted: (evicted) => this.cacheRemoved.push(...evicted),
       });
-      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs);
+      this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs, this.options.secret);
       const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log: this.log });
-      const modulePath = isAbsolute(reg.jobModule) ? reg.jobModule : resolve(reg.jobModule);
+      const modulePath = await this.jobFile(reg);
       const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
       const job = (mod.default ?? mod.job) as StreamingJob | undefined;
       if (typeof job !== 'function') throw new Error(`${reg.jobModule} does not export a job function`);
@@ -246,4 +306,8 @@ export class Executor {
     this.rpc?.socket.destroy();
     this.done(code);
   }
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
 }

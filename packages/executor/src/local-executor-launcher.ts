@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SECRET_ENV } from '@sluice/protocol';
 
 const EXECUTOR_BIN = fileURLToPath(new URL('../bin/sluice-executor.mjs', import.meta.url));
 const STDERR_LINES_KEPT = 40;
@@ -22,11 +23,14 @@ export function launchLocalExecutor(
   driverPort: number,
   cores: number,
   log: (line: string) => void,
+  security: { secret: Uint8Array; tlsCaFile?: string },
 ): LocalExecutorProcess {
+  const tlsArgs = security.tlsCaFile ? ['--tls-ca', security.tlsCaFile] : [];
   const child = spawn(
     process.execPath,
-    [EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId],
-    { stdio: ['ignore', 'inherit', 'pipe'], env: process.env },
+    [EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId, ...tlsArgs],
+    // The secret goes in the environment, not the command line that `ps` shows everyone.
+    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, [SECRET_ENV]: Buffer.from(security.secret).toString('utf8') } },
   );
   const tail: string[] = [];
   let partial = '';

@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
-import { RpcConnection, type ShuffleBlocks } from '@sluice/protocol';
+import { connect, type Socket } from 'node:net';
+import { authenticateClient, RpcConnection, type ShuffleBlocks } from '@sluice/protocol';
 import { FetchFailedError, type MapOutputLocation, type ShuffleOutputStore } from '@sluice/streaming';
 
 interface Pending {
@@ -10,7 +10,9 @@ interface Pending {
 }
 
 interface Peer {
-  rpc: RpcConnection;
+  socket: Socket;
+  /** Set once the peer's block server and this executor authenticated each other. */
+  rpc: RpcConnection | null;
   ready: Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export class ShuffleFetcher {
     private readonly executorId: string,
     private readonly store: ShuffleOutputStore,
     private readonly timeoutMs: number,
+    private readonly secret: Uint8Array,
   ) {}
 
   /** Bucket `reducePartition` of every map output, in `maps` order. */
@@ -79,7 +82,7 @@ export class ShuffleFetcher {
   }
 
   close(): void {
-    for (const p of this.peers.values()) p.rpc.socket.destroy();
+    for (const p of this.peers.values()) p.socket.destroy();
     this.peers.clear();
   }
 
@@ -87,8 +90,9 @@ export class ShuffleFetcher {
     address: string,
     req: { shuffleId: string; reducePartition: number; mapPartitions: number[] },
   ): Promise<{ msg: ShuffleBlocks; trailer: Buffer }> {
-    const peer = this.peer(address);
-    await peer.ready;
+    const found = this.peer(address);
+    await found.ready;
+    const peer = { rpc: found.rpc! };
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -106,7 +110,7 @@ export class ShuffleFetcher {
 
   private peer(address: string): Peer {
     const known = this.peers.get(address);
-    if (known?.rpc.isOpen) return known;
+    if (known && !known.socket.destroyed) return known;
     const at = address.lastIndexOf(':');
     const socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
     let opened!: () => void;
@@ -115,8 +119,42 @@ export class ShuffleFetcher {
       opened = resolve;
       failed = reject;
     });
-    socket.once('connect', () => opened());
-    const rpc = new RpcConnection(
+    const peer: Peer = { socket, rpc: null, ready };
+    const onClose = (err?: Error) => {
+      if (this.peers.get(address) === peer) this.peers.delete(address);
+      const reason = err ? err.message : 'connection closed';
+      failed(new Error(reason));
+      // Requests on this connection cannot be answered any more.
+      for (const [id, p] of this.pending) {
+        if (p.rpc === peer.rpc) {
+          this.pending.delete(id);
+          clearTimeout(p.timer);
+          p.reject(new Error(reason));
+        }
+      }
+    };
+    socket.once('error', (err) => {
+      if (!peer.rpc) onClose(err);
+    });
+    socket.once('connect', () => {
+      authenticateClient(socket, this.secret, this.timeoutMs).then(
+        () => {
+          peer.rpc = this.connection(socket, onClose);
+          opened();
+        },
+        (err: Error) => {
+          socket.destroy();
+          onClose(err);
+        },
+      );
+    });
+    ready.catch(() => {});
+    this.peers.set(address, peer);
+    return peer;
+  }
+
+  private connection(socket: Socket, onClose: (err?: Error) => void): RpcConnection {
+    return new RpcConnection(
       socket,
       (msg, trailer) => {
         const reply = msg.shuffleBlocks;
@@ -127,23 +165,7 @@ export class ShuffleFetcher {
         clearTimeout(p.timer);
         p.resolve({ msg: reply, trailer });
       },
-      (err) => {
-        if (this.peers.get(address)?.rpc === rpc) this.peers.delete(address);
-        const reason = err ? err.message : 'connection closed';
-        failed(new Error(reason));
-        // Requests on this connection cannot be answered any more.
-        for (const [id, p] of this.pending) {
-          if (p.rpc === rpc) {
-            this.pending.delete(id);
-            clearTimeout(p.timer);
-            p.reject(new Error(reason));
-          }
-        }
-      },
+      onClose,
     );
-    const peer = { rpc, ready };
-    ready.catch(() => {});
-    this.peers.set(address, peer);
-    return peer;
   }
 }

@@ -9,3 +9,5 @@ export * from './rpc/connection';
 export * from './framing/raw-block';
 export * from './framing/crc32';
 export * from './framing/device-frame';
+export * from './auth/handshake';
+export * from './auth/secret';

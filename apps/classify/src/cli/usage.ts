@@ -1,5 +1,6 @@
 export const USAGE = `Usage: sluice-classify --source <source> [options]
        sluice-classify --demo [options]
+       sluice-classify tune --images DIR [options]   (see sluice-classify tune --help)
 
 Classifies a stream of images as it arrives. The images are cut into micro-batches;
 each batch is spread over executor processes, each of which keeps its own copy of

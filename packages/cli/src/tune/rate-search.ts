@@ -71,10 +71,9 @@ export function nextRate(r: Pick<PointResult, 'maxRate' | 'failedRate'>, o: Pick
   return mid <= lo || mid >= hi ? null : mid;
 }
 
-/** Rounds to two significant digits (1234 -> 1200), so rates read well in tables. */
+/** Rounds to two significant digits (1234 -> 1200, 3.46 -> 3.5), so rates read well in tables. */
 export function niceRate(x: number): number {
   if (x <= 0) return 0;
-  if (x < 10) return Math.max(1, Math.round(x));
   const unit = 10 ** (Math.floor(Math.log10(x)) - 1);
-  return Math.round(x / unit) * unit;
+  return Number((Math.round(x / unit) * unit).toPrecision(2));
 }

@@ -11,8 +11,11 @@ import { PointRunner } from './point-runner';
 import { jobArgsOf, submitArgs, type TrialResult } from './trial';
 import type { TuneCommand } from './tune-options';
 
-/** Driver start, executors registering, the receiver connecting: allowed per trial. */
-const STARTUP_MS = 10_000;
+/**
+ * Driver start, executors registering, the receiver connecting (and for images, the
+ * executors loading the model): allowed per fresh start of the job.
+ */
+const STARTUP_MS = { text: 10_000, images: 30_000 };
 /** Kept free at the end of the budget for writing the results and the plot. */
 const FINISH_MS = 2_000;
 
@@ -45,10 +48,11 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
   const points = gridPoints(grid, cmd.source);
   const goal: Goal = cmd.goal === 'latency' ? { kind: 'latency', rate: cmd.rate! } : { kind: 'throughput' };
   const job = resolve(cmd.job);
-  const trialMs = (p: GridPoint) => STARTUP_MS + (cmd.warmupBatches + cmd.windowBatches + 3) * p.batchMs;
+  const startupMs = STARTUP_MS[cmd.source];
+  const trialMs = (p: GridPoint) => startupMs + (cmd.warmupBatches + cmd.windowBatches + 3) * p.batchMs;
   const verifyBatches = (p: GridPoint) => Math.max(cmd.windowBatches, Math.ceil(cmd.verifyMs / p.batchMs));
   const longestBatch = Math.max(...grid.batchMs);
-  const verifyReserve = cmd.verifyMs > 0 ? STARTUP_MS + (cmd.warmupBatches + 3) * longestBatch + cmd.verifyMs : 0;
+  const verifyReserve = cmd.verifyMs > 0 ? startupMs + (cmd.warmupBatches + 3) * longestBatch + cmd.verifyMs : 0;
   const searchDeadline = deadline - verifyReserve;
   const report: TuneReport = {
     job: cmd.job,
@@ -76,7 +80,7 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
   const runnerOf = (point: GridPoint, until: number) =>
     new PointRunner(
       { job, jobArgs: cmd.jobArgs, submitOptions: cmd.submitOptions, point, records },
-      { warmupBatches: cmd.warmupBatches, windowBatches: cmd.windowBatches, startupMs: STARTUP_MS, deadline: until },
+      { warmupBatches: cmd.warmupBatches, windowBatches: cmd.windowBatches, startupMs, deadline: until },
     );
 
   let lastFound = 0;
@@ -94,7 +98,7 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
     const result = await searchMaxRate(point, {
       startRate: goal.kind === 'latency' ? goal.rate : lastFound || cmd.startRate || (cmd.source === 'text' ? 2000 : 4),
       precision: cmd.precision,
-      minRate: 1,
+      minRate: cmd.source === 'text' ? 1 : 0.2,
       deadline: pointDeadline,
       trialMs: trialMs(point),
       runTrial: (rate) => runner.measure(rate),
@@ -115,12 +119,12 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
 
   const rec = recommend(report.results, goal);
   if (rec) {
-    const submit = ['sluice submit', ...submitArgs(rec.point, cmd.submitOptions), cmd.job, ...jobArgsOf({ point: rec.point, jobArgs: cmd.jobArgs }, '<host>', '<port>')].join(' ');
+    const submit = ['sluice submit', ...[...submitArgs(rec.point, cmd.submitOptions), cmd.job, ...jobArgsOf({ point: rec.point, jobArgs: cmd.jobArgs }, 'HOST', 'PORT')].map(shellWord)].join(' ');
     report.recommendation = { ...rec, submit };
     log(`recommended for ${goalText(goal, unit)}: ${describePoint(rec.point)} (${rec.why})`);
     log(`  ${submit}`);
     const windowBatches = verifyBatches(rec.point);
-    if (cmd.verifyMs > 0 && Date.now() + STARTUP_MS + (cmd.warmupBatches + windowBatches + 3) * rec.point.batchMs <= deadline) {
+    if (cmd.verifyMs > 0 && Date.now() + startupMs + (cmd.warmupBatches + windowBatches + 3) * rec.point.batchMs <= deadline) {
       log(`verifying: the recommended configuration at ${rec.rate} ${unit}/s for ${windowBatches} batches`);
       const runner = runnerOf(rec.point, deadline);
       report.verification = await runner.measure(rec.rate, windowBatches).finally(() => runner.stop());
@@ -139,4 +143,9 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
 
 function goalText(goal: Goal, unit: string): string {
   return goal.kind === 'throughput' ? 'the highest sustained rate' : `the lowest latency at ${goal.rate} ${unit}/s`;
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`;
 }

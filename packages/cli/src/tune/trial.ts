@@ -101,20 +101,26 @@ export class JobSession {
       // A batch covers (batchTime - b, batchTime]: only those wholly after the change (and,
       // for a fresh start, after the receiver connected) count.
       const from = Math.max(changedAt, this.sender.connectedAt || Infinity);
-      const window = this.completed.filter((x) => x.batchTime - b >= from).slice(o.warmupBatches);
+      const afterWarmup = this.completed.filter((x) => x.batchTime - b >= from).slice(o.warmupBatches);
+      // A fresh job may start behind (executors loading a model while data arrives): the
+      // window starts once that backlog is gone, which a job that cannot keep up never reaches.
+      const caughtUp = freshStart ? afterWarmup.findIndex((x) => x.schedulingDelay <= b / 2) : 0;
+      const window = caughtUp < 0 ? [] : afterWarmup.slice(caughtUp);
       const queued = this.submitted - this.completed.length;
       if (this.exitCode !== undefined) {
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: `the job exited (${this.exitCode}): ${this.stderrTail.slice(-3).join(' | ')}` };
       } else if (window.length >= o.windowBatches) {
         verdict = judgeWindow(window.slice(0, o.windowBatches), rule);
-      } else if (this.sender.connectedAt > 0 && queued > 3) {
+      } else if (window.length > 0 && queued > 3) {
         // Batches wait behind the running one: the delay can only grow from here.
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: `${queued} batches queued behind the running one` };
       } else if (Date.now() >= hardEnd) {
         const why =
           this.sender.connectedAt === 0
             ? `the job did not connect within ${Math.round((Date.now() - started) / 1000)} s (${this.stderrTail.slice(-2).join(' | ') || 'no error printed'})`
-            : `only ${window.length} of ${o.windowBatches} batches completed in time`;
+            : caughtUp < 0
+              ? `the scheduling delay never came down to half a batch after the warm-up (${this.completed.length} batches)`
+              : `only ${window.length} of ${o.windowBatches} batches completed in time`;
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: why };
       }
     }

@@ -45,9 +45,9 @@ test('the rate doubles until a failure, then bisects until the bracket is within
   assert.equal(nextRate({ maxRate: 4000, failedRate: 8000 }, o), 6000);
   assert.equal(nextRate({ maxRate: 6000, failedRate: 6500 }, o), null);
   assert.equal(nextRate({ maxRate: 0, failedRate: 2000 }, o), 1000);
-  assert.equal(nextRate({ maxRate: 0, failedRate: 1 }, o), null);
+  assert.equal(nextRate({ maxRate: 0, failedRate: 1.5 }, o), null);
   assert.equal(niceRate(1234), 1200);
-  assert.equal(niceRate(3.4), 3);
+  assert.equal(niceRate(3.46), 3.5);
 });
 
 test('--grid narrows the default grid and says what it does not understand', () => {

@@ -44,6 +44,8 @@ export class RpcConnection {
       this.closed = true;
       onClose(lastError);
     });
+    // An authentication handshake before this connection pauses the socket.
+    socket.resume();
   }
 
   get isOpen(): boolean {

@@ -6,8 +6,18 @@ import protobuf from 'protobufjs';
  * TypeScript views of the messages in sluice.proto. The .proto file is the source of
  * truth; protobufjs compiles it at load time into encoders and decoders.
  */
-export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number; blockHost: string; blockPort: number }
-export interface ExecutorRegistered { executorId: string; jobModule: string; jobArgs: string[]; confJson: string }
+export interface RegisterExecutor { executorId: string; host: string; cores: number; pid: number; blockHost: string; blockPort: number; sluiceVersion?: string }
+export interface ExecutorRegistered {
+  executorId: string;
+  jobModule: string;
+  jobArgs: string[];
+  confJson: string;
+  bundleHash?: string;
+  bundleExternalsJson?: string;
+  sluiceVersion?: string;
+}
+export interface FetchJobBundle { hash: string }
+export interface JobBundle { hash: string; error: string }
 export interface RegisterRejected { reason: string }
 export interface ExecutorReady { ok: boolean; error: string; graphSignature: string }
 export interface BlockMessage { blockId: string; encoding: string; count: number; payloadLength: number; offsets: Uint8Array; local?: boolean }
@@ -84,6 +94,8 @@ export interface Envelope {
   fetchShuffleBlocks?: FetchShuffleBlocks;
   shuffleBlocks?: ShuffleBlocks;
   updateReceiverRate?: UpdateReceiverRate;
+  fetchJobBundle?: FetchJobBundle;
+  jobBundle?: JobBundle;
 }
 
 const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));
