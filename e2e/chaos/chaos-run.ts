@@ -164,8 +164,8 @@ export function startDriver(checkpoint: string, jobArgs: string[], o: { batchDur
   const ready = new Promise<void>((r) => (readyResolve = r));
   const recovered = new Promise<{ totalMs: number; loadMs: number }>((r) => (recoveredResolve = r));
   let partial = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
     log.write(text);
     const lines = (partial + text).split('\n');
     partial = lines.pop()!;
@@ -240,7 +240,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`chaos: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 async function kafkaMain(argv: string[]): Promise<number> {

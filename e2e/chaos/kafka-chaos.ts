@@ -129,7 +129,7 @@ export async function runKafkaChaos(o: KafkaChaosOptions): Promise<KafkaChaosRep
       if (check.lost === 0) break;
       await sleep(2000);
     } while (Date.now() < deadline);
-    return { kills, check: check!, workDir: work };
+    return { kills, check: check, workDir: work };
   } finally {
     producing = false;
     await (producer as Producer | null)?.disconnect().catch(() => {});

@@ -56,7 +56,7 @@ test('word count over a socket with 2 executors is exact over at least 5 batches
 for (const [batchMs, blockMs] of [
   [1000, 200],
   [1000, 500],
-]) {
+] as const) {
   test(`partitions per batch follow batch duration / block interval (${batchMs} / ${blockMs})`, async () => {
     wordcount.inputPartitions.length = 0;
     const { server, port } = await listen((socket) => {

@@ -138,7 +138,7 @@ test('blockReplication 1: losing the receiver executor reports the lost blocks, 
     await waitFor(() => allRecords().filter((r) => String(r).startsWith('c1-')).length >= count, 30_000, 'the series of the second connection');
     const lostLine = log.find((l) => l.includes(`with executor ${victim}`) && l.includes('blockReplication=1'));
     assert.ok(lostLine, `the loss is reported; log:\n${log.join('\n')}`);
-    assert.match(lostLine!, new RegExp(`\\(${count} records\\)`), 'with the number of records lost');
+    assert.match(lostLine, new RegExp(`\\(${count} records\\)`), 'with the number of records lost');
     assert.equal((allRecords() as string[]).filter((r) => r.startsWith('c0-')).length, 0, 'the lost lines are not made up');
   } finally {
     server.close();

@@ -128,13 +128,15 @@ test('an oversized frame is rejected without memory blow-up; good frames around 
 test('rawSocketStream stores blocks grouped by the sender, every record once', async () => {
   jobs.batches.length = 0;
   const expected: string[] = [];
-  const { server, port } = await listen(async (socket) => {
-    for (let b = 0; b < 20; b++) {
-      const records = Array.from({ length: 100 }, (_, i) => `r${b}-${i}`);
-      expected.push(...records);
-      socket.write(encodeRawBlock(records.map((r) => Buffer.from(r))));
-      await sleep(20);
-    }
+  const { server, port } = await listen((socket) => {
+    void (async () => {
+      for (let b = 0; b < 20; b++) {
+        const records = Array.from({ length: 100 }, (_, i) => `r${b}-${i}`);
+        expected.push(...records);
+        socket.write(encodeRawBlock(records.map((r) => Buffer.from(r))));
+        await sleep(20);
+      }
+    })();
   });
   const { ssc } = await start({ job, args: ['raw', '127.0.0.1', String(port)], conf: { executors: 2, batchDuration: '300ms' }, log: quiet });
   await waitFor(() => allRecords().length >= 2000, 15_000, 'all raw records');

@@ -59,7 +59,7 @@ test('sluice tune finds a rate the network word count really sustains, and write
     assert.ok(result!.trials.some((t) => t.sustained && t.rate === result!.maxRate));
     if (result!.failedRate !== null) assert.ok(result!.failedRate > result!.maxRate);
     assert.equal(report.recommendation?.rate, result!.maxRate);
-    assert.match(report.recommendation!.submit, /--batch-duration 500ms --block-interval 250ms --executors 1 --executor-cores 1 --default-parallelism 2 /);
+    assert.match(report.recommendation.submit, /--batch-duration 500ms --block-interval 250ms --executors 1 --executor-cores 1 --default-parallelism 2 /);
     const png = readFileSync(join(dir, 'tune.png'));
     assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
 

@@ -20,9 +20,9 @@ describe('sluice-sender command line', { timeout: 30_000 }, () => {
   test('mistakes exit with status 2 and say what is wrong', async () => {
     const exits = await Promise.all([runSender([]), runSender(['nonsense']), runSender(['images', '--dir', '.', '--count', '0'])]);
     assert.deepEqual(exits.map((e) => e.code), [2, 2, 2]);
-    assert.match(exits[0]!.stderr, /usage: sluice-sender <command>/);
-    assert.match(exits[1]!.stderr, /unknown command 'nonsense'/);
-    assert.match(exits[2]!.stderr, /--count must be a whole number >= 1.*\nRun 'sluice-sender images --help'/);
+    assert.match(exits[0].stderr, /usage: sluice-sender <command>/);
+    assert.match(exits[1].stderr, /unknown command 'nonsense'/);
+    assert.match(exits[2].stderr, /--count must be a whole number >= 1.*\nRun 'sluice-sender images --help'/);
   });
 
   test('bad arguments are rejected before anything is opened', async () => {

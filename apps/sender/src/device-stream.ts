@@ -104,7 +104,7 @@ export class DeviceStream {
 
   private garbage(): Buffer {
     const bytes = this.random.bytes(this.random.int(1, 64));
-    for (let i = 0; i < bytes.length; i++) if (SYNC_BYTES.has(bytes[i]!)) bytes[i] ^= 0x80;
+    for (const [i, byte] of bytes.entries()) if (SYNC_BYTES.has(byte)) bytes[i] = byte ^ 0x80;
     this.summary.garbage_runs++;
     this.summary.garbage_bytes += bytes.length;
     return bytes;

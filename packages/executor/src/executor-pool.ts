@@ -150,7 +150,7 @@ export class ExecutorPool implements TaskBackend {
       ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (socket) => this.accept(socket))
       : createServer((socket) => this.accept(socket));
     if (tls) {
-      this.server.on('tlsClientError', (err, socket) => this.refuseConnection(socket, `TLS: ${err.message}`));
+      this.server.on('tlsClientError', (err: Error, socket: Socket) => this.refuseConnection(socket, `TLS: ${err.message}`));
     }
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);

@@ -207,7 +207,7 @@ export class Executor {
       this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
       this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: ssc.graph.signature() } });
     } catch (err) {
-      const reason = `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? err}`;
+      const reason = `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? String(err)}`;
       this.rpc?.send({ executorReady: { ok: false, error: reason, graphSignature: '' } });
       // Let the message reach the driver before the connection closes.
       setTimeout(() => this.finish(1), 200);

@@ -34,8 +34,8 @@ export function launchLocalExecutor(
   );
   const tail: string[] = [];
   let partial = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
     const lines = (partial + text).split('\n');
     partial = lines.pop()!;
     for (const line of lines) {

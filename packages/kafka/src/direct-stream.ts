@@ -137,13 +137,13 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
   }
 
   override recover(state: unknown, batches: Map<number, unknown>, pendingTimes: readonly number[] = []): Promise<string> {
-    if (!this.driver) return Promise.resolve(`${this}: nothing to restore on an executor`);
+    if (!this.driver) return Promise.resolve(`${this.toString()}: nothing to restore on an executor`);
     const positions = (state as { positions?: Record<string, number> } | null)?.positions ?? {};
     const ranges = new Map<number, readonly OffsetRange[]>();
     for (const [time, v] of batches) ranges.set(time, (v as { ranges?: OffsetRange[] } | null)?.ranges ?? []);
     this.driver.recover(positions, ranges, pendingTimes);
     const partitions = Object.keys(positions).length;
-    return Promise.resolve(`${this}: ${partitions} partition(s) resume at the checkpointed offsets; offset ranges of ${ranges.size} batch(es) restored`);
+    return Promise.resolve(`${this.toString()}: ${partitions} partition(s) resume at the checkpointed offsets; offset ranges of ${ranges.size} batch(es) restored`);
   }
 
   protected computeOnDriver(time: number): KafkaRDD {

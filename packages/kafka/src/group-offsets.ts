@@ -27,7 +27,7 @@ export async function fetchCommittedOffsets(
   const response = await withCoordinator(cluster, groupId, (coordinator) =>
     coordinator.offsetFetch({ groupId, topics } as never),
   );
-  for (const t of (response as { responses: { topic: string; partitions: { partition: number; offset: string }[] }[] }).responses) {
+  for (const t of (response).responses) {
     for (const p of t.partitions) {
       const offset = toOffset(p.offset, `committed offset of ${t.topic}-${p.partition}`);
       if (offset >= 0) out.set(tpKey(t.topic, p.partition), offset);
@@ -47,7 +47,7 @@ export async function commitGroupOffsets(cluster: KafkaCluster, groupId: string,
     await withCoordinator(cluster, groupId, (coordinator) =>
       // Generation -1 and no member id: a commit from outside the group protocol, which
       // the coordinator accepts while the group has no active members.
-      coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics } as never),
+      coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics }),
     );
   } catch (err) {
     const type = (err as { type?: string }).type;

@@ -8,7 +8,8 @@ export function describeKafkaError(err: unknown): string {
   let current: unknown = err;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { message?: string; type?: string; originalError?: unknown; cause?: unknown };
-    const text = e.type && e.message && !e.message.includes(e.type) ? `${e.message} (${e.type})` : String(e.message ?? current);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error, as its own text
+    const text = e.type && e.message && !e.message.includes(e.type) ? `${e.message} (${e.type})` : e.message ?? String(current);
     if (!parts.some((p) => p.includes(text))) parts.push(text);
     current = e.originalError ?? e.cause;
   }

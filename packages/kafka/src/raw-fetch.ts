@@ -40,7 +40,7 @@ let fetchDefinitions: unknown = null;
 let createErrorFromCode: ((code: number) => Error) | null = null;
 try {
   fetchDefinitions = require('kafkajs/src/protocol/requests/fetch');
-  createErrorFromCode = (require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error }).createErrorFromCode;
+  createErrorFromCode = (require('kafkajs/src/protocol/error') as { createErrorFromCode: (code: number) => Error }).createErrorFromCode;
 } catch {
   // Another kafkajs layout: rawFetch reports itself unavailable and kafkajs' fetch is used.
 }

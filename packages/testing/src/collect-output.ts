@@ -15,7 +15,7 @@ export function collectOutput<T>(stream: DStream<T>): void {
   let outputs = sinks.get(stream.graph);
   if (!outputs) sinks.set(stream.graph, (outputs = []));
   const batches: CollectedBatches<T> = [];
-  outputs.push(batches as CollectedBatches<unknown>);
+  outputs.push(batches);
   stream.foreachRDD(async (rdd, time) => {
     const records = await rdd.collect();
     batches.push({ time, records });

@@ -196,6 +196,6 @@ export function wasmBinaryDirectory(): string {
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message.split('\n')[0]!;
-  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  if (error && typeof error === 'object' && 'message' in error) return String((error).message);
   return String(error);
 }

@@ -74,7 +74,7 @@ describe('nsfwjs models', () => {
       assert.equal(mid.kind, 'graph');
       assert.deepEqual(mid.inputSize, { width: 224, height: 224 });
       assert.deepEqual(mid.labels, NSFWJS_LABELS);
-      const probabilities = await scores(mid, tf.zeros([2, 224, 224, 3]) as tf.Tensor4D);
+      const probabilities = await scores(mid, tf.zeros<tf.Rank.R4>([2, 224, 224, 3]));
       assert.equal(probabilities.length, 10);
     } finally {
       mid.dispose();

@@ -68,7 +68,7 @@ export async function loadModel(spec: string = DEFAULT_MODEL_SPEC, options: Load
     const predict = (batch: tf.Tensor4D): tf.Tensor2D =>
       tf.tidy(() => {
         const output = singleOutput(network.predict(batch), source);
-        if (output.rank !== 2) throw new Error(`model ${source.id} returned shape [${output.shape}]; a classifier returns [batch, classes]`);
+        if (output.rank !== 2) throw new Error(`model ${source.id} returned shape [${output.shape.join(', ')}]; a classifier returns [batch, classes]`);
         return (config.output === 'logits' ? tf.softmax(output) : output) as tf.Tensor2D;
       });
 
@@ -117,7 +117,7 @@ async function readModelSource(source: ModelSource, log: Log): Promise<Directory
 }
 
 async function warmUp(predict: (batch: tf.Tensor4D) => tf.Tensor2D, size: InputSize): Promise<number> {
-  const zeros = tf.zeros([1, size.height, size.width, 3]) as tf.Tensor4D;
+  const zeros = tf.zeros<tf.Rank.R4>([1, size.height, size.width, 3]);
   try {
     const output = predict(zeros);
     await output.data();

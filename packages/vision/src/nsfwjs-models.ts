@@ -52,7 +52,7 @@ export function readNsfwjsModel(name: NsfwjsModelName): NsfwjsModelSource {
       const base64 = requireOnce(join(directory, `${shard}.min.js`));
       if (typeof base64 !== 'string') throw new Error(`${join(directory, `${shard}.min.js`)} does not export base64 weights`);
       const bytes = Buffer.from(base64, 'base64');
-      weightData.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      weightData.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     }
     weightSpecs.push(...group.weights);
   }

@@ -12,7 +12,7 @@ export interface JsonChild {
 export function spawnJsonChild(file: string, args: string[]): JsonChild {
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const queue: string[] = [];
   const waiters: ((line: string) => void)[] = [];
   lines.on('line', (line) => {

@@ -9,6 +9,6 @@ try {
   await classifyBench(process.argv.slice(2));
   process.exit(0);
 } catch (err) {
-  process.stderr.write(`bench classify: ${(err as Error)?.stack ?? err}\n`);
+  process.stderr.write(`bench classify: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 }

@@ -36,6 +36,6 @@ try {
   await bench(args);
   process.exit(0);
 } catch (err) {
-  process.stderr.write(`bench ${name}: ${(err as Error)?.stack ?? err}\n`);
+  process.stderr.write(`bench ${name}: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 }

@@ -12,8 +12,8 @@ test('puts ERROR lines and their exception message before the tail', () => {
   ].join('\n');
   const summary = summariseBrokerLog(log);
   const lines = summary.split('\n');
-  assert.match(lines[0], /ERROR Unable to start acceptor/);
-  assert.match(lines[1], /Address already in use/);
+  assert.match(lines[0] ?? '', /ERROR Unable to start acceptor/);
+  assert.match(lines[1] ?? '', /Address already in use/);
   assert.match(summary, /shutting down 29$/);
   assert.doesNotMatch(summary, /shutting down 5\n/);
 });

@@ -7,9 +7,10 @@ const TAIL_LINES = 15;
 export function summariseBrokerLog(text: string): string {
   const lines = text.trimEnd().split('\n');
   const errors: string[] = [];
-  for (let i = 0; i < lines.length && errors.length < MAX_ERRORS * 2; i++) {
-    if (!/\] (ERROR|FATAL) /.test(lines[i])) continue;
-    errors.push(lines[i]);
+  for (const [i, line] of lines.entries()) {
+    if (errors.length >= MAX_ERRORS * 2) break;
+    if (!/\] (ERROR|FATAL) /.test(line)) continue;
+    errors.push(line);
     const next = lines[i + 1];
     if (next !== undefined && !next.startsWith('[')) errors.push(`    ${next.trim()}`);
   }

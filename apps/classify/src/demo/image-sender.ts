@@ -29,7 +29,7 @@ export async function startImageSender(dir: string, extra: string[] = [], log: (
   let stderr = '';
   const port = await new Promise<number>((resolve, reject) => {
     let pending = '';
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
       const lines = (pending + text).split('\n');
       pending = lines.pop()!;

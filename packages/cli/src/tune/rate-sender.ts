@@ -104,7 +104,7 @@ export class RateSender {
     const out: Buffer[] = [];
     while (n > 0) {
       const end = Math.min(this.position + n, count);
-      out.push(bytes.subarray(offsets[this.position]!, offsets[end]!));
+      out.push(bytes.subarray(offsets[this.position], offsets[end]));
       n -= end - this.position;
       this.position = end === count ? 0 : end;
     }

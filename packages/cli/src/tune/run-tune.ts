@@ -15,7 +15,7 @@ import type { TuneCommand } from './tune-options';
  * Driver start, executors registering, the receiver connecting (and for images, the
  * executors loading the model): allowed per fresh start of the job.
  */
-const STARTUP_MS = { text: 10_000, images: 30_000 };
+const STARTUP_MS = { text: 15_000, images: 30_000 };
 /** Kept free at the end of the budget for writing the results and the plot. */
 const FINISH_MS = 2_000;
 

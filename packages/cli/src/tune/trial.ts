@@ -92,7 +92,10 @@ export class JobSession {
     this.sender.setRate(o.rate);
     const b = this.spec.point.batchMs;
     const changedAt = Date.now();
-    const hardEnd = Math.min(o.deadline, started + (freshStart ? o.startupMs : 0) + (o.warmupBatches + o.windowBatches + 3) * b);
+    // The window's time limit runs from the first batch that ran a task with data: a fresh
+    // job gets o.startupMs to get there (executors starting take longer on a busy machine).
+    const windowTime = (o.warmupBatches + o.windowBatches + 3) * b;
+    let runningSince = freshStart ? 0 : started;
     const rule = { batchDurationMs: b, rate: o.rate };
     let verdict: WindowVerdict | null = null;
     while (verdict === null) {
@@ -107,6 +110,8 @@ export class JobSession {
       const caughtUp = freshStart ? afterWarmup.findIndex((x) => x.schedulingDelay <= b / 2) : 0;
       const window = caughtUp < 0 ? [] : afterWarmup.slice(caughtUp);
       const queued = this.submitted - this.completed.length;
+      if (runningSince === 0 && this.completed.some((x) => x.numRecords > 0)) runningSince = Date.now();
+      const hardEnd = Math.min(o.deadline, runningSince === 0 ? started + o.startupMs : runningSince + windowTime);
       if (this.exitCode !== undefined) {
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: `the job exited (${this.exitCode}): ${this.stderrTail.slice(-3).join(' | ')}` };
       } else if (window.length >= o.windowBatches) {
@@ -116,8 +121,8 @@ export class JobSession {
         verdict = { ...judgeWindow(window, rule), sustained: false, reason: `${queued} batches queued behind the running one` };
       } else if (Date.now() >= hardEnd) {
         const why =
-          this.sender.connectedAt === 0
-            ? `the job did not connect within ${Math.round((Date.now() - started) / 1000)} s (${this.stderrTail.slice(-2).join(' | ') || 'no error printed'})`
+          runningSince === 0
+            ? `no batch with data completed within ${Math.round((Date.now() - started) / 1000)} s (${this.stderrTail.slice(-2).join(' | ') || 'no error printed'})`
             : caughtUp < 0
               ? `the scheduling delay never came down to half a batch after the warm-up (${this.completed.length} batches)`
               : `only ${window.length} of ${o.windowBatches} batches completed in time`;

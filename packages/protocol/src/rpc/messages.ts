@@ -109,5 +109,5 @@ export function encodeEnvelope(message: Envelope): Uint8Array {
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const decoded = EnvelopeType.decode(bytes);
   // longs as numbers, defaults filled in, so callers never see protobufjs Long objects.
-  return EnvelopeType.toObject(decoded, { longs: Number, defaults: true, arrays: true }) as Envelope;
+  return EnvelopeType.toObject(decoded, { longs: Number, defaults: true, arrays: true });
 }

@@ -44,7 +44,7 @@ export function addCheckpointer(stream: DStream<unknown>): void {
       // the driver's decision rather than make their own.
       if (graph.mode === 'driver' && (rdd.checkpointCut || !isCheckpointTime(time))) return;
       const dir = graph.checkpointDir;
-      if (!dir) throw new Error(`${stream} must be checkpointed but no checkpoint directory is set`);
+      if (!dir) throw new Error(`${stream.toString()} must be checkpointed but no checkpoint directory is set`);
       await rdd.runAction(checkpointWriteAction(dir, rdd.id, stream.checkpointCodec()));
       const cut = { streamId: stream.id, time, rddId: rdd.id, dir, numPartitions: rdd.numPartitions };
       rdd.markCheckpointed(cut);
@@ -52,6 +52,6 @@ export function addCheckpointer(stream: DStream<unknown>): void {
       while (saved.length > 2) await removeCheckpointedRdd(dir, saved.shift()!.rddId);
     },
     'checkpoint',
-    `checkpoint of ${stream}`,
+    `checkpoint of ${stream.toString()}`,
   );
 }

@@ -154,7 +154,7 @@ export class StreamingContext {
       this.conf.checkpointDir = mkdtempSync(join(tmpdir(), `sluice-checkpoint-${this.conf.appName}-`));
       this.ownedCheckpointDir = this.conf.checkpointDir;
       this.log(
-        `no checkpoint directory set: checkpoints of ${needed.map((s) => `${s} (every ${checkpointIntervalOf(s)} ms)`).join(', ')} ` +
+        `no checkpoint directory set: checkpoints of ${needed.map((s) => `${s.toString()} (every ${checkpointIntervalOf(s)} ms)`).join(', ')} ` +
           `go to the temporary ${this.conf.checkpointDir}, removed at stop; executors on other hosts need ssc.checkpoint(dir) on a shared directory`,
       );
     }
@@ -249,7 +249,7 @@ export class StreamingContext {
    */
   broadcast<T>(initial: T): Broadcast<T> {
     const b = new Broadcast<T>(this.graph.broadcasts.length, initial, this.mode, currentBatchTime);
-    this.graph.broadcasts.push(b as Broadcast<unknown>);
+    this.graph.broadcasts.push(b);
     return b;
   }
 

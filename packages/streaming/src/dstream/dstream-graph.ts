@@ -52,7 +52,7 @@ export class DStreamGraph {
     if (this.frozen) throw new Error('parallelize() must be called while the graph is built (in the job function)');
     const rdd = make(this.statics.length);
     const hash = createHash('sha1').update(serialize(records)).digest('hex').slice(0, 16);
-    this.statics.push({ rdd: rdd as RDD<unknown>, hash });
+    this.statics.push({ rdd, hash });
     return rdd;
   }
 

@@ -30,7 +30,7 @@ export abstract class DStream<T> {
   private persisted = false;
 
   protected constructor(readonly graph: DStreamGraph) {
-    this.id = graph.register(this as DStream<unknown>);
+    this.id = graph.register(this);
   }
 
   abstract readonly dependencies: DStream<unknown>[];
@@ -130,7 +130,7 @@ export abstract class DStream<T> {
     if (!rdd) {
       if (!this.isTimeValid(time)) {
         throw new Error(
-          `${this} has no RDD at ${time}: its RDDs come every ${this.slideDurationMs} ms from ${this.graph.zeroTime}`,
+          `${this.toString()} has no RDD at ${time}: its RDDs come every ${this.slideDurationMs} ms from ${this.graph.zeroTime}`,
         );
       }
       rdd = runInChildScope(`d${this.id}`, () => this.compute(time), time);
@@ -181,7 +181,7 @@ export abstract class DStream<T> {
    */
   slice(fromTime: number, toTime: number): RDD<T>[] {
     const zero = this.graph.zeroTime;
-    if (!Number.isFinite(zero)) throw new Error(`${this}.slice(): the streaming context has not started`);
+    if (!Number.isFinite(zero)) throw new Error(`${this.toString()}.slice(): the streaming context has not started`);
     const slide = this.slideDurationMs;
     const floor = (t: number) => zero + Math.floor((t - zero) / slide) * slide;
     const out: RDD<T>[] = [];

@@ -32,8 +32,11 @@ export function describeParameter(value: unknown): string {
     return `${String((value as { kind: unknown }).kind)} partitioner(${String((value as { numPartitions: unknown }).numPartitions)})`;
   }
   try {
+    // A function or symbol has no JSON form; its own text is what identifies it.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return JSON.stringify(value) ?? String(value);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- circular: the object's own text
     return String(value);
   }
 }

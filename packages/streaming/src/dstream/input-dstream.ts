@@ -13,7 +13,7 @@ export abstract class InputDStream<T> extends DStream<T> {
 
   protected constructor(graph: DStreamGraph) {
     super(graph);
-    graph.addInput(this as InputDStream<unknown>);
+    graph.addInput(this);
   }
 
   /** The id its RDD of batch `time` gets: the first RDD created in this stream's scope. */
@@ -43,7 +43,7 @@ export abstract class InputDStream<T> extends DStream<T> {
     if (this.graph.mode === 'driver') return this.computeOnDriver(time);
     const descriptor = currentScope().inputs?.get(this.rddIdFor(time));
     if (descriptor === undefined) {
-      throw new Error(`no input metadata for ${this} at ${time}: the driver did not send it with the task`);
+      throw new Error(`no input metadata for ${this.toString()} at ${time}: the driver did not send it with the task`);
     }
     return this.restore(time, descriptor);
   }
@@ -92,7 +92,7 @@ export abstract class InputDStream<T> extends DStream<T> {
    */
   recover(_state: unknown, batches: Map<number, unknown>, _pendingTimes: readonly number[] = []): Promise<string> {
     return Promise.resolve(
-      batches.size > 0 ? `${this}: its batches cannot be rebuilt after a restart (the source keeps nothing); they are empty` : `${this}: nothing to restore`,
+      batches.size > 0 ? `${this.toString()}: its batches cannot be rebuilt after a restart (the source keeps nothing); they are empty` : `${this.toString()}: nothing to restore`,
     );
   }
 

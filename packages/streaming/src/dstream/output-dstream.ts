@@ -28,7 +28,7 @@ export class OutputDStream<T> extends DStream<T> {
     private readonly userArgs: unknown[] = [fn],
   ) {
     super(parent.graph);
-    this.dependencies = [parent as DStream<unknown>];
+    this.dependencies = [parent];
     this.outputOp = parent.graph.addOutput(this as OutputDStream<unknown>);
   }
 

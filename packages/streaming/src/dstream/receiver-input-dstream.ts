@@ -96,7 +96,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T> {
       waiting++;
     }
     if (this.wal) this.wal.found = [];
-    const parts = [`${this}: ${restored} block(s) of ${batches.size} batch(es) read back from the write-ahead log`, `${waiting} logged block(s) not yet in a batch go to the next one`];
+    const parts = [`${this.toString()}: ${restored} block(s) of ${batches.size} batch(es) read back from the write-ahead log`, `${waiting} logged block(s) not yet in a batch go to the next one`];
     if (lostBlocks > 0) {
       parts.push(
         `${lostBlocks} block(s) (${lostRecords} records) were not in a write-ahead log and are lost` +

@@ -21,8 +21,8 @@ export class TransformedDStream<T> extends DStream<T> {
       if (d.graph !== this.graph) throw new Error('cannot combine DStreams of different StreamingContexts');
       if (d.slideDurationMs !== this.slideDurationMs) {
         throw new Error(
-          `${name}: DStreams have different slide durations (${d} slides every ${d.slideDurationMs} ms, ` +
-            `${dependencies[0]} every ${this.slideDurationMs} ms); window them to the same slide first`,
+          `${name}: DStreams have different slide durations (${d.toString()} slides every ${d.slideDurationMs} ms, ` +
+            `${String(dependencies[0])} every ${this.slideDurationMs} ms); window them to the same slide first`,
         );
       }
     }

@@ -25,7 +25,7 @@ export class WindowedDStream<T> extends DStream<T> {
     checkMultiple('window duration', windowDurationMs, parent);
     checkMultiple('slide duration', slideMs, parent);
     super(parent.graph);
-    this.dependencies = [parent as DStream<unknown>];
+    this.dependencies = [parent];
     parent.persist();
   }
 
@@ -56,7 +56,7 @@ export class WindowedDStream<T> extends DStream<T> {
 function checkMultiple(what: string, ms: number, parent: DStream<unknown>): void {
   const step = parent.slideDurationMs;
   if (!Number.isInteger(ms) || ms <= 0 || ms % step !== 0) {
-    const of = parent.slideDurationMs === parent.graph.batchDurationMs ? 'the batch duration' : `the slide duration of ${parent}`;
+    const of = parent.slideDurationMs === parent.graph.batchDurationMs ? 'the batch duration' : `the slide duration of ${parent.toString()}`;
     throw new Error(
       `window: the ${what} (${formatDuration(ms)}) must be a positive multiple of ${of} (${formatDuration(step)})`,
     );

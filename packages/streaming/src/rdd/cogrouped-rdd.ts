@@ -28,8 +28,8 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
   ) {
     super();
     this.sides = parents.map((parent) => {
-      if (samePartitioning(partitionerOf(parent as RDD<unknown>), partitioner)) return { rdd: parent, grouped: false };
-      const shuffled = new ShuffledRDD(parent as RDD<unknown>, partitioner, groupAggregator(), 'ShuffledRDD(cogroup)');
+      if (samePartitioning(partitionerOf(parent), partitioner)) return { rdd: parent, grouped: false };
+      const shuffled = new ShuffledRDD(parent, partitioner, groupAggregator(), 'ShuffledRDD(cogroup)');
       return { rdd: shuffled as RDD<[K, unknown]>, grouped: true };
     });
     this.dependencies = this.sides.map((s) => oneToOne(s.rdd as RDD<unknown>));

@@ -31,7 +31,7 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
     private readonly step: RecordStep<T, U> | null = null,
   ) {
     super();
-    this.dependencies = [oneToOne(parent as RDD<unknown>)];
+    this.dependencies = [oneToOne(parent)];
   }
 
   get numPartitions(): number {

@@ -218,7 +218,7 @@ function joinWith(
   emit: (key: unknown, vs: unknown[], ws: unknown[], out: unknown[]) => void,
 ): AnyRDD {
   const grouped = new CoGroupedRDD([a, b], joinPartitioner([a, b], p));
-  return new MapPartitionsRDD(grouped as AnyRDD, (items: Sides[]) => {
+  return new MapPartitionsRDD(grouped, (items: Sides[]) => {
     const out: unknown[] = [];
     for (const [key, [vs, ws]] of items) emit(key, vs!, ws!, out);
     return out;

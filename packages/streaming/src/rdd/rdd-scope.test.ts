@@ -43,7 +43,7 @@ class PreviousBatchDStream<T> extends DStream<T> {
   readonly dependencies: DStream<unknown>[];
   constructor(private readonly parent: DStream<T>) {
     super(parent.graph);
-    this.dependencies = [parent as DStream<unknown>];
+    this.dependencies = [parent];
   }
   protected compute(time: number): RDD<T> {
     return this.parent.getOrCompute(time - this.slideDurationMs).union(this.parent.getOrCompute(time));

@@ -28,7 +28,7 @@ export class ShuffledRDD<T, K, C> extends RDD<T | [K, C]> {
     readonly name = 'ShuffledRDD',
   ) {
     super();
-    this.dependencies = [{ kind: 'shuffle', rdd: parent, shuffle: this as ShuffledRDD<unknown, unknown, unknown> }];
+    this.dependencies = [{ kind: 'shuffle', rdd: parent, shuffle: this }];
   }
 
   get numPartitions(): number {

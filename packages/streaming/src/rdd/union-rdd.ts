@@ -16,7 +16,7 @@ export class UnionRDD<T> extends RDD<T> {
     this.starts = [];
     this.dependencies = parents.map((p) => {
       this.starts.push(start);
-      const dep = rangeDependency(p as RDD<unknown>, start);
+      const dep = rangeDependency(p, start);
       start += p.numPartitions;
       return dep;
     });

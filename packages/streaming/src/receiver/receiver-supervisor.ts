@@ -141,6 +141,7 @@ export class ReceiverSupervisor implements ReceiverStatus {
 
   reportError(message: string, error?: unknown, kind = 'error'): void {
     this.errorCounts.set(kind, (this.errorCounts.get(kind) ?? 0) + 1);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was thrown, as its own text
     const stack = error instanceof Error ? (error.stack ?? error.message) : error === undefined ? '' : String(error);
     this.lastError = { message, stack, time: Date.now() };
     this.options.log(`receiver ${this.receiver.name} (stream ${this.receiver.streamId}): ${message}`);
@@ -177,7 +178,7 @@ export class ReceiverSupervisor implements ReceiverStatus {
   /** Cuts the current block now (block-interval tick, stop). */
   cutBlock(): void {
     const acks = this.waitingAcks.splice(0);
-    const stored = this.builder.cut().map((block) => this.options.onBlock(this.receiver.streamId, block));
+    const stored = this.builder.cut().map(async (block) => this.options.onBlock(this.receiver.streamId, block));
     // A block that could not be stored was reported by whoever stored it (the write-ahead
     // log stops the context); here it only fails the acknowledgements waiting for it.
     Promise.all(stored).then(

@@ -134,7 +134,7 @@ export class JobGenerator {
             ),
         });
       } catch (err) {
-        this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? err}`);
+        this.log(`batch ${time}: could not generate the job of ${output.name} at ${output.callSite}: ${(err as Error)?.stack ?? String(err)}`);
       }
     }
     if (this.onGenerated) await this.onGenerated(time);

@@ -61,7 +61,7 @@ export class LineageReplayer {
         runJob: (rdd, action) => {
           const index = currentScope().actionCounter++;
           if (index < task.actionIndex) return Promise.resolve(prior[index] as never);
-          if (index === task.actionIndex) resolve({ rdd: rdd as RDD<unknown>, action: action as Action<unknown, unknown, unknown> });
+          if (index === task.actionIndex) resolve({ rdd: rdd, action: action });
           return new Promise<never>(() => {});
         },
       };
@@ -71,7 +71,7 @@ export class LineageReplayer {
       );
       output.runOutput(task.batchTime, rdd, runner).then(
         () => reject(new Error(`output operation ${task.outputOp} finished without reaching action ${task.actionIndex}`)),
-        (err) => reject(err),
+        (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
       );
     });
   }

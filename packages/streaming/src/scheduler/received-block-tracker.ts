@@ -62,7 +62,7 @@ export class ReceivedBlockTracker {
   /** A restarted driver: batch `time` of stream `streamId` gets these blocks (read back from the log). */
   restoreBatch(time: number, streamId: number, blocks: { block: ShippedBlock; wal: WalRef | null }[]): void {
     let batch = this.batches.get(time);
-    if (!batch) this.batches.set(time, (batch = new Map()));
+    if (!batch) this.batches.set(time, (batch = new Map<number, ShippedBlock[]>()));
     batch.set(
       streamId,
       blocks.map(({ block, wal }) => {

@@ -48,7 +48,7 @@ export class ReceiverTracker implements ReceiverTracking {
           return wal.append(block).then(
             (ref) => this.blocks.addBlock(streamId, block, ref),
             (err: unknown) => {
-              this.fatal(describeMediaError(err, `the write-ahead log of ${stream} (${wal.dir}) could not be written`));
+              this.fatal(describeMediaError(err, `the write-ahead log of ${stream.toString()} (${wal.dir}) could not be written`));
               throw err;
             },
           );
@@ -67,6 +67,6 @@ export class ReceiverTracker implements ReceiverTracking {
   async stop(): Promise<void> {
     await Promise.all(this.supervisors.map((s) => s.stop()));
     // The last blocks are on disk (and in the tracker) before the final batch is generated.
-    await Promise.all(this.streams.map((s) => s.writeAheadLog?.close()));
+    await Promise.all(this.streams.map((s) => s.writeAheadLog?.close() ?? Promise.resolve()));
   }
 }

@@ -26,8 +26,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends RecursiveDStream<Re
     parent: DStream<[K, V]>,
     private readonly spec: StateSpec<K, V, S, M>,
   ) {
-    super(parent as DStream<unknown>, toPartitioner(spec.getPartitions()), spec.getInitialState());
-    this.dependencies = [parent as DStream<unknown>];
+    super(parent, toPartitioner(spec.getPartitions()), spec.getInitialState());
+    this.dependencies = [parent];
     this.enableCheckpoints();
   }
 
@@ -73,13 +73,13 @@ export class InternalMapWithStateDStream<K, V, S, M> extends RecursiveDStream<Re
  */
 export class MapWithStateDStream<K, V, S, M> extends TransformedDStream<M> {
   constructor(readonly internal: InternalMapWithStateDStream<K, V, S, M>) {
-    super([internal as DStream<unknown>], ([rdd]) => mappedValues(rdd as RDD<Record<K, S, M>>), 'MapWithStateDStream');
+    super([internal], ([rdd]) => mappedValues(rdd as RDD<Record<K, S, M>>), 'MapWithStateDStream');
   }
 
   /** Every key and its state after each batch. */
   stateSnapshots(): DStream<[K, S]> {
     return new TransformedDStream<[K, S]>(
-      [this.internal as DStream<unknown>],
+      [this.internal],
       ([rdd]) => new StateSnapshotRDD(rdd as RDD<Record<K, S, M>>),
       'StateSnapshotsDStream',
     );
@@ -97,7 +97,7 @@ class StateSnapshotRDD<K, S, M> extends RDD<[K, S]> {
 
   constructor(private readonly state: RDD<Record<K, S, M>>) {
     super();
-    this.dependencies = [oneToOne(state as RDD<unknown>)];
+    this.dependencies = [oneToOne(state)];
   }
 
   get numPartitions(): number {

@@ -68,7 +68,7 @@ export class MapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>
 
   get dependencies(): Dependency[] {
     if (!this.prev || !this.data) return [];
-    return [oneToOne(this.prev as RDD<unknown>), oneToOne(this.data as RDD<unknown>)];
+    return [oneToOne(this.prev), oneToOne(this.data)];
   }
 
   protected override releaseParents(): void {

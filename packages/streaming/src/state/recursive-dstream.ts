@@ -41,7 +41,7 @@ export abstract class RecursiveDStream<T, K, S> extends DStream<T> {
 
   /** Subclasses call this last in their constructor (the checkpoint job reads this stream). */
   protected enableCheckpoints(): void {
-    addCheckpointer(this as DStream<unknown>);
+    addCheckpointer(this);
   }
 
   /** This stream's RDD of the previous batch, or null if `time` is its first batch. */

@@ -31,8 +31,8 @@ export class ReducedWindowedDStream<K, V> extends RecursiveDStream<[K, V], K, V>
         );
       }
     }
-    super(reduced as DStream<unknown>, partitioner, null);
-    this.dependencies = [reduced as DStream<unknown>];
+    super(reduced, partitioner, null);
+    this.dependencies = [reduced];
     reduced.persist();
     this.enableCheckpoints();
   }

@@ -15,8 +15,8 @@ export class StateDStream<K, V, S> extends RecursiveDStream<[K, S], K, S> {
     partitioner: Partitioner,
     initial: [K, S][] | null,
   ) {
-    super(parent as DStream<unknown>, partitioner, initial);
-    this.dependencies = [parent as DStream<unknown>];
+    super(parent, partitioner, initial);
+    this.dependencies = [parent];
     this.enableCheckpoints();
   }
 

@@ -28,7 +28,7 @@ export class StateMap<K, S> implements SizeAware {
 
   constructor(version: number, entries?: Map<MapKey, StateEntry<K, S>>) {
     this.version = version;
-    this.#entries = entries ?? new Map();
+    this.#entries = entries ?? new Map<MapKey, StateEntry<K, S>>();
   }
 
   /** A copy holding the same states (for recomputing a batch whose map moved on). */

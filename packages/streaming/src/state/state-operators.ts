@@ -62,7 +62,7 @@ proto.mapWithState = function (this: AnyStream, spec: StateSpec<any, any, any, a
 proto.checkpoint = function (this: AnyStream, interval: string | number) {
   const ms = parseDuration(interval, 'checkpoint interval');
   if (ms <= 0 || ms % this.slideDurationMs !== 0) {
-    throw new Error(`checkpoint interval ${ms} ms of ${this} must be a positive multiple of its slide duration (${this.slideDurationMs} ms)`);
+    throw new Error(`checkpoint interval ${ms} ms of ${this.toString()} must be a positive multiple of its slide duration (${this.slideDurationMs} ms)`);
   }
   // A state stream's checkpoints are those of the stream holding its state.
   const target = this instanceof MapWithStateDStream ? (this.internal as AnyStream) : this;

@@ -36,7 +36,7 @@ export class UpdateStateRDD<K, V, S> extends RDD<[K, S]> {
 
   get dependencies(): Dependency[] {
     if (!this.prev || !this.grouped) return [];
-    return [oneToOne(this.prev as RDD<unknown>), oneToOne(this.grouped as RDD<unknown>)];
+    return [oneToOne(this.prev), oneToOne(this.grouped)];
   }
 
   protected override releaseParents(): void {

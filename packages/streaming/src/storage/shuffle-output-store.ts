@@ -13,7 +13,7 @@ export class ShuffleOutputStore {
 
   put(shuffleId: string, mapPartition: number, buckets: Uint8Array[]): void {
     let maps = this.outputs.get(shuffleId);
-    if (!maps) this.outputs.set(shuffleId, (maps = new Map()));
+    if (!maps) this.outputs.set(shuffleId, (maps = new Map<number, Uint8Array[]>()));
     const old = maps.get(mapPartition);
     if (old) for (const b of old) this.bytes -= b.byteLength;
     maps.set(mapPartition, buckets);

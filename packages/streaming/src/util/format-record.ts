@@ -11,10 +11,12 @@ export function formatRecord(value: unknown): string {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `<${value.length} bytes>`;
   if (typeof value === 'object') {
     try {
-      return JSON.stringify(value, (_k, v) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? `<${v.length} bytes>` : v));
+      return JSON.stringify(value, (_k, v: unknown) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? `<${v.length} bytes>` : v));
     } catch {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- circular: the object's own text
       return String(value);
     }
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a primitive, function or symbol here
   return String(value);
 }

@@ -31,7 +31,7 @@ describe('imagenet:efficientnet-lite0', () => {
     assert.deepEqual(model.inputSize, { width: 224, height: 224 });
     assert.equal(model.labels.length, 1000);
     assert.equal(model.wnids?.length, 1000);
-    assert.equal(model.wnids![0], 'n01440764');
+    assert.equal(model.wnids[0], 'n01440764');
     assert.equal(model.labels[0], 'tench, Tinca tinca');
     assert.deepEqual({ ...model.config }, { scale: 1 / 127.5, offset: -1, fit: 'cover', crop: 0.875, output: 'probabilities' });
     const directory = await prepareImagenetModel('efficientnet-lite0', log);

@@ -54,7 +54,7 @@ function spawnWorker(settings: ClassifyBenchSettings, index: number): Worker {
   });
   const waiting: ((line: string) => void)[] = [];
   const queued: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => (waiting.length > 0 ? waiting.shift()!(line) : queued.push(line)));
+  createInterface({ input: child.stdout }).on('line', (line) => (waiting.length > 0 ? waiting.shift()!(line) : queued.push(line)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const read = () =>
     new Promise<Record<string, number>>((resolve, reject) => {

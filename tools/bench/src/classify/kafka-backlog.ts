@@ -65,22 +65,22 @@ for (let round = 0; round < Number(values.rounds); round++) {
       '--source', `kafka://${values.brokers}/${topic}`,
       '--starting-offsets', 'earliest',
       '--kafka-group', `bench-${Date.now()}-${runs.length}`,
-      '--executors', values.executors!,
-      '--batch-size', values['batch-size']!,
+      '--executors', values.executors,
+      '--batch-size', values['batch-size'],
       '--count', String(count),
       '--output', `jsonl:${join(dir, `out-${runs.length}.jsonl`)}`,
       '--summary-json', summaryPath,
       ...(values.model ? ['--model', values.model] : []),
       ...(mode === 'single-batch' ? ['--max-rate-per-partition', String(count * 1000)] : []),
     ];
-    const load = loadavg()[0];
+    const [load] = loadavg() as [number, number, number];
     const started = Date.now();
     const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] }).on('exit', resolve));
     const wall = Date.now() - started;
     const s = JSON.parse(await readFile(summaryPath, 'utf8')) as Record<string, unknown>;
     const run = {
-      mode, code, images: s['images'], startup_ms: s['startup_ms'], backlog_images: s['backlog_images'], backlog_drain_ms: s['backlog_drain_ms'],
-      images_per_s: s['images_per_s'], wall_ms: wall, batches: s['batches'], latency_ms: s['latency_ms'], load_1m: Math.round(load * 10) / 10,
+      mode, code, images: s['images'], startup_ms: Number(s['startup_ms']), backlog_images: s['backlog_images'], backlog_drain_ms: Number(s['backlog_drain_ms']),
+      images_per_s: Number(s['images_per_s']), wall_ms: wall, batches: s['batches'], latency_ms: s['latency_ms'], load_1m: Math.round(load * 10) / 10,
     };
     runs.push(run);
     process.stdout.write(values.json ? `${JSON.stringify(run)}\n` : `${mode}: startup ${run.startup_ms} ms, drain ${run.backlog_drain_ms} ms, ${run.images_per_s} images/s, wall ${wall} ms (load ${run.load_1m})\n`);

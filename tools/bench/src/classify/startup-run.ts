@@ -36,10 +36,10 @@ export async function measureStartup(settings: ClassifyBenchSettings): Promise<n
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const firstLine = await new Promise<number>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', () => resolve(performance.now()));
+      createInterface({ input: child.stdout }).once('line', () => resolve(performance.now()));
       void exited.then((code) => reject(new Error(`sluice-classify exited (${code}) without a result:\n${stderr}`)));
     });
     const code = await exited;

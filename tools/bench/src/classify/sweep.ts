@@ -64,7 +64,7 @@ function sweepTitle(points: SweepPoint[]): string {
 function runBench(args: string[]): Promise<SweepPoint> {
   const child = spawn(process.execPath, ['--import', 'tsx', BENCH, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
-  createInterface({ input: child.stdout! }).on('line', (line) => (last = line));
+  createInterface({ input: child.stdout }).on('line', (line) => (last = line));
   return new Promise((resolve, reject) =>
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(last) as SweepPoint) : reject(new Error(`classify bench ${args.join(' ')} failed (${code})`)))),
   );
