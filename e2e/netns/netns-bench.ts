@@ -113,7 +113,11 @@ for (const [i, where] of order.entries()) {
   results[where].push(rate);
   console.log(`  ${where.padEnd(10)} ${Math.round(rate).toLocaleString('en')} words/s (load ${loadavg()[0]!.toFixed(2)})`);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 const ratio = median(results.namespaces) / median(results.local);
 console.log(`namespaces / local = ${ratio.toFixed(3)} (medians ${Math.round(median(results.namespaces))} / ${Math.round(median(results.local))} words/s)`);
 process.exit(0);

@@ -115,6 +115,8 @@ test('a remote executor gets the job shipped as a bundle, cached by hash, and ru
   assert.doesNotMatch(second.output(), /received the job bundle/);
   await ssc.stop();
   assert.equal(await first.exited, 0);
+  assert.match(first.output(), /executor \S+: connected to the driver at [\d.]+:\d+ \(1 core\)/);
+  assert.match(first.output(), /executor \S+: the driver stopped; exiting/);
 });
 
 test('an executor with the wrong secret is refused and counted; the driver and the executor both say so', async () => {

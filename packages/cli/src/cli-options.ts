@@ -1,4 +1,4 @@
-import { parseDuration, type StreamingConfInput } from '@sluice/streaming';
+import { checkConfInput, parseDuration, type StreamingConfInput } from '@sluice/streaming';
 
 export const SUBMIT_USAGE = `Usage: sluice submit <job file> [options] [job args...]
 
@@ -13,7 +13,8 @@ Options:
   --executors N            executor processes to start locally (default: 2, or the
                            number of cores if fewer; 0 waits for remote executors)
   --executor-cores C       tasks each executor runs at once (default: 1)
-  --batch-duration D       length of a micro-batch, e.g. 1s, 500ms (default: 1s)
+  --batch-duration D       length of a micro-batch with its unit, e.g. 1s, 500ms
+                           (default: 1s; a bare number is refused)
   --block-interval D       receivers cut a block (= a partition) every D (default: 200ms)
   --default-parallelism N  partitions of shuffles (default: executors x cores;
                            local[N]: N)
@@ -36,7 +37,9 @@ Options:
                            recover from it (rerun pending batches, catch up, resume)
   --wal                    receivers write a write-ahead log in the checkpoint
                            directory (receiverWriteAheadLog; needs --checkpoint)
-  --conf key=value         any other setting of the configuration (repeatable)
+  --conf key=value         any other setting of the configuration (repeatable; every
+                           key in docs/configuration.md; a bare number for a
+                           duration is milliseconds)
   --ui-port P              port of the web UI (default: 4040, or the next free one)
   --ui-host H              address the web UI listens on (default: 127.0.0.1)
   --no-ui                  do not serve the web UI (nor /metrics)
@@ -134,8 +137,8 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
       const n = Number(get());
       if (!Number.isFinite(n)) throw new Error(`${name} needs a number`);
       (conf as Record<string, unknown>)[NUMERIC[name]!] = n;
-    } else if (name === '--batch-duration') conf.batchDuration = get();
-    else if (name === '--block-interval') conf.blockInterval = get();
+    } else if (name === '--batch-duration') conf.batchDuration = durationWithUnit(name, get());
+    else if (name === '--block-interval') conf.blockInterval = durationWithUnit(name, get());
     else if (name === '--driver-host') conf.driverHost = get();
     else if (name === '--master') conf.master = get();
     else if (name === '--receiver-placement') conf.receiverPlacement = get() as StreamingConfInput['receiverPlacement'];
@@ -154,10 +157,20 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
       const eq = kv.indexOf('=');
       if (eq < 1) throw new Error(`--conf expects key=value, got "${kv}"`);
       const raw = kv.slice(eq + 1);
-      (conf as Record<string, unknown>)[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      const setting = { [kv.slice(0, eq)]: raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw };
+      checkConfInput(setting, '--conf');
+      Object.assign(conf, setting);
     } else throw new Error(`unknown option ${arg} (see sluice submit --help)`);
   }
   return checkTls(cmd);
+}
+
+/** `--batch-duration 1` would be one millisecond: the command line wants the unit said. */
+function durationWithUnit(name: string, raw: string): string {
+  if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) {
+    throw new Error(`${name} ${raw}: give a unit, e.g. ${raw.trim()}s or ${raw.trim()}ms (a bare number would be milliseconds)`);
+  }
+  return raw;
 }
 
 function checkTls(cmd: SubmitCommand): SubmitCommand {

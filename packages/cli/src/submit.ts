@@ -67,7 +67,23 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   if (typeof job !== 'function') {
     throw new Error(`${options.job} must export its job: \`export default function job(ssc, args) { ... }\``);
   }
-  await job(ssc, args);
+  // sluice submit starts the context once the job function has built the graph; a job
+  // that starts it (or awaits its termination) itself bypasses --run-for and the
+  // graceful stop, so it is told.
+  let jobReturned = false;
+  const startWatch = ssc.events$.subscribe((event) => {
+    if (event.type !== 'onStreamingStarted' || jobReturned) return;
+    (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+      `sluice: ${options.job} called ssc.start() itself; sluice submit starts the context after the job function returns, ` +
+        'so remove ssc.start() and ssc.awaitTermination() from the job (otherwise --run-for and the graceful stop do not apply)',
+    );
+  });
+  try {
+    await job(ssc, args);
+  } finally {
+    jobReturned = true;
+    startWatch.unsubscribe();
+  }
   await options.beforeStart?.(ssc);
   if (ssc.state === 'initialized') await ssc.start();
   return { ssc, backend, pool };

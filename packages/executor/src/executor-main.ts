@@ -79,6 +79,7 @@ export async function executorMain(argv: string[]): Promise<number> {
     executorId: values['executor-id'],
     secret,
     tls: values.tls || ca ? { ca } : undefined,
+    announce: true,
   });
   return executor.start();
 }

@@ -43,6 +43,8 @@ export interface ExecutorOptions {
   secret: Uint8Array;
   /** Connect with TLS: `ca` is the PEM of the CA (or self-signed certificate) to trust; without it, the system's CAs. */
   tls?: { ca?: Buffer };
+  /** Say when it is connected and ready (`sluice executor`, started by hand); local executors stay quiet. */
+  announce?: boolean;
 }
 
 const HEARTBEAT_MS = 2000;
@@ -106,7 +108,9 @@ export class Executor {
       socket,
       (msg, trailer) => void this.onMessage(msg, trailer),
       (err) => {
-        this.log(`executor ${this.executorId || '(unregistered)'}: lost the driver at ${this.options.driverHost}:${this.options.driverPort}${err ? `: ${err.message}` : ''}`);
+        const driver = `${this.options.driverHost}:${this.options.driverPort}`;
+        const me = `executor ${this.executorId || '(unregistered)'}`;
+        this.log(err ? `${me}: lost the driver at ${driver}: ${err.message}` : `${me}: the driver at ${driver} is gone (it closed the connection); exiting`);
         this.finish(err ? 1 : 0);
       },
     );
@@ -183,6 +187,7 @@ export class Executor {
     }
     if (msg.shutdown) {
       await this.receivers?.stopAll('the driver is shutting down');
+      if (this.options.announce) this.log(`executor ${this.executorId}: the driver stopped; exiting`);
       return this.finish(0);
     }
   }
@@ -206,6 +211,12 @@ export class Executor {
       this.replayer = new LineageReplayer(ssc.graph);
       this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
       this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: ssc.graph.signature() } });
+      if (this.options.announce) {
+        this.log(
+          `executor ${reg.executorId}: connected to the driver at ${this.options.driverHost}:${this.options.driverPort} ` +
+            `(${this.options.cores} core${this.options.cores === 1 ? '' : 's'}); running its tasks until it stops`,
+        );
+      }
     } catch (err) {
       const reason = `could not load the job module ${reg.jobModule}: ${(err as Error)?.stack ?? String(err)}`;
       this.rpc?.send({ executorReady: { ok: false, error: reason, graphSignature: '' } });

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTuneArgs, runTune, TUNE_USAGE } from '@sluice/cli';
+import { exitOnSignals, parseTuneArgs, runTune, TUNE_USAGE } from '@sluice/cli';
 import { parseModelSpec } from '@sluice/vision/stream';
 import type { TuneModelSettings } from '../job/tune-job';
 
@@ -61,6 +61,7 @@ export async function classifyTune(argv: string[]): Promise<number> {
     process.stderr.write(`sluice-classify tune: ${(err as Error).message}\n(sluice-classify tune --help lists the options)\n`);
     return 2;
   }
+  exitOnSignals(cmd.output);
   try {
     const report = await runTune(cmd, (line) => process.stderr.write(line.replaceAll(TUNE_JOB, relative(process.cwd(), TUNE_JOB)) + '\n'));
     return report.recommendation ? 0 : 1;

@@ -19,6 +19,13 @@ export class PointRunner {
     private readonly timing: RunnerTiming,
   ) {}
 
+  /** The longest the next measurement can take: a fresh start adds the start-up allowance. */
+  nextMeasureMs(windowBatches = this.timing.windowBatches): number {
+    const fresh = this.session === null;
+    const warmup = fresh ? this.timing.warmupBatches : 1;
+    return (fresh ? this.timing.startupMs : 0) + (warmup + windowBatches + 3) * this.spec.point.batchMs;
+  }
+
   async measure(rate: number, windowBatches = this.timing.windowBatches): Promise<TrialResult> {
     const fresh = this.session === null;
     this.session ??= await JobSession.start(this.spec, rate);

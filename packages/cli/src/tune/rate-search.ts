@@ -10,8 +10,8 @@ export interface SearchOptions {
   minRate: number;
   /** No trial starts unless it can finish by then (epoch ms). */
   deadline: number;
-  /** How long one trial of this point takes, at most (startup, warm-up, window). */
-  trialMs: number;
+  /** How long the next trial takes at most (with a start-up when the job is not running). */
+  trialMs: () => number;
   runTrial: (rate: number) => Promise<TrialResult>;
   onTrial?: (trial: TrialResult) => void;
 }
@@ -37,7 +37,7 @@ export interface PointResult {
 export async function searchMaxRate(point: GridPoint, o: SearchOptions): Promise<PointResult> {
   const result: PointResult = { point, maxRate: 0, failedRate: null, best: null, trials: [], converged: false };
   let rate = niceRate(o.startRate);
-  while (Date.now() + o.trialMs <= o.deadline) {
+  while (Date.now() + o.trialMs() <= o.deadline) {
     const trial = await o.runTrial(rate);
     result.trials.push(trial);
     o.onTrial?.(trial);

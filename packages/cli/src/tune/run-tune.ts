@@ -52,7 +52,10 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
   const trialMs = (p: GridPoint) => startupMs + (cmd.warmupBatches + cmd.windowBatches + 3) * p.batchMs;
   const verifyBatches = (p: GridPoint) => Math.max(cmd.windowBatches, Math.ceil(cmd.verifyMs / p.batchMs));
   const longestBatch = Math.max(...grid.batchMs);
-  const verifyReserve = cmd.verifyMs > 0 ? startupMs + (cmd.warmupBatches + 3) * longestBatch + cmd.verifyMs : 0;
+  // The verification's time is kept back from the search, but never more than a quarter
+  // of the budget: with a small budget the search comes first, and the verification runs
+  // only if it still fits.
+  const verifyReserve = cmd.verifyMs > 0 ? Math.min(startupMs + (cmd.warmupBatches + 3) * longestBatch + cmd.verifyMs, cmd.budgetMs / 4) : 0;
   const searchDeadline = deadline - verifyReserve;
   const report: TuneReport = {
     job: cmd.job,
@@ -100,7 +103,7 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
       precision: cmd.precision,
       minRate: cmd.source === 'text' ? 1 : 0.2,
       deadline: pointDeadline,
-      trialMs: trialMs(point),
+      trialMs: () => runner.nextMeasureMs(),
       runTrial: (rate) => runner.measure(rate),
       onTrial: (t) => log(trialLine(label, t, unit)),
     }).finally(() => runner.stop());

@@ -13,6 +13,24 @@ import { judgeWindow, type BatchSample, type WindowVerdict } from './sustained';
 const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.mjs', import.meta.url));
 const POLL_MS = 100;
 
+/**
+ * Process groups of the jobs running now. Each job runs in a group of its own (so the
+ * driver and its executors stop together), which a Ctrl-C in the terminal does not reach:
+ * when tune exits, for whatever reason, it stops them itself.
+ */
+const runningGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pid of runningGroups) killGroup(pid);
+});
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 export interface JobSpec {
   job: string;
   /** The job's arguments after host and port (and, for images, the inference batch size). */
@@ -77,6 +95,7 @@ export class JobSession {
     // Its own process group, so the driver and the executors it starts stop together.
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     session.child = child;
+    if (child.pid !== undefined) runningGroups.add(child.pid);
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       session.stderrTail.push(...d.split('\n').filter(Boolean));
       session.stderrTail.splice(0, Math.max(0, session.stderrTail.length - 20));
@@ -140,11 +159,8 @@ export class JobSession {
 
   async stop(): Promise<void> {
     if (this.child?.pid !== undefined) {
-      try {
-        process.kill(-this.child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+      killGroup(this.child.pid);
+      runningGroups.delete(this.child.pid);
     }
     await this.sender.close();
     rmSync(this.logDir, { recursive: true, force: true });

@@ -14,11 +14,25 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     process.stdout.write(TUNE_USAGE);
     return 0;
   }
+  exitOnSignals(cmd.output);
   try {
     const report = await runTune(cmd);
     return report.recommendation ? 0 : 1;
   } catch (err) {
     process.stderr.write(`sluice tune: ${(err as Error)?.message ?? err}\n`);
     return 1;
+  }
+}
+
+/**
+ * Ctrl-C or SIGTERM ends tune at once; exiting stops the jobs it started (see trial.ts),
+ * and the JSON already holds every configuration finished.
+ */
+export function exitOnSignals(output: string): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`sluice tune: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${output} holds the configurations measured so far\n`);
+      process.exit(130);
+    });
   }
 }

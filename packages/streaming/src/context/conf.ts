@@ -2,6 +2,9 @@ import { cpus } from 'node:os';
 import { parseByteSize } from '../util/byte-size';
 import { parseDuration } from '../util/duration';
 import { DEFAULT_MAX_FRAME_BYTES } from '@sluice/protocol';
+import { checkConfInput } from './conf-keys';
+
+export { checkConfInput, CONF_KEY_KINDS, nearestConfKey } from './conf-keys';
 
 /**
  * The configuration of a streaming application. Names follow Spark's
@@ -138,6 +141,7 @@ export function defaultExecutors(): number {
 }
 
 export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
+  checkConfInput(input);
   const master = input.master ?? 'executors';
   const local = parseMaster(master);
   const executors = input.executors ?? defaultExecutors();
