@@ -119,8 +119,7 @@ describe('the Classifier page of sluice-classify', { timeout: 240_000 }, () => {
 
         // Latency percentiles: as the summary says, and as the written results say.
         const latencies = results.map((r) => r.latencyMs);
-        for (const [p, id] of [[50, '#cls-p50'], [90, '#cls-p90'], [99, '#cls-p99']] as const) {
-          const key = `p${p}`;
+        for (const [p, key, id] of [[50, 'p50', '#cls-p50'], [90, 'p90', '#cls-p90'], [99, 'p99', '#cls-p99']] as const) {
           assert.equal(summary.latency_ms[key], percentile(latencies, p), `${key} of the summary against the results`);
           assert.equal(await text(page, id), shownMs(summary.latency_ms[key]), key);
         }

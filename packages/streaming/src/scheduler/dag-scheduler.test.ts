@@ -149,3 +149,23 @@ test('a failed map stage fails the job before its reduce stage runs', async () =
   assert.match(failures[0]!, /map side fails/);
   assert.ok(tasks.every((t) => t.shuffleId !== ''), 'no reduce task was submitted');
 });
+
+test('a window ships the input blocks of its newest batch only: the batches it read before are cached where its tasks run', async () => {
+  const windows: number[][] = [];
+  const { tasks, failures } = await runLocally(
+    (ssc: StreamingContext) => {
+      ssc
+        .queueStream([[1, 2], [3, 4], [5, 6], [7, 8]], { numSlices: 2 })
+        .window(3000)
+        .foreachRDD(async (rdd) => {
+          windows.push((await rdd.collect()).sort((a, b) => a - b));
+        });
+    },
+    { batches: 4 },
+  );
+  assert.deepEqual(failures, []);
+  assert.deepEqual(windows, [[1, 2], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6], [3, 4, 5, 6, 7, 8]]);
+  // Batch 4's window reads batches 2, 3 (cached by the earlier windows) and 4 (new).
+  const shipped = tasks.filter((t) => t.batchTime === 4000).flatMap((t) => t.inputPartitions.map((i) => i.rddId));
+  assert.deepEqual([...new Set(shipped)], ['d0.0@4000']);
+});

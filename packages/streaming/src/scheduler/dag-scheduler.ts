@@ -305,9 +305,11 @@ export class DAGScheduler implements JobRunner {
     const inputPartitions: TaskSpec['inputPartitions'] = [];
     const shuffleInputs: TaskSpec['shuffleInputs'] = [];
     const preferred = new Set<string>();
-    // Below a cached partition, the task normally reads the cache: map outputs there may
-    // be gone (not rerun, or dropped) and are then left out. Input blocks are shipped
-    // anyway, so the task can still compute the partition if it runs elsewhere.
+    // Below a cached partition, the task normally reads the cache: input blocks are not
+    // shipped there (a window over a received stream would otherwise ship every batch of
+    // the window again each slide), nor are map outputs that may be gone. A task that lands
+    // where the partition is not kept fails asking for them (a fetch failure naming no
+    // executor), and the job is run again with the lineages below cached RDDs.
     const visit = (r: AnyRDD, partition: number, underCache: boolean): void => {
       if (r.checkpointCut) return;
       if (r.storageLevel !== StorageLevel.NONE && !this.ignoreCache) {
@@ -316,7 +318,7 @@ export class DAGScheduler implements JobRunner {
         if (holders.length > 0) underCache = true;
       }
       if (r instanceof InputRDD) {
-        inputPartitions.push({ rddId: r.id, partition, blocks: r.shippedInput(partition) });
+        if (!underCache) inputPartitions.push({ rddId: r.id, partition, blocks: r.shippedInput(partition) });
         return;
       }
       if (r instanceof ShuffledRDD) {

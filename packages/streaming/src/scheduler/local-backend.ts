@@ -5,7 +5,7 @@ import { confAsInput, type StreamingConf } from '../context/conf';
 import { StreamingContext } from '../context/streaming-context';
 import { diffGraphSignatures } from '../dstream/graph-signature';
 import type { StreamingJob } from '../context/streaming-job';
-import { PartitionCache } from '../storage/partition-cache';
+import { PartitionCache, type CachedPartitionId } from '../storage/partition-cache';
 import { ShuffleOutputStore } from '../storage/shuffle-output-store';
 import { FetchFailedError } from './fetch-failed-error';
 import { LineageReplayer } from './lineage-replay';
@@ -45,6 +45,8 @@ export class LocalBackend implements TaskBackend {
   private replayer: LineageReplayer | null = null;
   /** Persisted partitions, bounded as an executor's are (blockManagerMemory). */
   private cache = new PartitionCache({ maxBytes: 0 });
+  /** Partitions evicted since the last task ended: reported with the next outcome. */
+  private readonly evicted: CachedPartitionId[] = [];
   /** Shuffle map outputs, kept in the process as an executor keeps its own. */
   private readonly shuffles = new ShuffleOutputStore();
   private running = 0;
@@ -66,7 +68,9 @@ export class LocalBackend implements TaskBackend {
   async start(app: ApplicationInfo): Promise<void> {
     const conf = JSON.parse(app.confJson) as StreamingConf;
     const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor' });
-    this.cache = new PartitionCache({ maxBytes: conf.blockManagerMemoryBytes });
+    // What is kept and evicted is reported with each task, as executors do, so that the
+    // driver knows what tasks read from the cache (and need not be sent the input below).
+    this.cache = new PartitionCache({ maxBytes: conf.blockManagerMemoryBytes, onEvicted: (evicted) => this.evicted.push(...evicted) });
     const job = this.options.job ?? (await loadJobAfresh(app.jobModule));
     await job(ssc, app.jobArgs);
     if (ssc.state === 'initialized') await ssc.start();
@@ -104,6 +108,7 @@ export class LocalBackend implements TaskBackend {
         mapStatus: task.shuffleId
           ? { executorId: LOCAL_EXECUTOR_ID, address: '', sizes: out.shuffleBuckets.map((b) => b.byteLength) }
           : null,
+        cacheReport: { added: env.cached, removed: this.evicted.splice(0) },
         runMs: performance.now() - started,
         recordsRead: env.recordsRead,
         executorId: LOCAL_EXECUTOR_ID,
@@ -116,6 +121,7 @@ export class LocalBackend implements TaskBackend {
         stack: error.stack ?? '',
         executorId: LOCAL_EXECUTOR_ID,
         lostExecutor: false,
+        cacheReport: { added: env.cached, removed: this.evicted.splice(0) },
         ...(error instanceof FetchFailedError
           ? { fetchFailed: { shuffleId: error.shuffleId, mapPartition: error.mapPartition, executorId: error.executorId, message: error.message } }
           : {}),

@@ -1,5 +1,5 @@
 import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
-import type { PartitionCache } from '../storage/partition-cache';
+import type { CachedPartitionId, PartitionCache } from '../storage/partition-cache';
 import { ShuffleOutputStore } from '../storage/shuffle-output-store';
 import { FetchFailedError } from './fetch-failed-error';
 import { shippedInputBlocks, type TaskSpec } from './task-backend';
@@ -11,6 +11,8 @@ import { shippedInputBlocks, type TaskSpec } from './task-backend';
 export class LocalTaskEnv implements TaskEnv {
   recordsRead = 0;
   readonly attempt = 0;
+  /** Partitions this task kept, reported to the driver as an executor reports them. */
+  readonly cached: CachedPartitionId[] = [];
 
   constructor(
     private readonly task: TaskSpec,
@@ -47,6 +49,6 @@ export class LocalTaskEnv implements TaskEnv {
   }
 
   putCachedPartition(rddId: string, partition: number, records: unknown[]): void {
-    this.cache.put(rddId, partition, records);
+    if (this.cache.put(rddId, partition, records)) this.cached.push({ rddId, partition });
   }
 }

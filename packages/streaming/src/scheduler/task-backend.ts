@@ -1,6 +1,7 @@
 import type { BroadcastValue } from '../broadcast/broadcast';
 import type { Observable } from 'rxjs';
 import type { ShippedBlock } from '../rdd/task-env';
+import { FetchFailedError } from './fetch-failed-error';
 import type { CachedPartitionId } from '../storage/partition-cache';
 import type { MapOutputLocation, MapStatus } from './map-output-tracker';
 import type { ReceiverHost } from './receiver-host';
@@ -56,7 +57,10 @@ export interface CacheReport {
  */
 export function shippedInputBlocks(task: TaskSpec, rddId: string, partition: number): ShippedBlock[] {
   const input = task.inputPartitions.find((ip) => ip.rddId === rddId && ip.partition === partition);
-  if (!input) throw new Error(`task did not ship partition ${partition} of ${rddId}`);
+  // The driver leaves out the input below a partition it expected cached where the task
+  // runs; it was not (evicted, or the task ran elsewhere): a fetch failure naming no
+  // executor, which the driver answers by running the task again with its whole lineage.
+  if (!input) throw new FetchFailedError(rddId, -1, '', `the blocks of its partition ${partition} were not sent: a cached partition above it was expected here`);
   return input.blocks;
 }
 
