@@ -112,7 +112,15 @@ describe('the Classifier page of sluice-classify', { timeout: 240_000 }, () => {
         assert.deepEqual(failed.map((r) => r.name).sort(), broken.map((b) => b.name).sort());
 
         // The last report comes when the run stops; the page polls every second.
-        await page.waitForFunction(`document.querySelector('#cls-classified')?.textContent === '${ok.length}'`, undefined, { timeout: 15_000 });
+        // Broken files can finish after the last good picture: wait for the final figures of both.
+        await page
+          .waitForFunction(
+            `document.querySelector('#cls-classified')?.textContent === '${ok.length}' && document.querySelector('#cls-errors')?.textContent === '${failed.length}'`,
+            undefined,
+            { timeout: 15_000 },
+          )
+          .catch(() => undefined);
+        assert.equal(await text(page, '#cls-classified'), String(ok.length));
         assert.equal(await text(page, '#cls-errors'), String(failed.length));
         assert.equal(await text(page, '#cls-rate'), summary.images_per_s!.toFixed(1), 'images/s of the summary');
         assert.ok(summary.images_per_s! > 0);
