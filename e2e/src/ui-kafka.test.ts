@@ -122,7 +122,11 @@ describe('the Kafka page of the web UI', { timeout: 180_000 }, () => {
       let shown = await kafkaTable(page);
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
         shown = await kafkaTable(page);
-        if ([...expected].every(([key, e]) => int(shown.get(key)?.['Records Read']) === e.records)) break;
+        const settled = ([key, e]: [string, { from: number; until: number; records: number }]) => {
+          const row = shown.get(key);
+          return int(row?.['Records Read']) === e.records && int(row?.['From Offset']) === e.from && int(row?.['Until Offset']) === e.until;
+        };
+        if ([...expected].every(settled)) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       assert.deepEqual([...shown.keys()].sort(), [...expected.keys()].sort());
