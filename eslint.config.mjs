@@ -1,4 +1,24 @@
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// The layering (tags in each project's package.json, "nx.tags"): a project may import only
+// the projects its tags allow, through their package names and declared entry points,
+// never another project's files by relative path. `nx lint` fails on a violation.
+const layers = [
+  { sourceTag: 'layer:protocol', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'layer:engine', onlyDependOnLibsWithTags: ['layer:protocol'] },
+  { sourceTag: 'layer:runtime', onlyDependOnLibsWithTags: ['layer:engine', 'layer:protocol'] },
+  { sourceTag: 'layer:ui', onlyDependOnLibsWithTags: ['layer:engine', 'layer:protocol'] },
+  // Connectors (Kafka, vision) sit on the engine; Kafka's testing entry starts a test broker.
+  { sourceTag: 'layer:connector', onlyDependOnLibsWithTags: ['layer:engine', 'layer:protocol', 'type:test-support'] },
+  { sourceTag: 'layer:cli', onlyDependOnLibsWithTags: ['layer:runtime', 'layer:ui', 'layer:engine', 'layer:protocol'] },
+  { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:runtime', 'layer:engine', 'layer:protocol', 'type:test-support'] },
+  // Applications are built from packages only, never from each other.
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:test-support', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:app', 'type:test-support'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app', 'type:test-support'] },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/*.generated.*', '**/*.mjs', '**/*.js'] },
@@ -9,7 +29,9 @@ export default tseslint.config(
       // the project service finds each file's tsconfig.json.
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { '@nx': nx },
     rules: {
+      '@nx/enforce-module-boundaries': ['error', { depConstraints: layers }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
       // The one-active-context rule keeps the active StreamingContext in a module variable.

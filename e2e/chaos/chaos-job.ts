@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDirectStream, writeToKafka } from '@sluice/kafka';
-import { StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming';
+import { StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming/internal';
 import { ReliableLineReceiver } from './reliable-line-receiver';
 
 export default function job(ssc: StreamingContext, args: string[]): void {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { brokenImages, renderPicture } from '../../apps/classify/src/demo/demo-images';
+import { brokenImages, renderPicture } from '@sluice/classify/testing';
 import { readCommitted, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
 
 const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));

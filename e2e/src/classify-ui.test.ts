@@ -12,10 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_MODEL_SPEC } from '@sluice/vision/stream';
-import { brokenImages, renderPicture } from '../../apps/classify/src/demo/demo-images';
-import { startImageSender } from '../../apps/classify/src/demo/image-sender';
-import type { ResultRecord } from '../../apps/classify/src/job/result-record';
-import { runClassifier } from '../../apps/classify/src/run/run-classifier';
+import { brokenImages, renderPicture, startImageSender, type ResultRecord, runClassifier } from '@sluice/classify/testing';
 import { launchBrowser } from '../fixtures/ui-helpers';
 
 /** The page's own formatting of a duration (fmtMs of packages/ui/static/format.js). */

@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { encodeImageFrame } from '@sluice/protocol';
 import { imagenetLabels } from '@sluice/vision';
-import { brokenImages, renderPicture } from '../../apps/classify/src/demo/demo-images';
-import { startImageSender } from '../../apps/classify/src/demo/image-sender';
+import { brokenImages, renderPicture, startImageSender } from '@sluice/classify/testing';
 import * as fixture from '../fixtures/classify-job';
 import { listen, sleep, start, waitFor } from './helpers';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
-import { readLatestMetadataCheckpoint } from '@sluice/streaming';
+import { readLatestMetadataCheckpoint } from '@sluice/streaming/internal';
 import * as jobs from '../fixtures/recovery-jobs';
 import { start, waitFor } from './helpers';
 

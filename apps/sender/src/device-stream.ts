@@ -1,5 +1,5 @@
 import { encodeDeviceFrame } from './protocol';
-import { SeededRandom } from './random';
+import { SeededRandom } from '@sluice/protocol';
 
 /** What to inject, each a probability per frame except truncateLast. */
 export interface DeviceFaults {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { DeviceStream, type DeviceSummary } from './device-stream';
 import { randomPayloads } from './payloads';
 import { DeviceFramer } from './protocol';
-import { SeededRandom } from './random';
+import { SeededRandom } from '@sluice/protocol';
 import { deviceSummary, readAll, readFifo, runSender, SenderProcess } from './sender-process';
 import { makeImageDirectory, type TestImage } from './test-images';
 

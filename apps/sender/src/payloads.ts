@@ -1,5 +1,5 @@
 import type { ImageLibrary } from './image-library';
-import { SeededRandom } from './random';
+import { SeededRandom } from '@sluice/protocol';
 
 /** The payload of the n-th message or frame. */
 export type PayloadSource = (n: number) => Buffer | Promise<Buffer>;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { logDir, readLatestMetadataCheckpoint, type MetadataCheckpoint } from '@sluice/streaming';
+import { logDir, readLatestMetadataCheckpoint, type MetadataCheckpoint } from '@sluice/streaming/internal';
 
 export const CHECKPOINT_USAGE = `Usage: sluice checkpoint inspect DIR [--json]
 

@@ -1,4 +1,4 @@
-import { checkConfInput, parseDuration, type StreamingConfInput } from '@sluice/streaming';
+import { checkConfInput, parseDuration, type StreamingConfInput } from '@sluice/streaming/internal';
 
 export const SUBMIT_USAGE = `Usage: sluice submit <job file> [options] [job args...]
 

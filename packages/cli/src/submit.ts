@@ -10,7 +10,7 @@ import {
   type StreamingConfInput,
   type StreamingJob,
   type TaskBackend,
-} from '@sluice/streaming';
+} from '@sluice/streaming/internal';
 
 export interface SubmitOptions {
   /** Path of the job module: it exports `default function job(ssc, args)`. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FetchFailedError, ShuffleOutputStore } from '@sluice/streaming';
+import { FetchFailedError, ShuffleOutputStore } from '@sluice/streaming/internal';
 import { BlockServer } from './block-server';
 import { ShuffleFetcher } from './shuffle-fetcher';
 

@@ -1,4 +1,4 @@
-import type { ShippedBlock } from '@sluice/streaming';
+import type { ShippedBlock } from '@sluice/streaming/internal';
 
 /**
  * The blocks this executor's receivers stored, kept as the receiver cut them (runs of

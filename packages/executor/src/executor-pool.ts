@@ -11,7 +11,7 @@ import {
   type TaskBackend,
   type TaskOutcome,
   type TaskSpec,
-} from '@sluice/streaming';
+} from '@sluice/streaming/internal';
 import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
 import { ReceiverPlacement } from './receiver-placement';
 import { toLaunchTask } from './task-codec';

@@ -8,7 +8,7 @@ import {
   type ShippedBlock,
   type StreamingConf,
   type StreamingEvent,
-} from '@sluice/streaming';
+} from '@sluice/streaming/internal';
 import type { BlockStore } from './block-store';
 import { toBlockMessage } from './task-codec';
 

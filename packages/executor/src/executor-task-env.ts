@@ -1,4 +1,4 @@
-import { FetchFailedError, shippedInputBlocks, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming';
+import { FetchFailedError, shippedInputBlocks, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming/internal';
 import type { BlockStore } from './block-store';
 
 /**

@@ -11,7 +11,7 @@ import {
   type JobBundle,
   type LaunchTask,
 } from '@sluice/protocol';
-import { FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming';
+import { FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming/internal';
 import { BlockServer } from './block-server';
 import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';

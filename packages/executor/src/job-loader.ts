@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { confAsInput, StreamingContext, type StreamingConf, type StreamingJob } from '@sluice/streaming';
+import { confAsInput, StreamingContext, type StreamingConf, type StreamingJob } from '@sluice/streaming/internal';
 
 /** What an executor (and each of its task threads) needs to rebuild the driver's graph. */
 export interface JobSetup {

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { BlockAdded, ReceiverReport, RpcConnection } from '@sluice/protocol';
-import type { ReceiverHost, ReceiverHostEvent, ReceiverInfo, ReceiverToPlace, ShippedBlock } from '@sluice/streaming';
+import type { ReceiverHost, ReceiverHostEvent, ReceiverInfo, ReceiverToPlace, ShippedBlock } from '@sluice/streaming/internal';
 import { fromBlockMessage } from './task-codec';
 
 /** The executors a receiver can be placed on. */

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { authenticateClient, RpcConnection, type ShuffleBlocks } from '@sluice/protocol';
-import { FetchFailedError, type MapOutputLocation, type ShuffleOutputStore } from '@sluice/streaming';
+import { FetchFailedError, type MapOutputLocation, type ShuffleOutputStore } from '@sluice/streaming/internal';
 
 interface Pending {
   rpc: RpcConnection;

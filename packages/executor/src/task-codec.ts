@@ -1,5 +1,5 @@
 import type { BlockMessage, LaunchTask } from '@sluice/protocol';
-import type { ShippedBlock, TaskSpec } from '@sluice/streaming';
+import type { ShippedBlock, TaskSpec } from '@sluice/streaming/internal';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ShippedBlock, TaskSpec } from '@sluice/streaming';
+import type { ShippedBlock, TaskSpec } from '@sluice/streaming/internal';
 import { placeTask, type ExecutorSlots } from './task-placement';
 
 function task(blocks: Partial<ShippedBlock>[], preferredExecutors: string[] = []): TaskSpec {

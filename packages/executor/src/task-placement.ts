@@ -1,4 +1,4 @@
-import type { TaskSpec } from '@sluice/streaming';
+import type { TaskSpec } from '@sluice/streaming/internal';
 
 /** What the scheduler needs to know of an executor to place a task. */
 export interface ExecutorSlots {

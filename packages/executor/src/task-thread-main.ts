@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeEnvelope } from '@sluice/protocol';
-import { FetchFailedError, LineageReplayer, PartitionCache, runTask, type CachedPartitionId, type ShippedBlock } from '@sluice/streaming';
+import { FetchFailedError, LineageReplayer, PartitionCache, runTask, type CachedPartitionId, type ShippedBlock } from '@sluice/streaming/internal';
 import { BlockStore } from './block-store';
 import { ExecutorTaskEnv } from './executor-task-env';
 import { loadJob } from './job-loader';

@@ -1,4 +1,4 @@
-import type { CachedPartitionId, ShippedBlock } from '@sluice/streaming';
+import type { CachedPartitionId, ShippedBlock } from '@sluice/streaming/internal';
 import type { JobSetup } from './job-loader';
 
 /**

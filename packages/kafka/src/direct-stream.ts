@@ -1,4 +1,4 @@
-import { currentScope, InputDStream, type StreamInputInfo, type StreamingContext } from '@sluice/streaming';
+import { currentScope, InputDStream, type StreamInputInfo, type StreamingContext } from '@sluice/streaming/internal';
 import { DirectStreamDriver, type TransactionalOffsetsOwner } from './direct-stream-driver';
 import type { CommitCallback } from './offset-committer';
 import { resolveDirectStreamOptions, type DirectStreamOptions, type DirectStreamSettings } from './direct-stream-options';

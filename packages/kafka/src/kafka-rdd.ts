@@ -1,4 +1,4 @@
-import { gatherChunks, InputRDD, type TaskEnv } from '@sluice/streaming';
+import { gatherChunks, InputRDD, type TaskEnv } from '@sluice/streaming/internal';
 import type { KafkaRecord } from './kafka-record';
 import { rangeSize, type OffsetRange } from './offset-range';
 

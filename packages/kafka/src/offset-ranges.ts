@@ -1,4 +1,4 @@
-import { lineage, type RDD } from '@sluice/streaming';
+import { lineage, type RDD } from '@sluice/streaming/internal';
 import { KafkaRDD } from './kafka-rdd';
 import type { OffsetRange } from './offset-range';
 

@@ -1,4 +1,4 @@
-import { callSiteOf, OutputDStream, type DStream, type RDD } from '@sluice/streaming';
+import { callSiteOf, OutputDStream, type DStream, type RDD } from '@sluice/streaming/internal';
 import { describeBrokers, resolveKafkaConfig } from './connection';
 import { ExecutorProducer } from './executor-producer';
 import { tpKey } from './offset-range';

@@ -11,3 +11,4 @@ export * from './framing/crc32';
 export * from './framing/device-frame';
 export * from './auth/handshake';
 export * from './auth/secret';
+export * from './seeded-random';

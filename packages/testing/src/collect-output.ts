@@ -1,4 +1,4 @@
-import type { DStream, DStreamGraph } from '@sluice/streaming';
+import type { DStream, DStreamGraph } from '@sluice/streaming/internal';
 
 /** What one collected stream produced: its records at each time it had an RDD. */
 export type CollectedBatches<T> = { time: number; records: T[] }[];

@@ -11,7 +11,7 @@ import {
   type StreamingConfInput,
   type StreamingJob,
   type TaskBackend,
-} from '@sluice/streaming';
+} from '@sluice/streaming/internal';
 import { collectedOutputs, type CollectedBatches } from './collect-output';
 
 export interface StreamingTestOptions {

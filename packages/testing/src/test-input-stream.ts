@@ -4,7 +4,7 @@ import {
   type DStream,
   type InputRDD,
   type StreamingContext,
-} from '@sluice/streaming';
+} from '@sluice/streaming/internal';
 
 /**
  * An input stream whose batch i (the i-th batch after the context starts, from 0) holds

@@ -4,7 +4,7 @@
  * the project.
  */
 
-import { SeededRandom } from '@sluice/sender/random';
+import { SeededRandom } from '@sluice/protocol';
 
 type Draw = (w: number, h: number, rnd: () => number) => string;
 

@@ -1,8 +1,6 @@
 import { submit } from '@sluice/cli';
 import { parseDuration, type StreamingContext } from '@sluice/streaming';
-import { setDriverSide } from '../../../../apps/classify/src/job/driver-side';
-import { encodeJobSettings } from '../../../../apps/classify/src/job/job-settings';
-import { CLASSIFY_JOB_MODULE } from '../../../../apps/classify/src/run/run-classifier';
+import { setDriverSide, encodeJobSettings, CLASSIFY_JOB_MODULE } from '@sluice/classify/testing';
 import type { PhaseResult } from './bare-loop';
 import type { ClassifyBenchSettings } from './bench-settings';
 import { FrameServer } from './frame-server';

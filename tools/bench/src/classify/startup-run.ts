@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { startImageSender } from '../../../../apps/classify/src/demo/image-sender';
+import { startImageSender } from '@sluice/classify/testing';
 import type { ClassifyBenchSettings } from './bench-settings';
 
 const CLASSIFY_BIN = fileURLToPath(new URL('../../../../apps/classify/bin/sluice-classify.mjs', import.meta.url));

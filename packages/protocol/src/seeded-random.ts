@@ -1,6 +1,7 @@
 /**
- * A small seeded generator (mulberry32): the device command's fault injection must be
- * reproducible from --seed, which Math.random is not.
+ * A small seeded generator (mulberry32), for data that must be reproducible from a seed,
+ * which Math.random is not: sluice-sender's device fault injection (--seed) and the
+ * classifier's demo pictures.
  */
 export class SeededRandom {
   private state: number;
