@@ -13,6 +13,8 @@ export interface RunningSender {
 /** The sluice-sender program of the workspace (apps/sender). */
 export function senderBin(): string {
   const require = createRequire(import.meta.url);
+  // The demo runs the sender as a separate program; no code of it is imported.
+  // eslint-disable-next-line @nx/enforce-module-boundaries
   return join(dirname(require.resolve('@sluice/sender/package.json')), 'bin', 'sluice-sender.mjs');
 }
 
