@@ -92,7 +92,9 @@ the record's timestamp, to the moment the result is written.
 An image that cannot be decoded (truncated, not an image, empty, too large) gets an
 error result with the reason; the stream goes on.
 
-Exit status: 0 done, 1 failure, 2 a mistake on the command line.
+The summary's last line counts the batches and how many failed. Exit status: 0 done,
+1 a failure (a batch failed, the model could not load, ...), 2 a mistake on the command
+line.
 
 Examples:
   sluice-sender images --dir photos --listen 127.0.0.1:9999 &

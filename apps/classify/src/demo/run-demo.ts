@@ -46,7 +46,7 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
       ui: cmd.ui,
     });
     await ui?.stop();
-    if (failure) return 1;
+    if (failure || summary.failed_batches > 0) return 1;
     if (summary.images < Math.min(total, cmd.count ?? total)) {
       log(`demo: only ${summary.images} of ${total} images have a result`);
       return 1;

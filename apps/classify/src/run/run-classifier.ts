@@ -119,7 +119,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     counted.delete(info.batchTime);
     const lag = lagOf(info);
     if (!failed && lag !== null && info.processingEndTime !== null) stats.batchLag(info.numRecords, lag, info.processingEndTime);
-    stats.batchCompleted(info.batchTime);
+    stats.batchCompleted(info.batchTime, failed);
     reportToUi(false);
     const line = progress.lineFor(info);
     if (line) log(line);
