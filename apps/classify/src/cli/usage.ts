@@ -10,6 +10,10 @@ Source (required unless --demo):
   --source socket://HOST:PORT      image frames from a TCP server: a 28-byte name, a
                                    4-byte big-endian length, the bytes (this is what
                                    \`sluice-sender images\` serves); sluice-classify connects
+                                   (again every 2 s while the server is not up or the
+                                   connection fails); the server closing the connection
+                                   ends the stream: what came is classified, then the
+                                   run ends, so each image is classified once
   --source kafka://BROKERS/TOPIC   records of a Kafka topic: key = image name, value =
                                    image bytes; BROKERS is host:port[,host:port...]
   --source device:PATH             device frames (FPGA / NIC format) from a FIFO, a Unix

@@ -36,8 +36,8 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
     log(`demo: sluice-sender serves them on 127.0.0.1:${sender.port}; classifying until ${total} results`);
     const { summary, failure, ui } = await runClassifier({
       settings: jobSettingsOf(cmd, { kind: 'socket', host: '127.0.0.1', port: sender.port }),
-      // The sender leaves after one pass: reconnecting to it would only log refusals.
-      conf: { receiverRestartDelay: '10m', ...cmd.conf },
+      // The sender closing the connection after its one pass ends the run (as any socket source does).
+      conf: cmd.conf,
       count: Math.min(total, cmd.count ?? total),
       runForMs: cmd.runForMs ?? DEMO_TIME_LIMIT_MS,
       summaryJsonPath: cmd.summaryJsonPath,

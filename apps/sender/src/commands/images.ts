@@ -14,6 +14,12 @@ file name, a 4-byte big-endian length, the bytes), then the connection is closed
 Files ending in .jpg .jpeg .png .webp .gif .tif .tiff (any case) are sent, in name order;
 other files are skipped.
 
+Each connection gets the directory anew. sluice-classify --source socket:// takes the
+closed connection as the end of its stream and stops, so each image is classified once;
+a Sluice job's socketStream reconnects by default (as Spark's does) and would receive the
+directory again, unless it passes { endsWithConnection: true }. --once serves one client
+and exits.
+
 options:
   --dir <dir>          directory of images (required)
   --listen <host:port> address to listen on (default 127.0.0.1:9999; port 0 picks a free one)

@@ -87,9 +87,9 @@ export abstract class Receiver<T> {
     this.requireSupervisor().restartReceiver(message, error, delayMs);
   }
 
-  /** Stops receiving for good. */
+  /** Stops receiving for good (the message is logged; with an error, reported as one). */
   stop(message: string, error?: unknown): void {
-    void this.requireSupervisor().stop(message, error);
+    void this.requireSupervisor().stopByReceiver(message, error);
   }
 
   isStarted(): boolean {
