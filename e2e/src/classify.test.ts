@@ -181,8 +181,10 @@ test('sluice-classify --demo classifies real photos, reports the broken ones, an
   assert.match(stderr.trimEnd().split('\n').at(-1) ?? '', /^ {2}batches {5}\d+, none failed$/);
 });
 
-test('sluice-sender images serving every connection and sluice-classify --source socket://: each image once, and the run ends with the stream', async () => {
+test('sluice-sender images serving every connection and sluice-classify --source socket://: each image once, with its whole name, and the run ends with the stream', async () => {
   const pictures = await Promise.all(Array.from({ length: 5 }, (_, i) => renderPicture(i)));
+  // A name over the classic frame's 28 bytes arrives whole (the sender sends a long-name frame).
+  pictures[0] = { ...pictures[0]!, name: `a-name-longer-than-the-name-field-${pictures[0]!.name}` };
   const imageDir = join(dir, 'served-to-each-connection');
   await mkdir(imageDir);
   for (const p of pictures) await writeFile(join(imageDir, p.name), p.bytes);

@@ -7,8 +7,9 @@ each batch is spread over executor processes, each of which keeps its own copy o
 the model (TensorFlow.js) and classifies its share in inference batches.
 
 Source (required unless --demo):
-  --source socket://HOST:PORT      image frames from a TCP server: a 28-byte name, a
-                                   4-byte big-endian length, the bytes (this is what
+  --source socket://HOST:PORT      image frames from a TCP server: a 28-byte name (or a
+                                   long-name frame's whole name), a 4-byte big-endian
+                                   length, the bytes (this is what
                                    \`sluice-sender images\` serves); sluice-classify connects
                                    (again every 2 s while the server is not up or the
                                    connection fails); the server closing the connection
