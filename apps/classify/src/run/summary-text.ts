@@ -24,6 +24,7 @@ export function formatSummary(s: RunSummary): string {
             (s.backlog_drain_ms > 0 ? ` (${((s.backlog_images * 1000) / s.backlog_drain_ms).toFixed(1)} images/s)` : ''),
     );
   }
+  if (s.source_rates.length > 0) lines.push(`  rate        ${rateCourse(s.source_rates)} images/s, batch by batch (backpressure)`);
   const l = s.latency_ms;
   if (l.p50 !== null) {
     lines.push(
@@ -35,4 +36,11 @@ export function formatSummary(s: RunSummary): string {
   // Last, so that the run's last line says whether any batch failed (the exit status does too).
   lines.push(`  batches     ${s.batches}, ${s.failed_batches === 0 ? 'none' : s.failed_batches} failed`);
   return lines.join('\n') + '\n';
+}
+
+/** The first and last few rates backpressure set, enough to see it start and settle. */
+function rateCourse(rates: number[]): string {
+  const shown = (list: number[]) => list.map((r) => String(Math.round(r))).join(' ');
+  const ENDS = 6;
+  return rates.length <= 2 * ENDS ? shown(rates) : `${shown(rates.slice(0, ENDS))} ... ${shown(rates.slice(-ENDS))}`;
 }
