@@ -61,7 +61,7 @@ function assertImages(frames: ImageFrame[], expected: TestImage[], names: 'whole
   });
 }
 
-describe('sluice-sender images', { timeout: 30_000 }, () => {
+describe('sluice-sender images', { timeout: 60_000 }, () => {
   let dir = '';
   let images: TestImage[] = [];
   before(async () => ({ dir, images } = await makeImageDirectory()));
