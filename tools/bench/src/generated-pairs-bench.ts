@@ -26,9 +26,9 @@ export interface PairsBenchRun {
   /** Every completed batch's processing time, in order. */
   processing: { time: number; ms: number }[];
   /** The driver's and each local executor's process id. */
-  pids(): [string, number][];
+  pids: () => [string, number][];
   /** RSS in MB of the driver and each executor, now. */
-  sampleRss(): Record<string, number>;
+  sampleRss: () => Record<string, number>;
   loadStart: number[];
 }
 
