@@ -11,7 +11,7 @@ function frameOf(name: string, longNames = false): Buffer {
 test('imageFrames decodes long-name frames whole, and says once when a classic name may have been cut', () => {
   const written: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((text: string) => (written.push(String(text)), true)) as typeof process.stderr.write;
+  process.stderr.write = (text: string | Uint8Array) => (written.push(String(text)), true);
   try {
     const long = 'a-file-name-well-beyond-twenty-eight-bytes.png';
     assert.deepEqual(imageFrames.decode(frameOf(long, true)), { name: long, bytes: Buffer.from([1, 2, 3]) });
