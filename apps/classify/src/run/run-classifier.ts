@@ -61,6 +61,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
   }
   const writer: ResultWriter | null = settings.output.kind === 'kafka' ? null : createResultWriter(settings.output);
   const stats = new RunStats(options.launchedAt, latencyBasisOf(settings));
+  stats.startupStep('driver_loaded', Date.now());
   const progress = new BatchProgress(writer !== null);
   const recent = new RecentClassifierActivity();
   let ui: LiveUi | null = null;
@@ -146,7 +147,13 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       ssc = context;
       // Added before the context starts, so that the first batch is seen too.
       context.addStreamingListener({
-        onBatchStarted: ({ batchInfo }) => stats.batchStarted(batchInfo.batchTime, batchInfo.processingStartTime ?? Date.now()),
+        onExecutorAdded: () => stats.startupStep('executors_ready', Date.now()),
+        onStreamingStarted: ({ time }) => stats.startupStep('stream_started', time),
+        onBatchStarted: ({ batchInfo }) => {
+          const startedAt = batchInfo.processingStartTime ?? Date.now();
+          stats.batchStarted(batchInfo.batchTime, startedAt);
+          if (batchInfo.numRecords > 0) stats.startupStep('first_batch_started', startedAt);
+        },
         onBatchCompleted: ({ batchInfo }) => onBatchCompleted(batchInfo),
       });
     },
