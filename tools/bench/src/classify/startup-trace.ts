@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startImageSender } from '../../../../apps/classify/src/demo/image-sender';
+import { startImageSender } from '@sluice/classify/testing';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
