@@ -5,6 +5,7 @@ import { LiveUi } from '@sluice/ui';
 import { resolveConf, type BatchInfo, type StreamingConfInput, type StreamingContext } from '@sluice/streaming';
 import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
 import { setDriverSide } from '../job/driver-side';
+import { describeSource } from '../job/source-spec';
 import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings';
 import { toResultRecord } from '../job/result-record';
 import { BatchProgress } from './batch-progress';
@@ -61,6 +62,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
   }
   const writer: ResultWriter | null = settings.output.kind === 'kafka' ? null : createResultWriter(settings.output);
   const stats = new RunStats(options.launchedAt, latencyBasisOf(settings));
+  stats.startupStep('driver_loaded', Date.now());
   const progress = new BatchProgress(writer !== null);
   const recent = new RecentClassifierActivity();
   let ui: LiveUi | null = null;
@@ -124,7 +126,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     if (rate !== null && info.numRecords > 0) stats.batchRate(rate);
     const lag = lagOf(info);
     if (!failed && lag !== null && info.processingEndTime !== null) stats.batchLag(info.numRecords, lag, info.processingEndTime);
-    stats.batchCompleted(info.batchTime);
+    stats.batchCompleted(info.batchTime, failed);
     reportToUi(false);
     const line = progress.lineFor(info);
     if (line) log(line);
@@ -146,8 +148,19 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       ssc = context;
       // Added before the context starts, so that the first batch is seen too.
       context.addStreamingListener({
-        onBatchStarted: ({ batchInfo }) => stats.batchStarted(batchInfo.batchTime, batchInfo.processingStartTime ?? Date.now()),
+        onExecutorAdded: () => stats.startupStep('executors_ready', Date.now()),
+        onStreamingStarted: ({ time }) => stats.startupStep('stream_started', time),
+        onBatchStarted: ({ batchInfo }) => {
+          const startedAt = batchInfo.processingStartTime ?? Date.now();
+          stats.batchStarted(batchInfo.batchTime, startedAt);
+          if (batchInfo.numRecords > 0) stats.startupStep('first_batch_started', startedAt);
+        },
         onBatchCompleted: ({ batchInfo }) => onBatchCompleted(batchInfo),
+        // A receiver stopping by itself, while the context runs, is the end of the stream
+        // (a socket source's sender closed the connection): what came is classified, then the run ends.
+        onReceiverStopped: () => {
+          if (context.state === 'active') requestStop(`the image stream from ${describeSource(settings.source)} has ended`, true);
+        },
       });
     },
     results: onResults,
