@@ -1,0 +1,4 @@
+export * from './kubernetes-launcher';
+export * from './executor-pod';
+export * from './kube-config';
+export * from './api-errors';
