@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -51,4 +51,10 @@ export function loadKubeConfig(apiServer: string, kubeconfigFile: string | undef
     currentContext: kc.currentContext,
   });
   return { config: kc, source, namespace: context.namespace };
+}
+
+/** A client of the API server at `apiServer` with the credentials loadKubeConfig finds. */
+export function connectKubernetes(apiServer: string, kubeconfigFile?: string): { api: CoreV1Api; namespace: string | undefined; source: string } {
+  const loaded = loadKubeConfig(apiServer, kubeconfigFile);
+  return { api: loaded.config.makeApiClient(CoreV1Api), namespace: loaded.namespace, source: loaded.source };
 }

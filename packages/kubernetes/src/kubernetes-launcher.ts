@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CoreV1Api, loadYaml, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
+import { loadYaml, type CoreV1Api, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
 import type { ExecutorLauncher, LaunchedExecutor, LauncherDriverInfo } from '@sluice/executor';
 import { describeKubeError, isNotFound } from './api-errors';
 import { APP_ID_LABEL, buildExecutorPod, executorPodName, ROLE_LABEL, SECRET_KEY, toMemoryQuantity } from './executor-pod';
-import { loadKubeConfig } from './kube-config';
+import { connectKubernetes } from './kube-config';
 
 export interface KubernetesLauncherOptions {
   /** The API server, from the master URL k8s://https://HOST:PORT. */
@@ -63,8 +63,8 @@ export class KubernetesLauncher implements ExecutorLauncher {
 
   constructor(private readonly options: KubernetesLauncherOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
-    const loaded = loadKubeConfig(options.apiServer, options.kubeconfig);
-    this.api = loaded.config.makeApiClient(CoreV1Api);
+    const loaded = connectKubernetes(options.apiServer, options.kubeconfig);
+    this.api = loaded.api;
     this.credentials = loaded.source;
     this.namespace = options.namespace ?? loaded.namespace ?? 'default';
     this.memory = toMemoryQuantity(options.executorMemory ?? '1g');
