@@ -180,7 +180,7 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
       assert.equal(c!.resources!.requests!.cpu, '2');
       assert.equal(c!.resources!.requests!.memory, '768Mi');
       assert.equal(c!.resources!.limits!.memory, '768Mi');
-      const env = Object.fromEntries((c!.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+      const env = JSON.parse(JSON.stringify(Object.fromEntries((c!.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]))));
       assert.deepEqual(env, {
         FROM_TEMPLATE: 'yes',
         GREETING: 'hello',

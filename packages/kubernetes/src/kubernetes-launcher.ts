@@ -60,6 +60,8 @@ export class KubernetesLauncher implements ExecutorLauncher {
   private poller: NodeJS.Timeout | null = null;
   private lastPollError = '';
   private stopped = false;
+  /** Nothing to clean up until the Secret exists (start() failed before that). */
+  private created = false;
 
   constructor(private readonly options: KubernetesLauncherOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
@@ -99,6 +101,7 @@ export class KubernetesLauncher implements ExecutorLauncher {
         },
       }),
     );
+    this.created = true;
     this.poller = setInterval(() => void this.poll(), this.options.pollIntervalMs ?? 1000);
   }
 
@@ -134,6 +137,7 @@ export class KubernetesLauncher implements ExecutorLauncher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poller) clearInterval(this.poller);
+    if (!this.created) return;
     const ns = this.namespace;
     const labelSelector = `${APP_ID_LABEL}=${this.appId},${ROLE_LABEL}=executor`;
     for (const pod of this.pods.values()) pod.gone = true;
@@ -143,7 +147,6 @@ export class KubernetesLauncher implements ExecutorLauncher {
     } catch (err) {
       this.log(describeKubeError(err, `deleting the executor pods (${labelSelector})`, this.options.apiServer, this.credentials));
     }
-    if (!this.driver) return;
     try {
       await this.api.deleteNamespacedSecret({ name: this.secretName, namespace: ns });
     } catch (err) {
