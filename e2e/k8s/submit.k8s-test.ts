@@ -191,7 +191,7 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
       assert.ok(!JSON.stringify(pod).includes(secretText), 'the pod spec never holds the secret itself');
     }
 
-    await waitFor(() => (totals(outFile).get('common') ?? 0) > 0, 60_000, 'the first counts', driver.output);
+    await waitFor(() => (totals(outFile).get('common') ?? 0) > 0, 180_000, 'the first counts', driver.output);
     // A pod fails as if OOM-killed: its processes die and its status says Failed.
     await runner.failPod(`${appId}-exec-0`);
     await waitFor(
@@ -201,9 +201,9 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
       'the failed pod deleted and a replacement created',
       driver.output,
     );
-    await waitFor(() => /executor 2: connected to the driver/.test(runner.started.get(`${appId}-exec-2`)?.output() ?? ''), 60_000, 'the replacement to connect', driver.output);
+    await waitFor(() => /executor 2: connected to the driver/.test(runner.started.get(`${appId}-exec-2`)?.output() ?? ''), 180_000, 'the replacement to connect', driver.output);
     await waitFor(() => source.sent() >= LINES, 60_000, 'the source to send everything');
-    await waitFor(() => (totals(outFile).get('common') ?? 0) >= LINES, 60_000, `all ${LINES} lines counted`, driver.output);
+    await waitFor(() => (totals(outFile).get('common') ?? 0) >= LINES, 180_000, `all ${LINES} lines counted`, driver.output);
     await new Promise((r) => setTimeout(r, 1500)); // a count arriving late would be a double count
     driver.child.kill('SIGTERM');
     assert.equal(await driver.exited, 0, driver.output());
