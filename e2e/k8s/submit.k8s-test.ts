@@ -64,8 +64,8 @@ function sluice(args: string[]): Proc {
     out += d.toString();
     if (process.env.SLUICE_TEST_VERBOSE) process.stderr.write(d);
   };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
@@ -180,7 +180,7 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
       assert.equal(c!.resources!.requests!.cpu, '2');
       assert.equal(c!.resources!.requests!.memory, '768Mi');
       assert.equal(c!.resources!.limits!.memory, '768Mi');
-      const env = JSON.parse(JSON.stringify(Object.fromEntries((c!.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]))));
+      const env = JSON.parse(JSON.stringify(Object.fromEntries((c!.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom])))) as Record<string, unknown>;
       assert.deepEqual(env, {
         FROM_TEMPLATE: 'yes',
         GREETING: 'hello',
