@@ -104,6 +104,7 @@ export class ExecutorPool implements TaskBackend {
   private readonly secret: Uint8Array;
   private readonly secretGenerated: boolean;
   private bundle: JobBundle | null = null;
+  private bundling: Promise<JobBundle> | null = null;
   /** Connections dropped because they did not authenticate (wrong secret, no handshake). */
   refusedConnections = 0;
 
@@ -156,7 +157,10 @@ export class ExecutorPool implements TaskBackend {
     this.app = app;
     this.conf = JSON.parse(app.confJson) as StreamingConf;
     this.driverSignature = app.graphSignature ?? '';
-    this.bundle = await bundleJob(app.jobModule);
+    // esbuild bundles the job in a process of its own: the executors start meanwhile, and
+    // an executor that registers before the bundle is done is answered when it is.
+    this.bundling = bundleJob(app.jobModule);
+    void this.bundling.catch(() => undefined);
     const tls = this.options.tls;
     this.server = tls
       ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (socket) => this.accept(socket))
@@ -182,6 +186,8 @@ export class ExecutorPool implements TaskBackend {
       this.log(`starting ${wanted} executor(s) as ${launcher.description}; they connect to ${host}:${port}`);
     }
     for (let i = 0; i < wanted; i++) this.launchExecutor();
+    // A failed bundle fails the start; the context then stops the pool and its executors.
+    this.bundle = await this.bundling;
     await this.waitForExecutors(Math.max(1, wanted));
     this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
   }
@@ -367,17 +373,20 @@ export class ExecutorPool implements TaskBackend {
       blockAddress: `${reg.blockHost}:${reg.blockPort}`,
     };
     this.executors.set(id, handle);
-    rpc.send({
-      executorRegistered: {
-        executorId: id,
-        jobModule: this.app.jobModule,
-        jobArgs: this.app.jobArgs,
-        confJson: this.app.confJson,
-        bundleHash: this.bundle!.hash,
-        bundleExternalsJson: JSON.stringify(this.bundle!.externals),
-        sluiceVersion: SLUICE_VERSION,
-      },
-    });
+    const registered = (bundle: JobBundle) =>
+      rpc.send({
+        executorRegistered: {
+          executorId: id,
+          jobModule: this.app.jobModule,
+          jobArgs: this.app.jobArgs,
+          confJson: this.app.confJson,
+          bundleHash: bundle.hash,
+          bundleExternalsJson: JSON.stringify(bundle.externals),
+          sluiceVersion: SLUICE_VERSION,
+        },
+      });
+    if (this.bundle) registered(this.bundle);
+    else void this.bundling?.then(registered, () => undefined);
     return handle;
   }
 
