@@ -11,7 +11,9 @@ const layers = [
   { sourceTag: 'layer:ui', onlyDependOnLibsWithTags: ['layer:engine', 'layer:protocol'] },
   // Connectors (Kafka, vision) sit on the engine; Kafka's testing entry starts a test broker.
   { sourceTag: 'layer:connector', onlyDependOnLibsWithTags: ['layer:engine', 'layer:protocol', 'type:test-support'] },
-  { sourceTag: 'layer:cli', onlyDependOnLibsWithTags: ['layer:runtime', 'layer:ui', 'layer:engine', 'layer:protocol'] },
+  // Launchers start executors elsewhere (Kubernetes pods) with the executor package.
+  { sourceTag: 'layer:launcher', onlyDependOnLibsWithTags: ['layer:runtime', 'layer:engine', 'layer:protocol'] },
+  { sourceTag: 'layer:cli', onlyDependOnLibsWithTags: ['layer:launcher', 'layer:runtime', 'layer:ui', 'layer:engine', 'layer:protocol'] },
   { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:runtime', 'layer:engine', 'layer:protocol', 'type:test-support'] },
   // Applications are built from packages only, never from each other.
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },

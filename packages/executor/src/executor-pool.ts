@@ -13,6 +13,7 @@ import {
   type TaskSpec,
 } from '@sluice/streaming/internal';
 import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
+import type { ExecutorLauncher, LaunchedExecutor } from './executor-launcher';
 import { ReceiverPlacement } from './receiver-placement';
 import { toLaunchTask } from './task-codec';
 import { placeTask } from './task-placement';
@@ -29,6 +30,8 @@ interface ExecutorHandle {
   ready: boolean;
   lastSeen: number;
   local: LocalExecutorProcess | null;
+  /** Started by the launcher (a pod), when there is one. */
+  launched: LaunchedExecutor | null;
   /** host:port of its block server, where peers fetch the map outputs it keeps. */
   blockAddress: string;
 }
@@ -57,6 +60,11 @@ export interface ExecutorPoolOptions {
   secret?: Uint8Array;
   /** Serve executors over TLS with this certificate and key (PEM files). */
   tls?: { certFile: string; keyFile: string };
+  /**
+   * Starts the executors through a cluster manager (Kubernetes pods) instead of as child
+   * processes; replaced when they fail, ended on stop, as local ones are.
+   */
+  launcher?: ExecutorLauncher;
 }
 
 /**
@@ -75,6 +83,8 @@ export class ExecutorPool implements TaskBackend {
   private app!: ApplicationInfo;
   private readonly executors = new Map<string, ExecutorHandle>();
   private readonly launching = new Map<string, LocalExecutorProcess>();
+  /** Started through the launcher, not registered yet. */
+  private readonly launchingRemote = new Map<string, LaunchedExecutor>();
   private readonly queue: PendingTask[] = [];
   private readonly inFlight = new Map<number, PendingTask>();
   private nextTaskId = 1;
@@ -170,7 +180,12 @@ export class ExecutorPool implements TaskBackend {
         : ' and the same secret (--secret-file or SLUICE_SECRET)';
       this.log(`waiting for executors: start them with \`sluice executor --driver ${host}:${port}\`${secretHint}`);
     }
-    for (let i = 0; i < wanted; i++) this.launchLocal();
+    const launcher = this.options.launcher;
+    if (launcher) {
+      await launcher.start({ host, port, secret: this.secret, cores: this.conf.executorCores });
+      this.log(`starting ${wanted} executor(s) as ${launcher.description}; they connect to ${host}:${port}`);
+    }
+    for (let i = 0; i < wanted; i++) this.launchExecutor();
     // A failed bundle fails the start; the context then stops the pool and its executors.
     this.bundle = await this.bundling;
     await this.waitForExecutors(Math.max(1, wanted));
@@ -233,11 +248,29 @@ export class ExecutorPool implements TaskBackend {
     for (const l of this.launching.values()) exits.push(waitForExit(l, 0));
     await Promise.all(exits);
     for (const e of this.executors.values()) e.rpc.socket.destroy();
+    await this.options.launcher?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.events.complete();
   }
 
   // ---- executors -----------------------------------------------------------------------
+
+  private launchExecutor(): void {
+    if (this.options.launcher) this.launchThroughLauncher(this.options.launcher);
+    else this.launchLocal();
+  }
+
+  private launchThroughLauncher(launcher: ExecutorLauncher): void {
+    const id = String(this.nextExecutorId++);
+    const launched = launcher.launch(id, (reason) => {
+      const neverRegistered = this.launchingRemote.delete(id);
+      const handle = this.executors.get(id);
+      if (handle) this.lose(handle, reason);
+      else if (neverRegistered && !this.stopping) this.log(`executor ${id} (${launched.where}) ${reason} before registering`);
+      this.maybeRelaunch();
+    });
+    this.launchingRemote.set(id, launched);
+  }
 
   private launchLocal(): void {
     const id = String(this.nextExecutorId++);
@@ -262,7 +295,7 @@ export class ExecutorPool implements TaskBackend {
 
   private maybeRelaunch(): void {
     if (this.stopping || this.fatalError || this.graphRefused || this.conf.executors === 0) return;
-    const alive = this.executors.size + this.launching.size;
+    const alive = this.executors.size + this.launching.size + this.launchingRemote.size;
     if (alive >= this.conf.executors) return;
     if (this.restarts >= this.conf.maxExecutorRestarts) {
       if (alive === 0) this.failEverything('all executors are dead and the restart limit is reached');
@@ -270,7 +303,7 @@ export class ExecutorPool implements TaskBackend {
     }
     this.restarts++;
     this.log(`starting a replacement executor (${this.restarts} of at most ${this.conf.maxExecutorRestarts})`);
-    this.launchLocal();
+    this.launchExecutor();
   }
 
   /**
@@ -325,6 +358,8 @@ export class ExecutorPool implements TaskBackend {
     if (!id || this.executors.has(id)) id = `remote-${this.nextExecutorId++}`;
     const local = this.launching.get(id) ?? null;
     this.launching.delete(id);
+    const launched = this.launchingRemote.get(id) ?? null;
+    this.launchingRemote.delete(id);
     const handle: ExecutorHandle = {
       id,
       host: reg.host,
@@ -334,6 +369,7 @@ export class ExecutorPool implements TaskBackend {
       ready: false,
       lastSeen: Date.now(),
       local,
+      launched,
       blockAddress: `${reg.blockHost}:${reg.blockPort}`,
     };
     this.executors.set(id, handle);
@@ -466,6 +502,9 @@ export class ExecutorPool implements TaskBackend {
     this.executors.delete(e.id);
     e.rpc.socket.destroy();
     if (e.local && e.local.child.exitCode === null) e.local.child.kill('SIGKILL');
+    // A pod whose executor is lost is deleted; the launcher then reports it gone and the
+    // pool starts a replacement (Spark deletes failed executor pods the same way).
+    e.launched?.kill(reason);
     if (!this.stopping) {
       this.log(`lost executor ${e.id} (${reason}); ${e.running.size} running task(s) will be retried${tailOf(e.local)}`);
     }
@@ -590,7 +629,11 @@ export class ExecutorPool implements TaskBackend {
           clearInterval(check);
           clearTimeout(timer);
           resolve();
-        } else if (this.conf.executors > 0 && this.restarts >= this.conf.maxExecutorRestarts && this.launching.size === 0) {
+        } else if (
+          this.conf.executors > 0 &&
+          this.restarts >= this.conf.maxExecutorRestarts &&
+          this.launching.size + this.launchingRemote.size === 0
+        ) {
           clearInterval(check);
           clearTimeout(timer);
           reject(new Error('executors failed to start; see their messages above'));
