@@ -175,6 +175,9 @@ export class ExecutorPool implements TaskBackend {
     const { host, port } = this.address;
     const wanted = this.conf.executors;
     if (wanted === 0) {
+      // Nothing to start meanwhile: the driver invites executors once it can answer them
+      // with the bundle, so the job's files may be gone by the time one registers.
+      this.bundle = await this.bundling;
       const secretHint = this.secretGenerated
         ? ' (they cannot authenticate: this driver generated its secret; give one with --secret-file or SLUICE_SECRET, to the executors too)'
         : ' and the same secret (--secret-file or SLUICE_SECRET)';
