@@ -516,6 +516,7 @@ export class StreamingContext {
         await this.receiverTracker?.stop();
         await Promise.all(this.graph.inputs.map((s) => s.stop()));
         this.jobGenerator?.stop();
+        await this.jobGenerator?.whenGenerated();
         if (this.blocks.pendingBlocks > 0 && this.jobGenerator) {
           // Before the first batch, the next batch time counts from the graph's zero time.
           const last = Math.max(this.jobGenerator.lastBatchTime, this.graph.zeroTime);
