@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
-import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
+import { freePort, startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import * as jobs from '../fixtures/kafka-jobs';
 import { connectTo, produceValues, range, type TestKafka } from '../fixtures/kafka-helpers';
 import { sleep, waitFor } from './helpers';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function collected(): string[] {
   return jobs.batches.flatMap((b) => b.values);

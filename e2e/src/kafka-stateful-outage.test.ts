@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
-import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
+import { freePort, startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import { checkLines } from '../chaos/chaos-checker';
 import { SequenceSender } from '../chaos/sequence-sender';
 import * as jobs from '../fixtures/kafka-jobs';
@@ -17,14 +16,6 @@ const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url))
 const KEYS = 6;
 /** Longer than the transactional producer's own retries (about 8 s): the batch's transaction fails. */
 const OUTAGE_MS = 12_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function produce(k: TestKafka, topic: string, from: number, count: number): Promise<void> {
   const producer = await idempotentProducer(k.kafka);

@@ -72,7 +72,11 @@ export interface ExecutorPoolOptions {
 export class ExecutorPool implements TaskBackend {
   private server: Server | null = null;
   private conf!: StreamingConf;
-  private app!: ApplicationInfo;
+  private app: ApplicationInfo | null = null;
+  /** launchEarly(): the job module it was for, its bundle and its executors, under way. */
+  private early: { jobModule: string; bundling: Promise<JobBundle>; listening: Promise<void> } | null = null;
+  /** Executors that registered before start(app): answered once the application is known. */
+  private readonly earlyRegistrations: { socket: Socket; answer: () => void }[] = [];
   private readonly executors = new Map<string, ExecutorHandle>();
   private readonly launching = new Map<string, LocalExecutorProcess>();
   private readonly queue: PendingTask[] = [];
@@ -136,6 +140,24 @@ export class ExecutorPool implements TaskBackend {
     return out;
   }
 
+  /**
+   * Starts listening and launches the local executors before the job has built its graph,
+   * so that their start-up (a Node process each, loading the engine) runs while the driver
+   * loads the job module and reads its checkpoint; sluice submit calls it first. Executors
+   * that register before start(app) are answered once the application is known. Errors
+   * (a port in use) surface from start().
+   */
+  launchEarly(conf: StreamingConf, jobModule: string): void {
+    if (this.early || this.app) return;
+    this.conf = conf;
+    const bundling = bundleJob(jobModule);
+    const listening = this.listen().then(() => this.launchWanted());
+    this.early = { jobModule, bundling, listening };
+    // Awaited by start(); a failure meanwhile must not be an unhandled rejection.
+    bundling.catch(() => {});
+    listening.catch(() => {});
+  }
+
   async start(app: ApplicationInfo): Promise<void> {
     if (!app.jobModule) {
       throw new Error(
@@ -143,10 +165,24 @@ export class ExecutorPool implements TaskBackend {
           'or give the StreamingContext a jobModule',
       );
     }
-    this.app = app;
+    const early = this.early?.jobModule === app.jobModule ? this.early : null;
     this.conf = JSON.parse(app.confJson) as StreamingConf;
     this.driverSignature = app.graphSignature ?? '';
-    this.bundle = await bundleJob(app.jobModule);
+    if (early) {
+      await early.listening;
+      this.bundle = await early.bundling;
+    } else {
+      this.bundle = await bundleJob(app.jobModule);
+      await this.listen();
+      this.launchWanted();
+    }
+    this.app = app;
+    for (const { answer } of this.earlyRegistrations.splice(0)) answer();
+    await this.waitForExecutors(Math.max(1, this.conf.executors));
+    this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
+  }
+
+  private async listen(): Promise<void> {
     const tls = this.options.tls;
     this.server = tls
       ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (socket) => this.accept(socket))
@@ -158,6 +194,9 @@ export class ExecutorPool implements TaskBackend {
       this.server!.once('error', reject);
       this.server!.listen(this.conf.driverPort, this.conf.driverHost, () => resolve());
     });
+  }
+
+  private launchWanted(): void {
     const { host, port } = this.address;
     const wanted = this.conf.executors;
     if (wanted === 0) {
@@ -166,9 +205,9 @@ export class ExecutorPool implements TaskBackend {
         : ' and the same secret (--secret-file or SLUICE_SECRET)';
       this.log(`waiting for executors: start them with \`sluice executor --driver ${host}:${port}\`${secretHint}`);
     }
+    // Stopped while it was getting ready to listen (launchEarly, then a failed start).
+    if (this.stopping) return void this.server?.close();
     for (let i = 0; i < wanted; i++) this.launchLocal();
-    await this.waitForExecutors(Math.max(1, wanted));
-    this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
   }
 
   submit(spec: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome> {
@@ -210,7 +249,15 @@ export class ExecutorPool implements TaskBackend {
     for (const e of this.executors.values()) e.rpc.send({ batchDone: { batchTime, cachedUpTo } });
   }
 
-  async stop(): Promise<void> {
+  /** Idempotent: submit() stops the pool when the job fails to start, which may have stopped it already. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopNow();
+    return this.stopped;
+  }
+
+  private stopped: Promise<void> | null = null;
+
+  private async stopNow(): Promise<void> {
     this.stopping = true;
     if (this.monitor) clearInterval(this.monitor);
     if (this.localityTimer) clearTimeout(this.localityTimer);
@@ -227,6 +274,7 @@ export class ExecutorPool implements TaskBackend {
     for (const l of this.launching.values()) exits.push(waitForExit(l, 0));
     await Promise.all(exits);
     for (const e of this.executors.values()) e.rpc.socket.destroy();
+    for (const { socket } of this.earlyRegistrations.splice(0)) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.events.complete();
   }
@@ -293,7 +341,11 @@ export class ExecutorPool implements TaskBackend {
     const rpc = new RpcConnection(
       socket,
       (msg, trailer) => {
-        if (msg.registerExecutor) handle = this.register(rpc, msg.registerExecutor);
+        if (msg.registerExecutor) {
+          const reg = msg.registerExecutor;
+          if (this.app) handle = this.register(rpc, reg);
+          else this.earlyRegistrations.push({ socket, answer: () => (handle = socket.destroyed ? null : this.register(rpc, reg)) });
+        }
         else if (handle) this.onMessage(handle, msg, trailer);
       },
       (err) => {
@@ -333,9 +385,9 @@ export class ExecutorPool implements TaskBackend {
     rpc.send({
       executorRegistered: {
         executorId: id,
-        jobModule: this.app.jobModule,
-        jobArgs: this.app.jobArgs,
-        confJson: this.app.confJson,
+        jobModule: this.app!.jobModule,
+        jobArgs: this.app!.jobArgs,
+        confJson: this.app!.confJson,
         bundleHash: this.bundle!.hash,
         bundleExternalsJson: JSON.stringify(this.bundle!.externals),
         sluiceVersion: SLUICE_VERSION,

@@ -18,7 +18,7 @@ import { waitForBroker } from './wait-for-broker.js';
 import { warmUpCoordinators } from './warm-up-coordinators.js';
 import { workDirLayout } from './work-dir.js';
 
-export { DEFAULT_KAFKA_VERSION };
+export { DEFAULT_KAFKA_VERSION, freePort };
 
 export interface LocalBrokerOptions {
   /** Progress lines (fetching, starting, ready). Default: stderr, prefixed "[sluice-kafka]". */
