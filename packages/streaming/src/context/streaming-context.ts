@@ -559,6 +559,11 @@ export class StreamingContext {
   }
 
   /** Batches finished so far (the newest retainedBatches), for the UI and tests. */
+  /** The metadata checkpoint writes so far (count, total ms, bytes), or null when none are written. */
+  get metadataCheckpointStats(): { writes: number; totalMs: number; bytes: number } | null {
+    return this.metadataCheckpointer ? { ...this.metadataCheckpointer.stats } : null;
+  }
+
   get completedBatches() {
     return this.jobScheduler?.completedBatches ?? [];
   }
