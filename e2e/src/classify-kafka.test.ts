@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brokenImages, renderPicture } from '../../apps/classify/src/demo/demo-images';
@@ -60,10 +63,11 @@ describe('sluice-classify with Kafka', { timeout: 300_000 }, () => {
     assert.deepEqual(records.filter((r) => !r.ok).map((r) => r.kind).sort(), ['corrupt', 'empty', 'too_large', 'unsupported_format']);
   });
 
-  test('a backlog of 300 images from earliest: the first result comes before a tenth of it is classified, every image once', async () => {
+  test('a backlog of 300 images from earliest: the first result comes before a tenth of it is classified, every image once, at the rate backpressure sets', async () => {
     const input = uniqueName('classify-backlog');
     await k.admin.createTopics({ topics: [{ topic: input, numPartitions: 2 }], waitForLeaders: true });
     const pictures = await Promise.all([0, 1, 2, 3, 4, 5].map(renderPicture));
+    const summaryPath = join(await mkdtemp(join(tmpdir(), 'classify-backlog-')), 'summary.json');
     const names = Array.from({ length: 300 }, (_, i) => `backlog-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 50) {
       await k.producer.send({ topic: input, messages: names.slice(i, i + 50).map((name, j) => ({ key: name, value: pictures[(i + j) % pictures.length]!.bytes })) });
@@ -82,6 +86,7 @@ describe('sluice-classify with Kafka', { timeout: 300_000 }, () => {
         '--batch-size', '8',
         '--count', String(names.length),
         '--run-for', '150s',
+        '--summary-json', summaryPath,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -106,5 +111,12 @@ describe('sluice-classify with Kafka', { timeout: 300_000 }, () => {
     const classifiedBeforeFirst = results.filter((r) => r.classifiedAt <= firstLineAt!).length;
     assert.ok(classifiedBeforeFirst < names.length / 10, `${classifiedBeforeFirst} of ${names.length} images were classified before the first result was written`);
     assert.match(stderr, /backlog {5}300 images waiting at the start, worked off /);
+    // Backpressure is the classifier's default for Kafka: the first batches are cut at its
+    // initial rate (2 executors x 1 core x 8 images per 1 s batch), then the PID
+    // controller sets the rate from what the batches showed.
+    const { source_rates: rates } = JSON.parse(await readFile(summaryPath, 'utf8')) as { source_rates: number[] };
+    assert.equal(rates[0], 16, `rates per batch: ${rates.join(' ')}`);
+    assert.ok(rates.some((r) => r !== 16), `the controller set rates of its own: ${rates.join(' ')}`);
+    assert.match(stderr, /rate {8}16 .* images\/s, batch by batch \(backpressure\)/);
   });
 });

@@ -7,6 +7,7 @@ import { DEFAULT_MODEL_SPEC, parseModelSpec } from '@sluice/vision/stream';
 import type { ClassifyJobSettings } from '../job/job-settings';
 import { parseOutputSpec, type OutputSpec } from '../job/output-spec';
 import { parseSourceSpec, type SourceSpec } from '../job/source-spec';
+import { withFlowControl } from './flow-control';
 
 export interface ClassifyCommand {
   help: boolean;
@@ -45,6 +46,7 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
       'kafka-group': { type: 'string' },
       'starting-offsets': { type: 'string' },
       'max-rate-per-partition': { type: 'string' },
+      'no-backpressure': { type: 'boolean' },
       output: { type: 'string' },
       'summary-json': { type: 'string' },
       model: { type: 'string' },
@@ -105,6 +107,9 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
   if (values['executor-cores'] !== undefined) conf.executorCores = integer(values['executor-cores'], '--executor-cores', 1);
   if (values['batch-duration'] !== undefined) conf.batchDuration = duration(values['batch-duration'], '--batch-duration');
   if (values['block-interval'] !== undefined) conf.blockInterval = duration(values['block-interval'], '--block-interval');
+  const noBackpressure = values['no-backpressure'] === true;
+  if (noBackpressure && conf.backpressureEnabled !== undefined) throw new Error('--no-backpressure and --conf backpressureEnabled=... say the same thing twice: keep one');
+  const batchSize = integer(values['batch-size'] ?? String(DEFAULT_BATCH_SIZE), '--batch-size', 1);
 
   return {
     help,
@@ -112,11 +117,11 @@ export function parseClassifyArgs(argv: string[]): ClassifyCommand {
     source,
     output: parseOutputSpec(values.output ?? 'stdout'),
     model,
-    batchSize: integer(values['batch-size'] ?? String(DEFAULT_BATCH_SIZE), '--batch-size', 1),
+    batchSize,
     topK: integer(values['top-k'] ?? String(DEFAULT_TOP_K), '--top-k', 1),
     backend: backend as ClassifyJobSettings['backend'],
     partitions: values.partitions === undefined ? null : integer(values.partitions, '--partitions', 0),
-    conf,
+    conf: withFlowControl(conf, source, batchSize, !noBackpressure),
     count: values.count === undefined ? null : integer(values.count, '--count', 1),
     runForMs: values['run-for'] === undefined ? null : duration(values['run-for'], '--run-for'),
     summaryJsonPath: values['summary-json'] ?? null,

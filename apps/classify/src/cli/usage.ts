@@ -18,13 +18,16 @@ Source (required unless --demo):
                                    (default: sluice-classify)
   --starting-offsets earliest|latest
                                    where a group without offsets starts (default: latest)
-  --max-rate-per-partition N       a Kafka source's images per second per partition, so
-                                   a backlog is worked off in batches of bounded size
-                                   (default: a total rate that follows the classifier's
-                                   throughput: the first batch is one inference batch per
-                                   executor core, later ones about 1.5 batch durations of
-                                   work each, so a backlog of any size gives a first result
-                                   right after the model is loaded)
+  --max-rate-per-partition N       the ceiling of a Kafka source's images per second per
+                                   partition (default: none)
+  --no-backpressure                a Kafka source's rate is set by the engine's
+                                   backpressure by default (Spark's PID controller): the
+                                   first batches take one inference batch per executor
+                                   core, later ones what the classifier showed it can do,
+                                   so a backlog of any size gives a first result right
+                                   after the model is loaded. This turns it off (as does
+                                   --conf backpressureEnabled=false): a backlog is then
+                                   read in one batch, unless --max-rate-per-partition
 
 Output (results, one per image, written as each task of a batch finishes):
   --output stdout                  a line per image: name, top labels and scores, batch

@@ -17,7 +17,7 @@ import { decodeJobSettings } from './job-settings';
 export default async function classifyJob(ssc: StreamingContext, args: string[]): Promise<void> {
   const settings = decodeJobSettings(args);
   if (ssc.mode === 'driver') driverSide().contextCreated(ssc);
-  const source = await openImageSource(ssc, settings.source, settings.batchSize);
+  const source = await openImageSource(ssc, settings.source);
   // Blocks (one per block interval) are partitions: spreading each batch evenly over
   // `partitions` keeps every executor core busy however the images arrived. An empty
   // batch is left alone, so a quiet stream costs no shuffle.

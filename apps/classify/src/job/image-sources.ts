@@ -6,14 +6,14 @@ import type { SourceSpec } from './source-spec';
  * The input stream for --source. Kafka's client library is imported only when a Kafka
  * source is used: it adds a quarter of a second to every process's start.
  */
-export async function openImageSource(ssc: StreamingContext, source: SourceSpec, batchSize: number): Promise<ImageSource> {
+export async function openImageSource(ssc: StreamingContext, source: SourceSpec): Promise<ImageSource> {
   switch (source.kind) {
     case 'socket':
       // Image frames: 28-byte name, 4-byte big-endian length, the image bytes.
       return { images: ssc.socketStream(source.host, source.port, Converters.imageFrames) };
     case 'kafka': {
       const { openKafkaImageSource } = await import('./kafka-source');
-      return openKafkaImageSource(ssc, source, batchSize);
+      return openKafkaImageSource(ssc, source);
     }
     case 'device': {
       const frames = deviceStream(ssc, source.path, { withSequence: true });

@@ -2,12 +2,11 @@ import { createDirectStream, offsetRanges, rangeSize } from '@sluice/kafka';
 import type { StreamingContext } from '@sluice/streaming';
 import type { ImageSource, SourcedImage } from './sourced-image';
 import type { SourceSpec } from './source-spec';
-import { ThroughputRate } from './source-rate';
 
 const EMPTY = Buffer.alloc(0);
 
 /** Images from a Kafka topic: key = name, value = image bytes, timestamp = when sent. */
-export function openKafkaImageSource(ssc: StreamingContext, source: Extract<SourceSpec, { kind: 'kafka' }>, batchSize: number): ImageSource {
+export function openKafkaImageSource(ssc: StreamingContext, source: Extract<SourceSpec, { kind: 'kafka' }>): ImageSource {
   const stream = createDirectStream(ssc, {
     brokers: source.brokers,
     subscribe: [source.topic],
@@ -15,12 +14,8 @@ export function openKafkaImageSource(ssc: StreamingContext, source: Extract<Sour
     startingOffsets: source.startingOffsets,
     maxRatePerPartition: source.maxRatePerPartition,
   });
-  // Without --max-rate-per-partition a backlog is taken at the classifier's own pace (the rate only matters on the driver, which cuts the batches).
-  if (source.maxRatePerPartition === 0 && ssc.mode === 'driver') {
-    const rate = ThroughputRate.initialFor(ssc.conf.executors * ssc.conf.executorCores, batchSize, ssc.conf.batchDurationMs);
-    stream.setRate(rate.rate);
-    ssc.addStreamingListener({ onBatchCompleted: ({ batchInfo }) => stream.setRate(rate.batchCompleted(batchInfo)) });
-  }
+  // How many images a batch takes is the engine's backpressure's business (on by default
+  // for the classifier, see cli/flow-control.ts); --max-rate-per-partition is its ceiling.
   const images = stream.map((record): SourcedImage => ({
     // sluice-sender puts the file name in the key; keyless records are named by position.
     name: record.key?.toString('utf8') ?? `${record.topic}-${record.partition}@${record.offset}`,

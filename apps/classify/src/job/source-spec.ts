@@ -10,7 +10,7 @@ export type SourceSpec =
       topic: string;
       groupId: string;
       startingOffsets: 'earliest' | 'latest';
-      /** Images per second per partition (--max-rate-per-partition); 0: follow the classifier's throughput (see source-rate.ts). */
+      /** Images per second per partition (--max-rate-per-partition); 0: no ceiling (backpressure sets the rate, see cli/flow-control.ts). */
       maxRatePerPartition: number;
     }
   | { kind: 'device'; path: string };

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { submit } from '@sluice/cli';
 import { LiveUi } from '@sluice/ui';
-import type { BatchInfo, StreamingConfInput, StreamingContext } from '@sluice/streaming';
+import { resolveConf, type BatchInfo, type StreamingConfInput, type StreamingContext } from '@sluice/streaming';
 import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
 import { setDriverSide } from '../job/driver-side';
 import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings';
@@ -56,6 +56,9 @@ export interface ClassifierRunResult {
 export async function runClassifier(options: ClassifierRunOptions): Promise<ClassifierRunResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { settings, count } = options;
+  if (settings.source.kind === 'kafka' && settings.source.maxRatePerPartition === 0 && !resolveConf(options.conf).backpressureEnabled) {
+    log('sluice-classify: backpressure is off and there is no --max-rate-per-partition: a backlog waiting in the topic is read in one batch, and nothing is written until all of it is classified');
+  }
   const writer: ResultWriter | null = settings.output.kind === 'kafka' ? null : createResultWriter(settings.output);
   const stats = new RunStats(options.launchedAt, latencyBasisOf(settings));
   const progress = new BatchProgress(writer !== null);
@@ -117,6 +120,8 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       recent.noteResults(info.processingEndTime, images);
     }
     counted.delete(info.batchTime);
+    const rate = rateOf(info);
+    if (rate !== null && info.numRecords > 0) stats.batchRate(rate);
     const lag = lagOf(info);
     if (!failed && lag !== null && info.processingEndTime !== null) stats.batchLag(info.numRecords, lag, info.processingEndTime);
     stats.batchCompleted(info.batchTime);
@@ -203,6 +208,13 @@ function lagOf(info: BatchInfo): number | null {
     if (typeof value === 'number') lag = (lag ?? 0) + value;
   }
   return lag;
+}
+
+/** The rate backpressure had set for the batch's input when it was cut (images/s), or null without one. */
+function rateOf(info: BatchInfo): number | null {
+  let rate: number | null = null;
+  for (const input of Object.values(info.streamIdToInputInfo)) if (input.rateLimit !== undefined) rate = (rate ?? 0) + input.rateLimit;
+  return rate;
 }
 
 function latencyBasisOf(settings: ClassifyJobSettings): string {

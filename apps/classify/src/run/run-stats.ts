@@ -22,6 +22,11 @@ export interface RunSummary {
    * (null: no backlog, or not worked off when the run stopped).
    */
   backlog_drain_ms: number | null;
+  /**
+   * Backpressure's course: the rate (images/s, over the source's partitions) each batch
+   * with images was cut under, in batch order; empty without backpressure.
+   */
+  source_rates: number[];
   /** What latency is measured from and to. */
   latency_basis: string;
   latency_ms: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
@@ -49,6 +54,7 @@ export class RunStats {
   private batches = 0;
   private backlog: number | null = null;
   private backlogDrainedAt: number | null = null;
+  private readonly rates: number[] = [];
 
   constructor(
     private readonly launchedAt: number,
@@ -79,6 +85,11 @@ export class RunStats {
       if (this.backlog === 0) return;
     }
     if (this.backlog > 0 && this.backlogDrainedAt === null && lag === 0) this.backlogDrainedAt = completedAt;
+  }
+
+  /** A completed batch with images, cut under backpressure's `rate` (images/s). */
+  batchRate(rate: number): void {
+    this.rates.push(rate);
   }
 
   addClassified(batchTime: number, topLabel: string | undefined, latencyMs: number, at: number): void {
@@ -114,6 +125,7 @@ export class RunStats {
       backlog_images: this.backlog,
       backlog_drain_ms:
         this.backlogDrainedAt !== null && this.firstResultAt !== null ? Math.max(0, Math.round(this.backlogDrainedAt - this.firstResultAt)) : null,
+      source_rates: [...this.rates],
       latency_basis: this.latencyBasis,
       latency_ms: {
         p50: this.latency.percentile(50),

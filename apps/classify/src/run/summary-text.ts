@@ -24,6 +24,7 @@ export function formatSummary(s: RunSummary): string {
             (s.backlog_drain_ms > 0 ? ` (${((s.backlog_images * 1000) / s.backlog_drain_ms).toFixed(1)} images/s)` : ''),
     );
   }
+  if (s.source_rates.length > 0) lines.push(`  rate        ${rateCourse(s.source_rates)} images/s, batch by batch (backpressure)`);
   const l = s.latency_ms;
   if (l.p50 !== null) {
     lines.push(
@@ -33,4 +34,11 @@ export function formatSummary(s: RunSummary): string {
   }
   if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${counts(s.top_labels)}`);
   return lines.join('\n') + '\n';
+}
+
+/** The first and last few rates backpressure set, enough to see it start and settle. */
+function rateCourse(rates: number[]): string {
+  const shown = (list: number[]) => list.map((r) => String(Math.round(r))).join(' ');
+  const ENDS = 6;
+  return rates.length <= 2 * ENDS ? shown(rates) : `${shown(rates.slice(0, ENDS))} ... ${shown(rates.slice(-ENDS))}`;
 }
