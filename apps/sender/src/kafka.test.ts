@@ -30,6 +30,23 @@ describe('sluice-sender kafka', { timeout: 60_000 }, () => {
     }
   });
 
+  test('large messages are split over requests that each stay under the broker limit', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
+    const topic = `sluice-sender-large-${Date.now()}`;
+    const admin = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      // 400 kB each: three in one request would pass the broker's default 1 MB message.max.bytes.
+      const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--size', '400000', '--count', '7']);
+      assert.equal(exit.code, 0, exit.stderr);
+      const offsets = await admin.fetchTopicOffsets(topic);
+      assert.equal(offsets.reduce((sum, p) => sum + Number(p.high), 0), 7);
+    } finally {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
   test('produces images keyed by file name', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
     const { dir, images } = await makeImageDirectory();
     const topic = `sluice-sender-images-${Date.now()}`;

@@ -285,6 +285,7 @@ export class ExecutorPool implements TaskBackend {
     const id = String(this.nextExecutorId++);
     const { host, port } = this.address;
     const proc = launchLocalExecutor(id, host, port, this.conf.executorCores, this.log, {
+      nodeOptions: this.conf.executorNodeOptions,
       secret: this.secret,
       tlsCaFile: this.options.tls?.certFile,
     });

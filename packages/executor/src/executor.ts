@@ -59,7 +59,7 @@ export class Executor {
   private fetcher: ShuffleFetcher | null = null;
   private threads: TaskThreads | null = null;
   private executorId = '';
-  private readonly queued: { message: LaunchTask; trailer: Buffer }[] = [];
+  private readonly queued: { message: LaunchTask; trailer: Buffer; ownsBuffer: boolean }[] = [];
   /** Tasks taken from the queue and not finished; `killed` says why when KillTask came. */
   private readonly active = new Map<number, { killed: string | null }>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -97,7 +97,7 @@ export class Executor {
   private connected(socket: Socket): void {
     this.rpc = new RpcConnection(
       socket,
-      (msg, trailer) => void this.onMessage(msg, trailer),
+      (msg, trailer, ownsBuffer) => void this.onMessage(msg, trailer, ownsBuffer),
       (err) => {
         const driver = `${this.options.driverHost}:${this.options.driverPort}`;
         const me = `executor ${this.executorId || '(unregistered)'}`;
@@ -149,7 +149,7 @@ export class Executor {
     return file;
   }
 
-  private async onMessage(msg: Envelope, trailer: Buffer): Promise<void> {
+  private async onMessage(msg: Envelope, trailer: Buffer, ownsBuffer = false): Promise<void> {
     if (msg.executorRegistered) return this.onRegistered(msg.executorRegistered);
     if (msg.jobBundle) {
       this.bundleWaiter?.({ msg: msg.jobBundle, trailer });
@@ -161,7 +161,7 @@ export class Executor {
       return this.finish(1);
     }
     if (msg.launchTask) {
-      this.queued.push({ message: msg.launchTask, trailer });
+      this.queued.push({ message: msg.launchTask, trailer, ownsBuffer });
       return this.drain();
     }
     if (msg.killTask) return this.kill(msg.killTask.taskId, msg.killTask.reason || 'the driver killed it');
@@ -262,7 +262,11 @@ export class Executor {
     if (running) void this.threads!.replace(running.index, reason);
   }
 
-  private async run({ message: msg, trailer }: { message: LaunchTask; trailer: Buffer }, thread: TaskThread, index: number): Promise<void> {
+  private async run(
+    { message: msg, trailer, ownsBuffer }: { message: LaunchTask; trailer: Buffer; ownsBuffer: boolean },
+    thread: TaskThread,
+    index: number,
+  ): Promise<void> {
     const started = performance.now();
     const fetched = { local: 0, remote: 0 };
     const state = this.active.get(msg.taskId)!;
@@ -277,9 +281,11 @@ export class Executor {
       if (state.killed) return this.sendKilled(msg.taskId, started, state.killed);
       const localBlocks = this.localBlocksOf(msg);
       // The task's bytes go to the thread in buffers of their own, moved rather than copied
-      // again: one copy of the frame's trailer (it shares its buffer with other frames).
+      // again. A large task frame was read into a buffer of its own: it moves as it is (the
+      // message is re-encoded first; afterwards only its scalar fields are read). A small
+      // one shares its buffer with other frames and is copied once.
       const envelope = new Uint8Array(encodeEnvelope({ launchTask: msg }));
-      const ownTrailer = new Uint8Array(trailer);
+      const ownTrailer = ownsBuffer ? trailer : new Uint8Array(trailer);
       const transfer = [envelope.buffer, ownTrailer.buffer, ...shuffleData.flatMap(([, b]) => b.map((x) => x.buffer)), ...localBlocks.flatMap(buffersOf)];
       outcome = await thread.run(
         { type: 'run', taskId: msg.taskId, attempt: msg.attempt, envelope, trailer: ownTrailer, localBlocks, shuffleData },

@@ -23,14 +23,16 @@ export function launchLocalExecutor(
   driverPort: number,
   cores: number,
   log: (line: string) => void,
-  security: { secret: Uint8Array; tlsCaFile?: string },
+  options: { secret: Uint8Array; tlsCaFile?: string; nodeOptions?: string },
 ): LocalExecutorProcess {
-  const tlsArgs = security.tlsCaFile ? ['--tls-ca', security.tlsCaFile] : [];
+  const tlsArgs = options.tlsCaFile ? ['--tls-ca', options.tlsCaFile] : [];
+  // executorNodeOptions: flags for node itself, before the script (--cpu-prof, heap size).
+  const nodeArgs = (options.nodeOptions ?? '').split(/\s+/).filter((a) => a.length > 0);
   const child = spawn(
     process.execPath,
-    [EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId, ...tlsArgs],
+    [...nodeArgs, EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId, ...tlsArgs],
     // The secret goes in the environment, not the command line that `ps` shows everyone.
-    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, [SECRET_ENV]: Buffer.from(security.secret).toString('utf8') } },
+    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, [SECRET_ENV]: Buffer.from(options.secret).toString('utf8') } },
   );
   const tail: string[] = [];
   let partial = '';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu';
 import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';
 import { spawnJsonChild } from './child';
@@ -72,6 +73,7 @@ export async function measureEngine(
     });
     // The clock starts when the receiver starts, not when the executors are launched.
     const clockStart = await receiverStarted;
+    const cpuStart = processTreeCpu();
     const sent = await started.sender.next();
     const receivedAll = () => (performance.now() - clockStart) / 1000;
     // The sender is done when its bytes are in the kernel; the receiver may still be reading.
@@ -84,12 +86,14 @@ export async function measureEngine(
     }
     const receiveSeconds = receivedAll();
     await ssc.stop({ graceful: true });
+    // Through the stop, so that the executors' share is in (reaped, they count in this process's children's time).
+    const cpuSeconds = cpuSecondsBetween(cpuStart, processTreeCpu());
     const secondsTaken = (totals.lastBatchDone - clockStart) / 1000;
     const expectedSum = sent.messages! * options.size;
     if (totals.sum !== expectedSum) {
       throw new Error(`engine sum ${totals.sum} != expected ${expectedSum} (${sent.messages} messages of ${options.size} bytes)`);
     }
-    return { messages: sent.messages!, seconds: secondsTaken, receiveSeconds, batches: totals.batches };
+    return { messages: sent.messages!, seconds: secondsTaken, receiveSeconds, batches: totals.batches, cpuSeconds };
   } finally {
     started.cleanup();
   }

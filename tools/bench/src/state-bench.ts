@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,12 +80,18 @@ export async function stateBench(argv: string[]): Promise<void> {
     const heaps: Record<string, number> = { driver: Math.round(process.memoryUsage().heapUsed / 1048576) };
     for (const [name, pid] of pids()) {
       if (name === 'driver') continue;
-      try {
-        const m = JSON.parse(readFileSync(join(heapDir, `heap-${pid}.json`), 'utf8')) as { heapUsed: number };
-        heaps[name] = Math.round(m.heapUsed / 1048576);
-      } catch {
-        heaps[name] = Number.NaN;
+      // One file per thread of the executor (main and task threads): their heaps add up.
+      let used = 0;
+      let files = 0;
+      for (const file of readdirSync(heapDir).filter((f) => f.startsWith(`heap-${pid}-`))) {
+        try {
+          used += (JSON.parse(readFileSync(join(heapDir, file), 'utf8')) as { heapUsed: number }).heapUsed;
+          files++;
+        } catch {
+          // Being rewritten at this moment: the next sample reads it.
+        }
       }
+      heaps[name] = files > 0 ? Math.round(used / 1048576) : Number.NaN;
     }
     return heaps;
   };

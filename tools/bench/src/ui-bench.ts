@@ -12,7 +12,10 @@ const USAGE = `Usage: npm run bench -- ui [--workload ingest|wordcount] [--size 
 
 What the web UI and /metrics cost: a workload run without the UI and with it, a headless
 Chromium (Debian's chromium) open on the Streaming page and /metrics scraped every
-second, alternated A B B A for --rounds rounds (default 2). Workloads:
+second, alternated A B B A for --rounds rounds (default 2). Besides the rate, each run
+prints the CPU time the whole process tree (driver, executors, Chromium) spent per
+record: on a machine whose cores the job keeps busy, the UI's share of that time is what
+it takes from throughput, and it varies far less from run to run than a rate. Workloads:
   ingest     (default) the ingest benchmark: length-prefixed messages of --size bytes
              over TCP for --seconds, mapped to their lengths and summed
   wordcount  the network word count: --lines lines (default 1000000) of 10 words over
@@ -50,7 +53,7 @@ export async function uiBench(argv: string[]): Promise<void> {
   const conf = { executors: 2, batchDuration: '1s', blockInterval: '200ms', receiverPlacement: values.placement };
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
   const page: Page = await browser.newPage();
-  const runs: { ui: boolean; perS: number; load: number }[] = [];
+  const runs: { ui: boolean; perS: number; cpuUs: number; load: number }[] = [];
   const unit = workload === 'ingest' ? 'msg/s' : 'lines/s';
   try {
     const order = Array.from({ length: Number(values.rounds) }, () => [false, true, true, false]).flat();
@@ -67,18 +70,21 @@ export async function uiBench(argv: string[]): Promise<void> {
         scrape = setInterval(() => void fetch(`${url}/metrics`).then((res) => res.text()).catch(() => {}), 1000);
       };
       let perS: number;
+      let cpuUs: number;
       if (workload === 'ingest') {
         const r = await measureEngine('socket', options, conf, attachUi);
         perS = r.messages / r.seconds;
+        cpuUs = (r.cpuSeconds * 1e6) / r.messages;
       } else {
         const r = await measureWordCount(lines, conf, attachUi);
         perS = r.lines / r.seconds;
+        cpuUs = (r.cpuSeconds * 1e6) / r.lines;
       }
       if (scrape) clearInterval(scrape);
       if (withUi) await page.goto('about:blank');
       await (ui as LiveUi | null)?.stop();
-      runs.push({ ui: withUi, perS, load });
-      if (!values.json) process.stdout.write(`${withUi ? 'with UI   ' : 'without UI'}  ${Math.round(perS)} ${unit}  (load ${load.toFixed(1)})\n`);
+      runs.push({ ui: withUi, perS, cpuUs, load });
+      if (!values.json) process.stdout.write(`${withUi ? 'with UI   ' : 'without UI'}  ${Math.round(perS)} ${unit}  ${cpuUs.toFixed(3)} CPU µs/record  (load ${load.toFixed(1)})\n`);
     }
   } finally {
     await browser.close();
@@ -86,6 +92,8 @@ export async function uiBench(argv: string[]): Promise<void> {
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const off = mean(runs.filter((r) => !r.ui).map((r) => r.perS));
   const on = mean(runs.filter((r) => r.ui).map((r) => r.perS));
+  const cpuOff = mean(runs.filter((r) => !r.ui).map((r) => r.cpuUs));
+  const cpuOn = mean(runs.filter((r) => r.ui).map((r) => r.cpuUs));
   const result = {
     bench: 'ui',
     workload,
@@ -95,8 +103,14 @@ export async function uiBench(argv: string[]): Promise<void> {
     without_ui_per_s: Math.round(off),
     with_ui_per_s: Math.round(on),
     ratio: Number((on / off).toFixed(3)),
-    runs: runs.map((r) => ({ ui: r.ui, per_s: Math.round(r.perS), load1: Number(r.load.toFixed(1)) })),
+    without_ui_cpu_us_per_record: Number(cpuOff.toFixed(3)),
+    with_ui_cpu_us_per_record: Number(cpuOn.toFixed(3)),
+    cpu_ratio: Number((cpuOn / cpuOff).toFixed(3)),
+    runs: runs.map((r) => ({ ui: r.ui, per_s: Math.round(r.perS), cpu_us_per_record: Number(r.cpuUs.toFixed(3)), load1: Number(r.load.toFixed(1)) })),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`mean without UI ${result.without_ui_per_s} ${unit}, with UI ${result.with_ui_per_s} ${unit}: ratio ${result.ratio}\n`);
+  else {
+    process.stdout.write(`mean without UI ${result.without_ui_per_s} ${unit}, with UI ${result.with_ui_per_s} ${unit}: ratio ${result.ratio}\n`);
+    process.stdout.write(`CPU per record without UI ${result.without_ui_cpu_us_per_record} µs, with UI ${result.with_ui_cpu_us_per_record} µs: ratio ${result.cpu_ratio}\n`);
+  }
 }

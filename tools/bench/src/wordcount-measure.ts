@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';
 import { totals } from './jobs/wordcount-bench-job';
+import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu';
 
 const WORDS_PER_LINE = 10;
 const VOCABULARY = Array.from({ length: 1000 }, (_, i) => `w${(i * 7919) % 100000}`.padEnd(9, 'x'));
@@ -37,13 +38,15 @@ async function startLineServer(lines: number): Promise<{ port: number; done: Pro
 
 /**
  * Runs the network word count over `lines` lines of 10 words and returns lines/s from the
- * receiver's start to the batch that counted the last word; checks every word's total.
+ * receiver's start to the batch that counted the last word, and the CPU seconds the
+ * whole process tree (driver, executors, anything else this process started) used
+ * meanwhile; checks every word's total.
  */
 export async function measureWordCount(
   lines: number,
   conf: Record<string, unknown>,
   beforeStart?: (ssc: StreamingContext) => Promise<void>,
-): Promise<{ lines: number; seconds: number }> {
+): Promise<{ lines: number; seconds: number; cpuSeconds: number }> {
   const expected = new Map<string, number>();
   for (let i = 0; i < lines; i++) for (const w of lineOf(i).split(' ')) expected.set(w, (expected.get(w) ?? 0) + 1);
   const server = await startLineServer(lines);
@@ -59,16 +62,18 @@ export async function measureWordCount(
       },
     });
     const clockStart = await receiverStarted;
+    const cpuStart = processTreeCpu();
     await server.done;
     const deadline = Date.now() + 120_000;
     while (totals.counted < lines * WORDS_PER_LINE && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const seconds = (totals.lastBatchDone - clockStart) / 1000;
+    const cpuSeconds = cpuSecondsBetween(cpuStart, processTreeCpu());
     await ssc.stop();
     if (totals.counted !== lines * WORDS_PER_LINE) throw new Error(`counted ${totals.counted} words of ${lines * WORDS_PER_LINE} within 120 s`);
     for (const [w, n] of expected) {
       if (totals.words.get(w) !== n) throw new Error(`word ${w}: counted ${totals.words.get(w) ?? 0}, sent ${n}`);
     }
-    return { lines, seconds };
+    return { lines, seconds, cpuSeconds };
   } finally {
     server.close();
   }

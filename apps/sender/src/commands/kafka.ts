@@ -110,14 +110,25 @@ async function produce(
   progress: Progress,
 ): Promise<void> {
   let n = 0;
+  // The message that did not fit into the previous batch: it opens the next one.
+  let held: Message | undefined;
   while (n < count) {
     const due = await pacer.take(Math.min(batchSize, count - n));
     const messages: Message[] = [];
     let bytes = 0;
-    while (messages.length < due && (messages.length === 0 || bytes < BATCH_BYTES)) {
-      const next = await message(n + messages.length);
+    while (messages.length < due) {
+      const next = held ?? (await message(n + messages.length));
+      held = undefined;
+      const size = (next.value as Buffer).length;
+      // A request must stay under the broker's message.max.bytes as a whole, so a
+      // message that would take the batch past BATCH_BYTES waits for the next one. (A
+      // single message over the limit is still sent alone, and the broker's refusal reported.)
+      if (messages.length > 0 && bytes + size > BATCH_BYTES) {
+        held = next;
+        break;
+      }
       messages.push(next);
-      bytes += (next.value as Buffer).length;
+      bytes += size;
     }
     pacer.giveBack(due - messages.length);
     try {

@@ -20,7 +20,12 @@ export class RpcConnection {
 
   constructor(
     readonly socket: Socket,
-    onMessage: (message: Envelope, trailer: Buffer) => void,
+    /**
+     * `ownsBuffer`: the trailer's ArrayBuffer holds this frame and nothing else (a large
+     * frame the framer assembled), so the receiver may move it to another thread instead
+     * of copying it. Views the decoded message has of its bytes fields go with it.
+     */
+    onMessage: (message: Envelope, trailer: Buffer, ownsBuffer: boolean) => void,
     onClose: (error?: Error) => void,
   ) {
     socket.setNoDelay(true);
@@ -28,7 +33,8 @@ export class RpcConnection {
       record: (buf, start, end) => {
         const envelopeLength = buf.readUInt32BE(start);
         const envelopeEnd = start + 4 + envelopeLength;
-        onMessage(decodeEnvelope(buf.subarray(start + 4, envelopeEnd)), envelopeEnd < end ? buf.subarray(envelopeEnd, end) : EMPTY);
+        const ownsBuffer = start === 0 && end === buf.length && buf.byteOffset === 0 && buf.buffer.byteLength === buf.length;
+        onMessage(decodeEnvelope(buf.subarray(start + 4, envelopeEnd)), envelopeEnd < end ? buf.subarray(envelopeEnd, end) : EMPTY, ownsBuffer);
       },
       fault: (fault) => {
         socket.destroy(new Error(`corrupt driver/executor frame: ${fault.message}`));

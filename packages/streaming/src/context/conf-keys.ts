@@ -14,6 +14,7 @@ export const CONF_KEY_KINDS = {
   blockInterval: 'duration',
   executors: 'number',
   executorCores: 'number',
+  executorNodeOptions: 'string',
   defaultParallelism: 'number',
   receiverMaxRate: 'number',
   backpressureEnabled: 'boolean',

@@ -26,6 +26,13 @@ export interface StreamingConf {
   executors: number;
   /** Tasks one executor runs at the same time. */
   executorCores: number;
+  /**
+   * Extra command-line options for the node process of each local executor, split at
+   * white space (as Spark's spark.executor.extraJavaOptions): for example
+   * '--cpu-prof --cpu-prof-dir=/tmp/prof' or '--max-old-space-size=4096'. Options that
+   * NODE_OPTIONS refuses (such as --cpu-prof) work here. Empty: none.
+   */
+  executorNodeOptions: string;
   /** Partitions of shuffles when an operator is not given a number. */
   defaultParallelism: number;
   /** Records per second per receiver; 0 means unlimited. With backpressure, the ceiling of its rate. */
@@ -56,7 +63,11 @@ export interface StreamingConf {
    * Received bytes a process (the driver, or an executor running receivers) may hold
    * before its receivers pause their sources: blocks waiting for a batch or in a batch not
    * yet done, plus the blocks being built. Pausing a socket stops reading it, so a fast
-   * sender is held back by TCP instead of filling the heap. 0: no bound.
+   * sender is held back by TCP instead of filling the heap. 0: no bound. The default,
+   * 512 MiB, takes a burst of a few hundred megabytes in at once (as Spark's receivers
+   * store into a block manager whose memory share of a default 1 GiB driver is about
+   * 430 MiB, and spill past it), so that it goes into the next batch rather than waiting
+   * for the batch before to finish.
    */
   receiverMaxBufferedBytes: number;
   /** Largest frame a receiver accepts before rejecting it. */
@@ -147,7 +158,7 @@ export type StreamingConfInput = Partial<
     | 'stuckTaskTimeoutMs'
   >
 > & {
-  /** Bytes, or a size such as '128m' (see receiverMaxBufferedBytes); 0: no bound. */
+  /** Bytes, or a size such as '512m' (see receiverMaxBufferedBytes); 0: no bound. */
   receiverMaxBuffered?: string | number;
   /** A duration such as '60s' (see stuckTaskTimeoutMs). */
   stuckTaskTimeout?: string | number;
@@ -180,6 +191,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     blockIntervalMs: parseDuration(input.blockInterval ?? '200ms', 'block interval'),
     executors,
     executorCores,
+    executorNodeOptions: input.executorNodeOptions ?? '',
     defaultParallelism: input.defaultParallelism ?? Math.max(1, cores),
     receiverMaxRate: input.receiverMaxRate ?? 0,
     backpressureEnabled: input.backpressureEnabled === true || String(input.backpressureEnabled) === 'true',
@@ -190,7 +202,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     backpressurePidMinRate: input.backpressurePidMinRate ?? 100,
     receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
     blockQueueSize: input.blockQueueSize ?? 10,
-    receiverMaxBufferedBytes: parseByteSize(input.receiverMaxBuffered ?? '128m', 'receiver max buffered'),
+    receiverMaxBufferedBytes: parseByteSize(input.receiverMaxBuffered ?? '512m', 'receiver max buffered'),
     maxFrameBytes: input.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     taskPrefetch: input.taskPrefetch ?? 1,
     taskMaxFailures: input.taskMaxFailures ?? 4,

@@ -7,11 +7,13 @@
  *
  *   args: <keys> <rate per batch> <generator partitions> <state partitions> [timeout] [heap dir]
  *
- * With a heap dir, each executor writes its process.memoryUsage() there every 5 s
- * (heap-<pid>.json): the bench reads the executors' heaps from it.
+ * With a heap dir, each executor thread (the main thread and every task thread, which
+ * holds the state partitions it updates) writes its process.memoryUsage() there every
+ * 5 s (heap-<pid>-<thread>.json): the bench adds up each executor's heaps from them.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { StateSpec, type State, type StreamingContext } from '@sluice/streaming';
 
 export const progress = {
@@ -30,7 +32,7 @@ export default function stateBenchJob(ssc: StreamingContext, args: string[]): vo
   const timeout = args[4] || undefined;
   const heapDir = args[5];
   if (heapDir && ssc.mode !== 'driver') {
-    const write = () => writeFileSync(join(heapDir, `heap-${process.pid}.json`), JSON.stringify(process.memoryUsage()));
+    const write = () => writeFileSync(join(heapDir, `heap-${process.pid}-${threadId}.json`), JSON.stringify(process.memoryUsage()));
     write();
     setInterval(write, 5000).unref();
   }
