@@ -176,6 +176,39 @@ test('sluice-classify --demo classifies real photos, reports the broken ones, an
   assert.match(stderr, /sluice-classify: 12 images in .*: 8 classified, 4 errors/);
   assert.match(stderr, /startup {5}.* from launch to the first result/);
   assert.match(stderr, /latency {5}p50 [\d.]+ m?s, p90 [\d.]+ m?s, p99 [\d.]+ m?s, max [\d.]+ m?s/);
+  // The demo's end reads as a normal end: no receiver restart, and a last line without failures.
+  assert.doesNotMatch(stderr, /restarting receiver/);
+  assert.match(stderr.trimEnd().split('\n').at(-1) ?? '', /^ {2}batches {5}\d+, none failed$/);
+});
+
+test('sluice-sender images serving every connection and sluice-classify --source socket://: each image once, with its whole name, and the run ends with the stream', async () => {
+  const pictures = await Promise.all(Array.from({ length: 5 }, (_, i) => renderPicture(i)));
+  // A name over the classic frame's 28 bytes arrives whole (the sender sends a long-name frame).
+  pictures[0] = { ...pictures[0]!, name: `a-name-longer-than-the-name-field-${pictures[0]!.name}` };
+  const imageDir = join(dir, 'served-to-each-connection');
+  await mkdir(imageDir);
+  for (const p of pictures) await writeFile(join(imageDir, p.name), p.bytes);
+  // As a user would start it: no --once, so every connection gets the directory anew.
+  const sender = await startImageSender(imageDir, ['--rate', '20']);
+  try {
+    const child = spawn(
+      process.execPath,
+      [classifyBin, '--source', `socket://127.0.0.1:${sender.port}`, '--output', 'jsonl:-', '--batch-duration', '500ms', '--no-ui', '--run-for', '120s'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, stderr);
+    const names = stdout.trim().split('\n').map((line) => (JSON.parse(line) as { name: string }).name);
+    assert.deepEqual(names.sort(), pictures.map((p) => p.name).sort(), 'each picture exactly once');
+    assert.match(stderr, /sluice-classify: the image stream from socket:\/\/127\.0\.0\.1:\d+ has ended; stopping/);
+    assert.doesNotMatch(stderr, /--run-for|restarting receiver/, 'ended by the stream, not by the clock, without reconnecting');
+  } finally {
+    await sender.stop();
+  }
 });
 
 /** A busy 4000x3000 scene, to stand for a camera photo. */

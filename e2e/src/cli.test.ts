@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { start } from './helpers';
@@ -34,6 +35,39 @@ test('sluice submit runs a job on executors and stops by itself with --run-for',
   assert.match(r.stdout, /-------------------------------------------\nTime: \d+ ms\n-------------------------------------------\n1\n2\n3\n/);
 });
 
+test('a run whose batch failed exits 1 and says how many batches failed in its last line', () => {
+  const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', '--conf', 'taskMaxFailures=1', fixture('failing-batch-job.ts')]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /five is not allowed/);
+  assert.match(lastLine(r.stderr), /^sluice: stopped after \d+ batches, 1 failed$/);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} to the driver's process group (Ctrl-C in a terminal) stops gracefully, without replacing executors`, { timeout: 180_000 }, async () => {
+    // A process group of its own, as a shell gives a foreground job: the signal goes to the whole group.
+    const child = spawn(process.execPath, [sluice, 'submit', '--batch-duration', '300ms', '--no-ui', fixture('print-queue-job.ts')], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.stdout.resume();
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    // Generous: a loaded machine takes long to start node processes.
+    const deadline = Date.now() + 90_000;
+    while (!/sluice: started .* 2 executor\(s\)/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stderr, /sluice: started/);
+    // A batch or two goes through first, so executors are busy as they would be.
+    await new Promise((r) => setTimeout(r, 700));
+    process.kill(-child.pid!, signal);
+    const [code] = await exited;
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /lost executor|replacement executor|killed by SIG/);
+    assert.match(stderr, new RegExp(`sluice: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; stopping gracefully`));
+    assert.match(lastLine(stderr), /^sluice: stopped after \d+ batches, none failed$/);
+  });
+}
+
 test('sluice submit --master local[2] runs the job in its own process, through the same scheduler', () => {
   const r = run(['submit', '--master', 'local[2]', '--run-for', '1500ms', '--batch-duration', '500ms', fixture('print-queue-job.ts')]);
   assert.equal(r.status, 0, r.stderr);
@@ -55,3 +89,7 @@ test('a job module that cannot load on executors fails the application once, wit
   assert.ok(reports.length <= 2, `reported ${reports.length} times`);
   assert.ok(!lines.some((l) => l.includes('replacement executor')), 'no executor is restarted into the same error');
 });
+
+function lastLine(text: string): string {
+  return text.trimEnd().split('\n').at(-1) ?? '';
+}

@@ -55,6 +55,36 @@ test('a receiver whose source dies restarts after the restart delay and resumes'
   assert.ok(errors.some((e) => /closed the connection/.test(e.lastErrorMessage)), 'the end of the stream is reported');
 });
 
+test('a socket stream that ends with its connection stops its receiver instead of reading the source again', async () => {
+  jobs.batches.length = 0;
+  let connections = 0;
+  const { server, port } = await listen((socket) => {
+    connections++;
+    socket.end(Array.from({ length: 50 }, (_, i) => `line-${i}`).join('\n') + '\n');
+  });
+  const lines: string[] = [];
+  const stopped: ReceiverInfo[] = [];
+  const { ssc } = await start({
+    job,
+    args: ['lines-until-closed', '127.0.0.1', String(port)],
+    // A long batch: the stream ends, and the context stops, before the first batch is due.
+    conf: { executors: 2, batchDuration: '5s', receiverRestartDelay: 100 },
+    log: (line) => lines.push(line),
+  });
+  ssc.addStreamingListener({ onReceiverStopped: (e) => stopped.push(e.receiverInfo) });
+  try {
+    await waitFor(() => stopped.length > 0, 15_000, 'the receiver to stop at the end of the stream');
+    // A graceful stop processes what came, even before the first batch was due.
+    await ssc.stop({ graceful: true });
+  } finally {
+    server.close();
+  }
+  assert.equal(connections, 1, 'no reconnection');
+  assert.deepEqual((allRecords() as string[]).sort(), Array.from({ length: 50 }, (_, i) => `line-${i}`).sort());
+  assert.ok(lines.some((l) => /stopped: 127\.0\.0\.1:\d+ closed the connection: the stream has ended/.test(l)), lines.join('\n'));
+  assert.ok(!lines.some((l) => /restarting receiver/.test(l)), lines.join('\n'));
+});
+
 test('receiver.maxRate holds within 10 % over a 5 s run', async () => {
   jobs.batches.length = 0;
   const line = Buffer.from('0123456789\n'.repeat(10_000));

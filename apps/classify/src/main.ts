@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (cmd.demoImages !== null) return await runDemo(cmd, cmd.demoImages, launchedAt);
-    const { failure, ui } = await runClassifier({
+    const { summary, failure, ui } = await runClassifier({
       settings: jobSettingsOf(cmd, cmd.source!),
       conf: cmd.conf,
       count: cmd.count,
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       ui: cmd.ui,
     });
     await ui?.stop();
-    return failure ? 1 : 0;
+    return failure || summary.failed_batches > 0 ? 1 : 0;
   } catch (err) {
     process.stderr.write(`sluice-classify: ${(err as Error)?.message ?? err}\n`);
     return 1;

@@ -1,6 +1,7 @@
 // The frame encoders the sender shares with the receivers.
 export {
   crc32,
+  cutImageName,
   DEVICE_HEADER_BYTES,
   DEVICE_SYNC_WORD,
   DeviceFramer,
@@ -9,4 +10,5 @@ export {
   encodeLengthPrefixed,
   IMAGE_HEADER_BYTES,
   IMAGE_NAME_BYTES,
+  imageNameFits,
 } from '@sluice/protocol';

@@ -1,6 +1,7 @@
 import { executorMain } from '@sluice/executor';
 import { LiveUi, startHistoryServer } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
+import { BatchOutcomes } from './batch-outcomes';
 import { submit } from './submit';
 import { checkpointCommand } from './checkpoint-inspect';
 import { tuneCommand } from './tune/tune-command';
@@ -25,6 +26,7 @@ async function submitCommand(argv: string[]): Promise<number> {
   if (!cmd.job) return fail('no job file given', SUBMIT_USAGE);
   let app;
   let ui: LiveUi | null = null;
+  const outcomes = new BatchOutcomes();
   try {
     app = await submit({
       job: cmd.job,
@@ -34,6 +36,7 @@ async function submitCommand(argv: string[]): Promise<number> {
       secretFile: cmd.secretFile ?? undefined,
       tls: cmd.tls.certFile && cmd.tls.keyFile ? { certFile: cmd.tls.certFile, keyFile: cmd.tls.keyFile } : undefined,
       beforeStart: async (ssc) => {
+        outcomes.watch(ssc);
         if (!cmd.ui.enabled && !cmd.eventLogDir) return;
         ui = new LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });
         const url = await ui.start();
@@ -65,15 +68,21 @@ async function submitCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', () => (stopping ? process.exit(130) : stop('interrupted')));
   process.on('SIGTERM', () => stop('terminated'));
   if (cmd.runForMs !== null) setTimeout(() => stop(`--run-for ${cmd.runForMs} ms elapsed`), cmd.runForMs).unref();
+  let error: unknown = null;
   try {
     await ssc.awaitTermination();
   } catch (err) {
-    process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
-    return 1;
+    error = err;
   } finally {
     await (ui as LiveUi | null)?.stop();
   }
-  return 0;
+  // The last line says how the run ended; the status lets scripts tell without reading it.
+  if (error !== null) {
+    process.stderr.write(`sluice: stopped with an error after ${outcomes.describe()}: ${(error as Error)?.message ?? error}\n`);
+    return 1;
+  }
+  process.stderr.write(`sluice: stopped after ${outcomes.describe()}\n`);
+  return outcomes.failed > 0 ? 1 : 0;
 }
 
 async function historyCommand(argv: string[]): Promise<number> {

@@ -226,7 +226,7 @@ export class Executor {
     this.heartbeat = setInterval(() => {
       const running = this.threads?.running() ?? [];
       this.rpc?.send({
-        heartbeat: { sentAtMs: Date.now(), runningTasks: running.length, rssMb: process.memoryUsage.rss() / 1048576, running },
+        heartbeat: { runningTasks: running.length, rssMb: process.memoryUsage.rss() / 1048576, running },
       });
     }, HEARTBEAT_MS);
     this.drain();

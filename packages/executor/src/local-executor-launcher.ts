@@ -13,7 +13,8 @@ export interface LocalExecutorProcess {
 }
 
 /**
- * Starts an executor as a child process of the driver. Its stdout is the driver's (so
+ * Starts an executor as a child process of the driver, in a process group of its own
+ * (signals meant for the driver's group do not reach it; see below). Its stdout is the driver's (so
  * output printed by tasks shows, as in Spark's local mode); its stderr is prefixed with
  * the executor id and its tail kept for error messages.
  */
@@ -31,8 +32,15 @@ export function launchLocalExecutor(
   const child = spawn(
     process.execPath,
     [...nodeArgs, EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId, ...tlsArgs],
-    // The secret goes in the environment, not the command line that `ps` shows everyone.
-    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, [SECRET_ENV]: Buffer.from(options.secret).toString('utf8') } },
+    {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      // The secret goes in the environment, not the command line that `ps` shows everyone.
+      env: { ...process.env, [SECRET_ENV]: Buffer.from(options.secret).toString('utf8') },
+      // A process group of its own: Ctrl-C in a terminal (or a signal to the driver's
+      // group) reaches the driver only, which then stops gracefully, its executors still
+      // working off the last batches. An executor leaves by itself when the driver is gone.
+      detached: true,
+    },
   );
   const tail: string[] = [];
   let partial = '';

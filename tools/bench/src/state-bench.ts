@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { submit } from '@sluice/cli';
+import { loadFigures, pairsOptions, percentile, printResult, sleep, startPairsBench } from './generated-pairs-bench';
 import { progress } from './jobs/state-bench-job';
 
 const USAGE = `Usage: npm run bench -- state [--keys N] [--rate N] [--seconds S] [--executors N]
@@ -23,31 +23,14 @@ default interval). RSS and heap (used, as process.memoryUsage() reports it) of t
 and each executor are sampled every 30 s: a long run shows whether memory stays flat.
 `;
 
-function rssMb(pid: number): number {
-  if (pid === process.pid) return process.memoryUsage.rss() / 1048576;
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
-
 export async function stateBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      keys: { type: 'string', default: '1000000' },
-      rate: { type: 'string', default: '100000' },
+      ...pairsOptions({ keys: '1000000' }),
       seconds: { type: 'string', default: '300' },
-      executors: { type: 'string', default: '2' },
-      'batch-duration': { type: 'string', default: '1s' },
-      partitions: { type: 'string' },
       timeout: { type: 'string' },
       checkpoint: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void process.stdout.write(USAGE);
@@ -57,25 +40,17 @@ export async function stateBench(argv: string[]): Promise<void> {
   const executors = Number(values.executors);
   const partitions = Number(values.partitions ?? executors);
   if (!(keys > 0 && rate > 0 && seconds > 15 && executors > 0 && partitions > 0)) throw new Error('--keys, --rate, --executors, --partitions must be positive and --seconds > 15');
-  const loadStart = loadavg();
   const heapDir = mkdtempSync(join(tmpdir(), 'sluice-state-bench-heap-'));
-  const { ssc, pool } = await submit({
+  const { ssc, processing, pids, sampleRss, loadStart } = await startPairsBench({
     job: fileURLToPath(new URL('./jobs/state-bench-job.ts', import.meta.url)),
     args: [String(keys), String(rate), String(executors), String(partitions), values.timeout ?? '', heapDir],
-    conf: { executors, batchDuration: values['batch-duration'], blockManagerMemory: '2g', appName: 'state-bench' },
-    ...(values.checkpoint ? { checkpointDir: values.checkpoint } : {}),
-    log: (line) => process.stderr.write(`sluice: ${line}\n`),
+    executors,
+    batchDuration: values['batch-duration'],
+    appName: 'state-bench',
+    checkpointDir: values.checkpoint,
   });
   const batchMs = ssc.conf.batchDurationMs;
   const ratePerBatch = Math.round((rate * batchMs) / 1000);
-  const processing: { time: number; ms: number }[] = [];
-  ssc.addStreamingListener({
-    onBatchCompleted: ({ batchInfo }) => {
-      if (batchInfo.processingDelay !== null) processing.push({ time: batchInfo.batchTime, ms: batchInfo.processingDelay });
-    },
-  });
-  const pids = (): [string, number][] => [['driver', process.pid], ...Object.entries(pool?.localExecutorPids ?? {})];
-  const sampleRss = () => Object.fromEntries(pids().map(([name, pid]) => [name, Math.round(rssMb(pid))]));
   const sampleHeap = (): Record<string, number> => {
     const heaps: Record<string, number> = { driver: Math.round(process.memoryUsage().heapUsed / 1048576) };
     for (const [name, pid] of pids()) {
@@ -96,7 +71,6 @@ export async function stateBench(argv: string[]): Promise<void> {
     return heaps;
   };
   const started = Date.now();
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await sleep(15_000);
   const rssStart = sampleRss();
   const rssSamples: { s: number; rss: Record<string, number>; heap: Record<string, number> }[] = [{ s: 15, rss: rssStart, heap: sampleHeap() }];
@@ -112,7 +86,7 @@ export async function stateBench(argv: string[]): Promise<void> {
   while (!progress.snapshot && Date.now() < deadline) await sleep(100);
   await ssc.stop();
   rmSync(heapDir, { recursive: true, force: true });
-  const loadEnd = loadavg();
+  const loadEnd = loadFigures();
   const steady = processing.filter((p) => p.time - processing[0]!.time >= 15_000).map((p) => p.ms);
   const snap = progress.snapshot;
   const expectedKeys = snap ? Math.min(keys, ((snap.time - processing[0]!.time) / batchMs + 1) * ratePerBatch) : 0;
@@ -137,11 +111,10 @@ export async function stateBench(argv: string[]): Promise<void> {
     rss_mb_end: rssEnd,
     checkpoint: values.checkpoint ?? null,
     rss_samples: rssSamples,
-    load_start: loadStart.map((l) => Number(l.toFixed(2))),
-    load_end: loadEnd.map((l) => Number(l.toFixed(2))),
+    load_start: loadFigures(loadStart),
+    load_end: loadEnd,
   };
-  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  printResult(result, values.json);
   if (progress.updates !== progress.batches * ratePerBatch) throw new Error(`counted ${progress.updates} updates, expected ${progress.batches * ratePerBatch}`);
   if (!snap) throw new Error('the final state snapshot did not come within 60 s');
   if (snap.keys !== expectedKeys) throw new Error(`state holds ${snap.keys} keys, expected ${expectedKeys}`);

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { submit } from '@sluice/cli';
 import { parseDuration } from '@sluice/streaming';
+import { loadFigures, pairsOptions, percentile, printResult, sleep, startPairsBench } from './generated-pairs-bench';
 import { progress } from './jobs/window-bench-job';
 
 const USAGE = `Usage: npm run bench -- window [--form inverse|plain] [--window D] [--slide D]
@@ -23,32 +21,15 @@ Compare a short and a long window of the same stream: with the inverse function 
 processing times should be about the same; the plain form grows with the window.
 `;
 
-function rssMb(pid: number): number {
-  if (pid === process.pid) return process.memoryUsage.rss() / 1048576;
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
-
 export async function windowBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...pairsOptions({ keys: '10000' }),
       form: { type: 'string', default: 'inverse' },
       window: { type: 'string', default: '30s' },
       slide: { type: 'string' },
-      'batch-duration': { type: 'string', default: '1s' },
-      keys: { type: 'string', default: '10000' },
-      rate: { type: 'string', default: '100000' },
       measure: { type: 'string', default: '30' },
-      executors: { type: 'string', default: '2' },
-      partitions: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void process.stdout.write(USAGE);
@@ -64,22 +45,13 @@ export async function windowBench(argv: string[]): Promise<void> {
   const slideMs = values.slide === undefined ? batchMs : parseDuration(values.slide, '--slide');
   if (!(keys > 0 && rate > 0 && measureS > 0 && executors > 0 && partitions > 0)) throw new Error('--keys, --rate, --measure, --executors, --partitions must be positive');
   const perBatch = Math.round((rate * batchMs) / 1000);
-  const loadStart = loadavg();
-  const { ssc, pool } = await submit({
+  const { ssc, processing, sampleRss, loadStart } = await startPairsBench({
     job: fileURLToPath(new URL('./jobs/window-bench-job.ts', import.meta.url)),
     args: [String(keys), String(perBatch), String(executors), String(partitions), `${windowMs}ms`, `${slideMs}ms`, form],
-    conf: { executors, batchDuration: `${batchMs}ms`, blockManagerMemory: '2g', appName: `window-bench-${form}` },
-    log: (line) => process.stderr.write(`sluice: ${line}\n`),
+    executors,
+    batchDuration: `${batchMs}ms`,
+    appName: `window-bench-${form}`,
   });
-  const processing: { time: number; ms: number }[] = [];
-  ssc.addStreamingListener({
-    onBatchCompleted: ({ batchInfo }) => {
-      if (batchInfo.processingDelay !== null) processing.push({ time: batchInfo.batchTime, ms: batchInfo.processingDelay });
-    },
-  });
-  const pids = (): [string, number][] => [['driver', process.pid], ...Object.entries(pool?.localExecutorPids ?? {})];
-  const sampleRss = () => Object.fromEntries(pids().map(([name, pid]) => [name, Math.round(rssMb(pid))]));
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   // Batches generated until the window is full, then --measure seconds of full windows.
   const fillBatches = windowMs / batchMs;
   const measureBatches = Math.ceil((measureS * 1000) / batchMs);
@@ -98,7 +70,7 @@ export async function windowBench(argv: string[]): Promise<void> {
   const generated = Math.floor((Date.now() - started) / batchMs);
   const rssEnd = sampleRss();
   await ssc.stop();
-  const loadEnd = loadavg();
+  const loadEnd = loadFigures();
   const first = processing[0]!.time;
   const full = processing.filter((p) => p.time - first >= windowMs).map((p) => p.ms);
   // Every window counts each pair of its batches once: its total is its batches' pairs.
@@ -124,10 +96,9 @@ export async function windowBench(argv: string[]): Promise<void> {
     processing_ms_max: Math.max(...full),
     rss_mb_full: rssFull,
     rss_mb_end: rssEnd,
-    load_start: loadStart.map((l) => Number(l.toFixed(2))),
-    load_end: loadEnd.map((l) => Number(l.toFixed(2))),
+    load_start: loadFigures(loadStart),
+    load_end: loadEnd,
   };
-  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  printResult(result, values.json);
   if (bad.length > 0) throw new Error(`${bad.length} windows counted wrong, first: ${JSON.stringify(bad[0])}`);
 }

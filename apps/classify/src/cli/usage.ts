@@ -7,9 +7,14 @@ each batch is spread over executor processes, each of which keeps its own copy o
 the model (TensorFlow.js) and classifies its share in inference batches.
 
 Source (required unless --demo):
-  --source socket://HOST:PORT      image frames from a TCP server: a 28-byte name, a
-                                   4-byte big-endian length, the bytes (this is what
+  --source socket://HOST:PORT      image frames from a TCP server: a 28-byte name (or a
+                                   long-name frame's whole name), a 4-byte big-endian
+                                   length, the bytes (this is what
                                    \`sluice-sender images\` serves); sluice-classify connects
+                                   (again every 2 s while the server is not up or the
+                                   connection fails); the server closing the connection
+                                   ends the stream: what came is classified, then the
+                                   run ends, so each image is classified once
   --source kafka://BROKERS/TOPIC   records of a Kafka topic: key = image name, value =
                                    image bytes; BROKERS is host:port[,host:port...]
   --source device:PATH             device frames (FPGA / NIC format) from a FIFO, a Unix
@@ -95,7 +100,9 @@ the record's timestamp, to the moment the result is written.
 An image that cannot be decoded (truncated, not an image, empty, too large) gets an
 error result with the reason; the stream goes on.
 
-Exit status: 0 done, 1 failure, 2 a mistake on the command line.
+The summary's last line counts the batches and how many failed. Exit status: 0 done,
+1 a failure (a batch failed, the model could not load, ...), 2 a mistake on the command
+line.
 
 Examples:
   sluice-sender images --dir photos --listen 127.0.0.1:9999 &

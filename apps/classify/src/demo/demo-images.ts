@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from '@sluice/protocol';
+import { pngDeclaring } from '@sluice/vision/test-support';
 import sharp from 'sharp';
 import { demoPicture, seededRandom } from './demo-pictures';
 import type { Photo } from './demo-photos';
@@ -48,17 +48,6 @@ export async function brokenImages(): Promise<BrokenImage[]> {
     { name: 'broken-empty.jpg', bytes: Buffer.alloc(0), kind: 'empty' },
     { name: 'broken-huge.png', bytes: await pngDeclaring(20_000, 20_000), kind: 'too_large' },
   ];
-}
-
-/** A valid 1x1 PNG whose header is rewritten to declare width x height. */
-export async function pngDeclaring(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
-  // Signature (8), IHDR length (4) and type (4), then width and height; the chunk's
-  // CRC-32 covers its type and 13 data bytes and must be recomputed.
-  png.writeUInt32BE(width, 16);
-  png.writeUInt32BE(height, 20);
-  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-  return png;
 }
 
 /**

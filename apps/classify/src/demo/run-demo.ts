@@ -36,8 +36,8 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
     log(`demo: sluice-sender serves them on 127.0.0.1:${sender.port}; classifying until ${total} results`);
     const { summary, failure, ui } = await runClassifier({
       settings: jobSettingsOf(cmd, { kind: 'socket', host: '127.0.0.1', port: sender.port }),
-      // The sender leaves after one pass: reconnecting to it would only log refusals.
-      conf: { receiverRestartDelay: '10m', ...cmd.conf },
+      // The sender closing the connection after its one pass ends the run (as any socket source does).
+      conf: cmd.conf,
       count: Math.min(total, cmd.count ?? total),
       runForMs: cmd.runForMs ?? DEMO_TIME_LIMIT_MS,
       summaryJsonPath: cmd.summaryJsonPath,
@@ -46,7 +46,7 @@ export async function runDemo(cmd: ClassifyCommand, pictures: number, launchedAt
       ui: cmd.ui,
     });
     await ui?.stop();
-    if (failure) return 1;
+    if (failure || summary.failed_batches > 0) return 1;
     if (summary.images < Math.min(total, cmd.count ?? total)) {
       log(`demo: only ${summary.images} of ${total} images have a result`);
       return 1;

@@ -9,8 +9,10 @@ import type { SourceSpec } from './source-spec';
 export async function openImageSource(ssc: StreamingContext, source: SourceSpec): Promise<ImageSource> {
   switch (source.kind) {
     case 'socket':
-      // Image frames: 28-byte name, 4-byte big-endian length, the image bytes.
-      return { images: ssc.socketStream(source.host, source.port, Converters.imageFrames) };
+      // Image frames: 28-byte name, 4-byte big-endian length, the image bytes. The sender
+      // closing the connection ends the stream: reconnecting would get the same images
+      // again from a sender that serves its directory to each connection.
+      return { images: ssc.socketStream(source.host, source.port, Converters.imageFrames, { endsWithConnection: true }) };
     case 'kafka': {
       const { openKafkaImageSource } = await import('./kafka-source');
       return openKafkaImageSource(ssc, source);

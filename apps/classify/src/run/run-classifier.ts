@@ -5,6 +5,7 @@ import { LiveUi } from '@sluice/ui';
 import { resolveConf, type BatchInfo, type StreamingConfInput, type StreamingContext } from '@sluice/streaming';
 import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
 import { setDriverSide } from '../job/driver-side';
+import { describeSource } from '../job/source-spec';
 import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings';
 import { toResultRecord } from '../job/result-record';
 import { BatchProgress } from './batch-progress';
@@ -124,7 +125,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     if (rate !== null && info.numRecords > 0) stats.batchRate(rate);
     const lag = lagOf(info);
     if (!failed && lag !== null && info.processingEndTime !== null) stats.batchLag(info.numRecords, lag, info.processingEndTime);
-    stats.batchCompleted(info.batchTime);
+    stats.batchCompleted(info.batchTime, failed);
     reportToUi(false);
     const line = progress.lineFor(info);
     if (line) log(line);
@@ -148,6 +149,11 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       context.addStreamingListener({
         onBatchStarted: ({ batchInfo }) => stats.batchStarted(batchInfo.batchTime, batchInfo.processingStartTime ?? Date.now()),
         onBatchCompleted: ({ batchInfo }) => onBatchCompleted(batchInfo),
+        // A receiver stopping by itself, while the context runs, is the end of the stream
+        // (a socket source's sender closed the connection): what came is classified, then the run ends.
+        onReceiverStopped: () => {
+          if (context.state === 'active') requestStop(`the image stream from ${describeSource(settings.source)} has ended`, true);
+        },
       });
     },
     results: onResults,

@@ -32,6 +32,18 @@ describe('RunStats', () => {
     assert.match(text, /throughput {2}2 images\/s/);
     assert.match(text, /startup {5}1500 ms from launch to the first result/);
     assert.match(text, /latency {5}p50 400 ms, p90 1010 ms, p99 1010 ms, max 1010 ms \(from the batch time to the result written\)/);
+    assert.equal(text.trimEnd().split('\n').at(-1), '  batches     2, none failed');
+  });
+
+  it('counts failed batches, and says so in the last line', () => {
+    const stats = new RunStats(0, 'x');
+    stats.batchCompleted(1000);
+    stats.batchCompleted(2000, true);
+    stats.batchCompleted(3000, true);
+    const s = stats.summary(4000);
+    assert.equal(s.batches, 3);
+    assert.equal(s.failed_batches, 2);
+    assert.equal(formatSummary(s).trimEnd().split('\n').at(-1), '  batches     3, 2 failed');
   });
 
   it('with Kafka output knows only batch totals', () => {

@@ -31,6 +31,8 @@ export interface RunSummary {
   latency_basis: string;
   latency_ms: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
   batches: number;
+  /** Batches with an output operation that failed (their images may have no result). */
+  failed_batches: number;
   wall_ms: number;
 }
 
@@ -52,6 +54,7 @@ export class RunStats {
   private firstResultAt: number | null = null;
   private lastResultAt: number | null = null;
   private batches = 0;
+  private failedBatches = 0;
   private backlog: number | null = null;
   private backlogDrainedAt: number | null = null;
   private readonly rates: number[] = [];
@@ -70,8 +73,9 @@ export class RunStats {
     this.batchStarts.set(batchTime, processingStartTime);
   }
 
-  batchCompleted(batchTime: number): void {
+  batchCompleted(batchTime: number, failed = false): void {
     this.batches++;
+    if (failed) this.failedBatches++;
     this.batchStarts.delete(batchTime);
   }
 
@@ -134,6 +138,7 @@ export class RunStats {
         max: this.latency.count > 0 ? this.latency.max : null,
       },
       batches: this.batches,
+      failed_batches: this.failedBatches,
       wall_ms: Math.round(now - this.launchedAt),
     };
   }

@@ -33,6 +33,8 @@ export function formatSummary(s: RunSummary): string {
     );
   }
   if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${counts(s.top_labels)}`);
+  // Last, so that the run's last line says whether any batch failed (the exit status does too).
+  lines.push(`  batches     ${s.batches}, ${s.failed_batches === 0 ? 'none' : s.failed_batches} failed`);
   return lines.join('\n') + '\n';
 }
 

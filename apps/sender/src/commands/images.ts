@@ -3,7 +3,7 @@ import type { Command } from '../command';
 import { ImageLibrary } from '../image-library';
 import { Pacer } from '../pacer';
 import { log, Progress } from '../progress';
-import { encodeImageFrame } from '../protocol';
+import { cutImageName, encodeImageFrame, imageNameFits } from '../protocol';
 import { serveClients } from '../serve-clients';
 
 const usage = `usage: sluice-sender images --dir <dir> [options]
@@ -14,6 +14,17 @@ file name, a 4-byte big-endian length, the bytes), then the connection is closed
 Files ending in .jpg .jpeg .png .webp .gif .tif .tiff (any case) are sent, in name order;
 other files are skipped.
 
+A file name longer than the frame's 28-byte name field is sent whole, in a long-name
+frame (the name field holds 0xFF and the name's length; the name comes before the
+image bytes); sluice-classify reads both kinds. --cut-names sends only classic frames,
+cutting such names to 28 bytes, for receivers that know only the classic frame.
+
+Each connection gets the directory anew. sluice-classify --source socket:// takes the
+closed connection as the end of its stream and stops, so each image is classified once;
+a Sluice job's socketStream reconnects by default (as Spark's does) and would receive the
+directory again, unless it passes { endsWithConnection: true }. --once serves one client
+and exits.
+
 options:
   --dir <dir>          directory of images (required)
   --listen <host:port> address to listen on (default 127.0.0.1:9999; port 0 picks a free one)
@@ -21,6 +32,8 @@ options:
   --count <n>          images per connection (default: every file once; with --loop, forever)
   --loop               cycle through the directory until --count images are sent
   --once               exit once the first client has been served
+  --cut-names          cut names over 28 bytes to fit the classic frame (default:
+                       send them whole in long-name frames)
   -h, --help           show this help
 
 Progress goes to stderr, starting with "images: listening on <host:port>".`;
@@ -37,6 +50,7 @@ export const imagesCommand: Command = {
       count: { type: 'string' },
       loop: { type: 'boolean', default: false },
       once: { type: 'boolean', default: false },
+      'cut-names': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     });
     if (options.help) {
@@ -59,6 +73,9 @@ export const imagesCommand: Command = {
       }
     }
 
+    const longNames = !options['cut-names'];
+    warnAboutLongNames(library.files.map((f) => f.name), longNames);
+
     await serveClients({ target: listen, once: options.once, label: 'images' }, async (writer, peer) => {
       const progress = new Progress(`images -> ${peer}`, 'images');
       const pacer = new Pacer(rate);
@@ -66,7 +83,7 @@ export const imagesCommand: Command = {
         for (let n = 0; n < perConnection; n++) {
           await pacer.take(1);
           const file = library.fileAt(n);
-          const frame = encodeImageFrame(file.name, await library.read(file));
+          const frame = encodeImageFrame(file.name, await library.read(file), { longNames });
           await writer.write(frame);
           progress.add(1, frame.length);
         }
@@ -75,3 +92,18 @@ export const imagesCommand: Command = {
     });
   },
 };
+
+/** Names over the classic frame's 28 bytes: said once, at the start, so that no name changes without a word. */
+function warnAboutLongNames(names: string[], longNames: boolean): void {
+  const long = names.filter((name) => !imageNameFits(name));
+  if (long.length === 0) return;
+  if (longNames) {
+    log(
+      `images: ${long.length} name${long.length === 1 ? '' : 's'} longer than the frame's 28-byte name field ` +
+        `go${long.length === 1 ? 'es' : ''} whole in long-name frames (a receiver that knows only the classic frame ` +
+        `cannot read those; --cut-names cuts them instead)`,
+    );
+    return;
+  }
+  for (const name of long) log(`images: '${name}' is cut to '${cutImageName(name)}' to fit the frame's 28-byte name field`);
+}

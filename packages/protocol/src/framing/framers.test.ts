@@ -100,7 +100,30 @@ test('image frame framer keeps names and bytes, across chunk boundaries', () => 
     assert.equal(Buffer.byteLength(decoded[2]!.name), 28);
     assert.equal(decoded[2]!.name, 'é'.repeat(14));
     assert.deepEqual(decoded.map((d) => d.bytes), images.map((i) => i.bytes));
+    assert.deepEqual(decoded.map((d) => d.nameMayBeCut === true), [false, true, true], 'a full name field may hold a cut name');
   }
+});
+
+test('long-name image frames carry whole names; names that fit stay classic frames, byte for byte', () => {
+  const images = [
+    { name: 'cat.jpg', bytes: Buffer.alloc(1000, 1) },
+    { name: 'a-very-long-file-name-beyond-28-bytes.png', bytes: Buffer.alloc(3, 2) },
+    { name: 'ünïcödé-'.repeat(40) + '.webp', bytes: Buffer.from([9]) },
+    { name: 'no-image.png'.padStart(60, 'x'), bytes: Buffer.alloc(0) },
+  ];
+  assert.deepEqual(encodeImageFrame('cat.jpg', images[0]!.bytes, { longNames: true }), encodeImageFrame('cat.jpg', images[0]!.bytes));
+  const stream = Buffer.concat(images.map((i) => encodeImageFrame(i.name, i.bytes, { longNames: true })));
+  for (const seed of [21, 22]) {
+    const { records } = run(new ImageFrameFramer(), stream, seed, 50);
+    const decoded = records.map(decodeImageFrame);
+    assert.deepEqual(decoded.map((d) => d.name), images.map((i) => i.name));
+    assert.deepEqual(decoded.map((d) => d.bytes), images.map((i) => i.bytes));
+    assert.ok(decoded.every((d) => d.nameMayBeCut !== true));
+  }
+  // A long-name frame whose name length runs past its body: the name is what there is, no image bytes.
+  const broken = encodeImageFrame('x'.repeat(40), Buffer.alloc(0), { longNames: true });
+  broken.writeUInt16BE(500, 1);
+  assert.deepEqual(decodeImageFrame(broken), { name: 'x'.repeat(40), bytes: Buffer.alloc(0) });
 });
 
 test('varint-delimited framer reads protobuf length-delimited messages', () => {

@@ -64,7 +64,7 @@ export interface TaskFinished {
   killed: boolean;
 }
 export interface RunningTaskMessage { taskId: number; runningMs: number }
-export interface Heartbeat { sentAtMs: number; runningTasks: number; rssMb: number; running: RunningTaskMessage[] }
+export interface Heartbeat { runningTasks: number; rssMb: number; running: RunningTaskMessage[] }
 export interface KillTask { taskId: number; reason: string }
 export interface BatchDone { batchTime: number; cachedUpTo: number }
 export interface Shutdown { reason: string }

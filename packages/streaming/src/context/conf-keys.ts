@@ -24,7 +24,6 @@ export const CONF_KEY_KINDS = {
   backpressurePidDerived: 'number',
   backpressurePidMinRate: 'number',
   receiverRestartDelay: 'duration',
-  blockQueueSize: 'number',
   receiverMaxBuffered: 'size',
   maxFrameBytes: 'number',
   taskPrefetch: 'number',

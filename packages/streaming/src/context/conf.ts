@@ -57,8 +57,6 @@ export interface StreamingConf {
   backpressurePidDerived: number;
   backpressurePidMinRate: number;
   receiverRestartDelayMs: number;
-  /** Blocks a receiver may have cut but not yet handed to the tracker. */
-  blockQueueSize: number;
   /**
    * Received bytes a process (the driver, or an executor running receivers) may hold
    * before its receivers pause their sources: blocks waiting for a batch or in a batch not
@@ -201,7 +199,6 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     backpressurePidDerived: input.backpressurePidDerived ?? 0,
     backpressurePidMinRate: input.backpressurePidMinRate ?? 100,
     receiverRestartDelayMs: parseDuration(input.receiverRestartDelay ?? 2000, 'receiver restart delay'),
-    blockQueueSize: input.blockQueueSize ?? 10,
     receiverMaxBufferedBytes: parseByteSize(input.receiverMaxBuffered ?? '512m', 'receiver max buffered'),
     maxFrameBytes: input.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     taskPrefetch: input.taskPrefetch ?? 1,

@@ -187,10 +187,16 @@ export class StreamingContext {
     return this.socketStream(host, port, lines);
   }
 
-  /** Records from a TCP server at host:port, framed and decoded by `converter`. */
-  socketStream<T>(host: string, port: number, converter: Converter<T>): DStream<T> {
+  /**
+   * Records from a TCP server at host:port, framed and decoded by `converter`. As in
+   * Spark, the receiver reconnects when the server closes the connection; with
+   * `endsWithConnection` that close ends the stream instead (the receiver stops; a
+   * listener's onReceiverStopped tells the driver), for a server that sends a finite
+   * stream and would send it again to a new connection.
+   */
+  socketStream<T>(host: string, port: number, converter: Converter<T>, options: { endsWithConnection?: boolean } = {}): DStream<T> {
     validatePort(port);
-    return this.receiverStream(new SocketReceiver(host, port, converter, this.conf.maxFrameBytes));
+    return this.receiverStream(new SocketReceiver(host, port, converter, this.conf.maxFrameBytes, options.endsWithConnection ?? false));
   }
 
   /**
@@ -519,7 +525,9 @@ export class StreamingContext {
         await Promise.all(this.graph.inputs.map((s) => s.stop()));
         this.jobGenerator?.stop();
         if (this.blocks.pendingBlocks > 0 && this.jobGenerator) {
-          await this.jobGenerator.generateBatch(this.jobGenerator.lastBatchTime + this.conf.batchDurationMs);
+          // Before the first batch, the next batch time counts from the graph's zero time.
+          const last = Math.max(this.jobGenerator.lastBatchTime, this.graph.zeroTime);
+          await this.jobGenerator.generateBatch(last + this.conf.batchDurationMs);
         }
         await this.jobScheduler?.whenIdle();
       } else {

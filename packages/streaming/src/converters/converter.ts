@@ -38,12 +38,33 @@ export const lengthPrefixed: Converter<Buffer> = {
   decode: (bytes) => bytes,
 };
 
-/** The image frame: a 28-byte name, a 4-byte big-endian length, the image bytes. */
+/**
+ * The image frame: a 28-byte name, a 4-byte big-endian length, the image bytes; or its
+ * long-name variant, which carries names over 28 bytes whole (see @sluice/protocol's
+ * image-frame). A classic frame whose name fills the field may hold a cut name: the
+ * first such name in a process is reported on stderr (on an executor, the driver's log
+ * shows it).
+ */
 export const imageFrames: Converter<ImageRecord> = {
   name: 'image-frames',
   createFramer: (o) => new ImageFrameFramer(o),
-  decode: decodeImageFrame,
+  decode: (bytes) => {
+    const { name, bytes: image, nameMayBeCut } = decodeImageFrame(bytes);
+    if (nameMayBeCut) warnOfCutName(name);
+    return { name, bytes: image };
+  },
 };
+
+let cutNameReported = false;
+
+function warnOfCutName(name: string): void {
+  if (cutNameReported) return;
+  cutNameReported = true;
+  process.stderr.write(
+    `image frames: '${name}' fills the frame's 28-byte name field, so the sender may have cut a longer name ` +
+      `(long-name frames carry whole names; sluice-sender images sends them unless --cut-names); said once\n`,
+  );
+}
 
 /**
  * Protobuf's length-delimited messages (varint length, message). Without a decoder the

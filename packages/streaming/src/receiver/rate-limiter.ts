@@ -1,7 +1,7 @@
 /**
  * receiver.maxRate: records per second per receiver, enforced where records enter the
- * engine. A token bucket with one second of burst; `delayFor(n)` says how long the
- * receiver should pause its source after taking n records.
+ * engine. A token bucket with one second of burst; `take(n)` says how long the receiver
+ * should pause its source after taking n records.
  */
 export class RateLimiter {
   private tokens: number;

@@ -205,6 +205,13 @@ export class ReceiverSupervisor implements ReceiverStatus {
     })();
   }
 
+  /** The receiver stops itself (its source has ended, or failed for good): said once in the log. */
+  async stopByReceiver(message: string, error?: unknown): Promise<void> {
+    if (this.stopped) return;
+    if (error === undefined) this.options.log(`receiver ${this.receiver.name} (stream ${this.receiver.streamId}) stopped: ${message}`);
+    await this.stop(message, error);
+  }
+
   /** Stops the receiver and cuts the last block, so nothing stored is lost. */
   async stop(message = 'stopped by the context', error?: unknown): Promise<void> {
     if (this.stopped) return;

@@ -28,7 +28,11 @@ export abstract class Receiver<T> {
   streamId = -1;
   /** A name for the UI and logs. */
   name: string = this.constructor.name;
-  /** Where the receiver should run ("driver" is where Sluice runs receivers today). */
+  /**
+   * With receiverPlacement 'executor': the executor id or host name this receiver should
+   * run on when one matches (Spark's preferredLocation). Receivers in the driver (the
+   * default placement) ignore it.
+   */
   preferredLocation: string | undefined = undefined;
   /** @internal */
   supervisor: ReceiverSupervisor | null = null;
@@ -97,9 +101,9 @@ export abstract class Receiver<T> {
     this.requireSupervisor().restartReceiver(message, error, delayMs);
   }
 
-  /** Stops receiving for good. */
+  /** Stops receiving for good (the message is logged; with an error, reported as one). */
   stop(message: string, error?: unknown): void {
-    void this.requireSupervisor().stop(message, error);
+    void this.requireSupervisor().stopByReceiver(message, error);
   }
 
   isStarted(): boolean {

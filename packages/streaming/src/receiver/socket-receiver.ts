@@ -12,7 +12,8 @@ import { slabReader } from './slab-reader';
  * is copied here, and decoding waits for the task that reads the block.
  * Bad input never stops the stream: faults are reported with their offset; a frame over
  * maxFrameBytes resets the connection (the length prefix cannot be trusted after it); the
- * connection is re-established after the restart delay when it fails or ends.
+ * connection is re-established after the restart delay when it fails, and when the server
+ * closes it, unless `endsWithConnection` says that closing is the end of the stream.
  */
 export class SocketReceiver<T> extends Receiver<T> {
   private socket: Socket | null = null;
@@ -23,6 +24,12 @@ export class SocketReceiver<T> extends Receiver<T> {
     readonly port: number,
     readonly converter: Converter<T>,
     private readonly maxFrameBytes: number,
+    /**
+     * The server closing the connection (after a whole last frame) ends the stream: the
+     * receiver stops for good instead of reconnecting and, from a server that sends
+     * every client the same data, reading it all again. Errors still reconnect.
+     */
+    private readonly endsWithConnection = false,
   ) {
     super();
     this.name = `SocketReceiver(${converter.name} ${host}:${port})`;
@@ -73,7 +80,8 @@ export class SocketReceiver<T> extends Receiver<T> {
     socket.on('close', (hadError) => {
       this.releaseHold(socket);
       if (this.socket !== socket || hadError) return;
-      this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
+      if (this.endsWithConnection) this.stop(`${this.host}:${this.port} closed the connection: the stream has ended`);
+      else this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
     });
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '@sluice/protocol';
 import { syncDirectory } from '../checkpoint/durable-file';
 import type { ShippedBlock } from '../rdd/task-env';
 

@@ -1,7 +1,7 @@
 /**
  * Test inputs made on the fly with sharp, so the tests depend on no files on disk.
  */
-import { crc32 } from './crc32.js';
+import { crc32 } from '@sluice/protocol';
 import sharp from 'sharp';
 
 const SCENE_SVG = (width: number, height: number) => `
@@ -68,7 +68,10 @@ export async function imageVariants(): Promise<Record<string, Buffer>> {
   };
 }
 
-/** A PNG whose header declares width x height but carries one row of data. */
+/**
+ * A valid 1x1 PNG whose header is rewritten to declare width x height: decoders must
+ * refuse it by its declared size (the classify demo sends one as a broken file).
+ */
 export async function pngDeclaring(width: number, height: number): Promise<Buffer> {
   const png = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
   // Signature (8) + IHDR length (4) + "IHDR" (4), then width and height; the CRC
