@@ -98,6 +98,7 @@ export class ExecutorPool implements TaskBackend {
   private readonly secret: Uint8Array;
   private readonly secretGenerated: boolean;
   private bundle: JobBundle | null = null;
+  private bundling: Promise<JobBundle> | null = null;
   /** Connections dropped because they did not authenticate (wrong secret, no handshake). */
   refusedConnections = 0;
 
@@ -169,15 +170,20 @@ export class ExecutorPool implements TaskBackend {
     this.conf = JSON.parse(app.confJson) as StreamingConf;
     this.driverSignature = app.graphSignature ?? '';
     if (early) {
+      this.bundling = early.bundling;
       await early.listening;
-      this.bundle = await early.bundling;
     } else {
-      this.bundle = await bundleJob(app.jobModule);
+      // esbuild bundles the job in a process of its own: the executors start meanwhile, and
+      // an executor that registers before the bundle is done is answered when it is.
+      this.bundling = bundleJob(app.jobModule);
+      void this.bundling.catch(() => undefined);
       await this.listen();
       this.launchWanted();
     }
     this.app = app;
     for (const { answer } of this.earlyRegistrations.splice(0)) answer();
+    // A failed bundle fails the start; the context then stops the pool and its executors.
+    this.bundle = await this.bundling;
     await this.waitForExecutors(Math.max(1, this.conf.executors));
     this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
   }
@@ -383,17 +389,20 @@ export class ExecutorPool implements TaskBackend {
       blockAddress: `${reg.blockHost}:${reg.blockPort}`,
     };
     this.executors.set(id, handle);
-    rpc.send({
-      executorRegistered: {
-        executorId: id,
-        jobModule: this.app!.jobModule,
-        jobArgs: this.app!.jobArgs,
-        confJson: this.app!.confJson,
-        bundleHash: this.bundle!.hash,
-        bundleExternalsJson: JSON.stringify(this.bundle!.externals),
-        sluiceVersion: SLUICE_VERSION,
-      },
-    });
+    const registered = (bundle: JobBundle) =>
+      rpc.send({
+        executorRegistered: {
+          executorId: id,
+          jobModule: this.app!.jobModule,
+          jobArgs: this.app!.jobArgs,
+          confJson: this.app!.confJson,
+          bundleHash: bundle.hash,
+          bundleExternalsJson: JSON.stringify(bundle.externals),
+          sluiceVersion: SLUICE_VERSION,
+        },
+      });
+    if (this.bundle) registered(this.bundle);
+    else void this.bundling?.then(registered, () => undefined);
     return handle;
   }
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type SHARE_ENV } from 'node:worker_threads';
 import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages';
 
 const ENTRY = fileURLToPath(new URL('../bin/sluice-task-thread.mjs', import.meta.url));
@@ -30,7 +30,7 @@ export class TaskThread {
   private goneReason: TaskThreadGone | null = null;
   private readonly exited: Promise<void>;
 
-  constructor(setup: TaskThreadSetup, env: NodeJS.ProcessEnv) {
+  constructor(setup: TaskThreadSetup, env: NodeJS.ProcessEnv | typeof SHARE_ENV) {
     this.worker = new Worker(ENTRY, { workerData: setup, env, stdout: false, stderr: false });
     let onReady!: (signature: string) => void;
     let onFailed!: (err: Error) => void;

@@ -1,3 +1,4 @@
+import { SHARE_ENV } from 'node:worker_threads';
 import { CacheHolders } from './cache-holders';
 import { TaskThread } from './task-thread';
 import type { TaskThreadSetup } from './task-thread-messages';
@@ -112,9 +113,13 @@ export class TaskThreads {
 
   private spawn(): TaskThread {
     // Native TensorFlow in a task thread gets one intra-op thread (the executor's cores
-    // are its task threads), unless the user set it.
-    const env = { ...process.env, TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? '1' };
-    const thread = new TaskThread(this.setup, env);
+    // are its task threads), unless the user set it. Native add-ons read the process's
+    // real environment, which only the main thread can change (a worker's process.env is
+    // a copy they never see), so it is set here; and the threads share this environment
+    // (SHARE_ENV), so that what their code sets for native code before loading it (as
+    // TensorFlow's log level) reaches it too.
+    process.env.TF_NUM_INTRAOP_THREADS ??= '1';
+    const thread = new TaskThread(this.setup, SHARE_ENV);
     thread.ready.catch((err: Error) => {
       if (!this.closed && this.usable.some((u) => u)) this.log(`executor: a task thread failed to start: ${err.message}`);
     });

@@ -102,7 +102,7 @@ export async function kafkaBench(argv: string[]): Promise<void> {
 }
 
 /** Fills the topic: requests of up to 768 KiB, four in flight, spread over the partitions. */
-async function produce(kafka: Kafka, topic: string, size: number, total: number): Promise<number> {
+export async function produce(kafka: Kafka, topic: string, size: number, total: number): Promise<number> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const started = performance.now();

@@ -8,15 +8,19 @@
  *   npm run bench -- cores --workload wordcount|classify [--images <dir>] --json
  *   npm run bench -- window --form inverse --window 300s --slide 1s --json
  *   npm run bench -- checkpoint --job stateful --checkpoint on --json
+ *   npm run bench -- overload --capacity 20000 --factor 2 --seconds 120 --json
+ *   npm run bench -- backlog --messages 10000000 --initial-rate 100000 --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
 import { accuracyBench } from './accuracy-bench';
+import { backlogBench } from './backlog-bench';
 import { checkpointBench } from './checkpoint-bench';
 import { classifyBench } from './classify-bench';
 import { coresBench } from './cores-bench';
 import { ingestBench } from './ingest-bench';
 import { uiBench } from './ui-bench';
 import { kafkaBench } from './kafka-bench';
+import { overloadBench } from './overload-bench';
 import { stateBench } from './state-bench';
 import { windowBench } from './window-bench';
 
@@ -29,6 +33,8 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   state: stateBench,
   checkpoint: checkpointBench,
   window: windowBench,
+  overload: overloadBench,
+  backlog: backlogBench,
   accuracy: accuracyBench,
 };
 

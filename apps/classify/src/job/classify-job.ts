@@ -30,8 +30,9 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
     batchSize: settings.batchSize,
     topK: settings.topK,
     backend: settings.backend,
-    // Native TensorFlow runs one inference on all of the executor's cores.
-    threads: ssc.conf.executorCores,
+    // One TensorFlow thread per task: an executor runs one task per core, each in a task
+    // thread of its own.
+    threads: 1,
     sentAt: (image) => image.sentAt,
   });
 

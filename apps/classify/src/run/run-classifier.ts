@@ -62,6 +62,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
   }
   const writer: ResultWriter | null = settings.output.kind === 'kafka' ? null : createResultWriter(settings.output);
   const stats = new RunStats(options.launchedAt, latencyBasisOf(settings));
+  stats.startupStep('driver_loaded', Date.now());
   const progress = new BatchProgress(writer !== null);
   const recent = new RecentClassifierActivity();
   let ui: LiveUi | null = null;
@@ -147,7 +148,13 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       ssc = context;
       // Added before the context starts, so that the first batch is seen too.
       context.addStreamingListener({
-        onBatchStarted: ({ batchInfo }) => stats.batchStarted(batchInfo.batchTime, batchInfo.processingStartTime ?? Date.now()),
+        onExecutorAdded: () => stats.startupStep('executors_ready', Date.now()),
+        onStreamingStarted: ({ time }) => stats.startupStep('stream_started', time),
+        onBatchStarted: ({ batchInfo }) => {
+          const startedAt = batchInfo.processingStartTime ?? Date.now();
+          stats.batchStarted(batchInfo.batchTime, startedAt);
+          if (batchInfo.numRecords > 0) stats.startupStep('first_batch_started', startedAt);
+        },
         onBatchCompleted: ({ batchInfo }) => onBatchCompleted(batchInfo),
         // A receiver stopping by itself, while the context runs, is the end of the stream
         // (a socket source's sender closed the connection): what came is classified, then the run ends.

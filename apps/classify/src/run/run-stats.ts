@@ -15,6 +15,13 @@ export interface RunSummary {
   busy_ms: number | null;
   /** From the launch of the process to the first result written. */
   startup_ms: number | null;
+  /**
+   * Where start-up went, in ms from the launch: the driver's modules loaded (the run
+   * begins), the executors ready (the last one to join before the stream started), the
+   * stream started, the first batch with images started, the first result written.
+   * A step that did not happen (yet) is null.
+   */
+  startup_steps_ms: Record<StartupStep, number | null>;
   /** Images waiting in the source when the first batch was cut (Kafka: the lag), or null if the source does not say. */
   backlog_images: number | null;
   /**
@@ -35,6 +42,8 @@ export interface RunSummary {
   failed_batches: number;
   wall_ms: number;
 }
+
+export type StartupStep = 'driver_loaded' | 'executors_ready' | 'stream_started' | 'first_batch_started' | 'first_result';
 
 /**
  * What the runner counts on the driver. With stdout and JSON-lines output every result
@@ -58,6 +67,7 @@ export class RunStats {
   private backlog: number | null = null;
   private backlogDrainedAt: number | null = null;
   private readonly rates: number[] = [];
+  private readonly steps = new Map<StartupStep, number>();
 
   constructor(
     private readonly launchedAt: number,
@@ -89,6 +99,12 @@ export class RunStats {
       if (this.backlog === 0) return;
     }
     if (this.backlog > 0 && this.backlogDrainedAt === null && lag === 0) this.backlogDrainedAt = completedAt;
+  }
+
+  /** A step of start-up happened at `at` (ms since the epoch); the first time counts, except for executors joining, where the last one before the stream started does. */
+  startupStep(step: StartupStep, at: number): void {
+    if (step === 'executors_ready' && !this.steps.has('stream_started')) this.steps.set(step, at);
+    else if (!this.steps.has(step)) this.steps.set(step, at);
   }
 
   /** A completed batch with images, cut under backpressure's `rate` (images/s). */
@@ -126,6 +142,12 @@ export class RunStats {
       images_per_s: busy !== null && busy > 0 ? round(this.images / (busy / 1000), 2) : null,
       busy_ms: busy,
       startup_ms: this.firstResultAt === null ? null : Math.round(this.firstResultAt - this.launchedAt),
+      startup_steps_ms: Object.fromEntries(
+        STARTUP_STEPS.map((step) => {
+          const at = step === 'first_result' ? this.firstResultAt : this.steps.get(step);
+          return [step, at === null || at === undefined ? null : Math.round(at - this.launchedAt)];
+        }),
+      ) as Record<StartupStep, number | null>,
       backlog_images: this.backlog,
       backlog_drain_ms:
         this.backlogDrainedAt !== null && this.firstResultAt !== null ? Math.max(0, Math.round(this.backlogDrainedAt - this.firstResultAt)) : null,
@@ -152,6 +174,8 @@ export class RunStats {
     this.lastResultAt = at;
   }
 }
+
+const STARTUP_STEPS: StartupStep[] = ['driver_loaded', 'executors_ready', 'stream_started', 'first_batch_started', 'first_result'];
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;

@@ -15,7 +15,18 @@ export function formatSummary(s: RunSummary): string {
   if (s.images_per_s !== null) {
     lines.push(`  throughput  ${s.images_per_s} images/s (from the first batch with images to the last result, ${shortDuration(s.busy_ms ?? 0)})`);
   }
-  if (s.startup_ms !== null) lines.push(`  startup     ${shortDuration(s.startup_ms)} from launch to the first result`);
+  if (s.startup_ms !== null) {
+    lines.push(`  startup     ${shortDuration(s.startup_ms)} from launch to the first result`);
+    const st = s.startup_steps_ms;
+    const step = (label: string, at: number | null) => (at === null ? [] : [`${label} ${shortDuration(at)}`]);
+    const steps = [
+      ...step("driver's modules loaded", st.driver_loaded),
+      ...step('executors ready', st.executors_ready),
+      ...step('stream started', st.stream_started),
+      ...step('first batch with images started', st.first_batch_started),
+    ];
+    if (steps.length > 0) lines.push(`              after launch: ${steps.join(', ')}`);
+  }
   if (s.backlog_images !== null && s.backlog_images > 0) {
     lines.push(
       s.backlog_drain_ms === null

@@ -8,14 +8,10 @@ import { imageFrames, textLines, type RecordCycle } from './records';
 import { recommend, type Goal, type Recommendation } from './recommend';
 import { describePoint, resultsTable, trialLine, unitOf } from './report-table';
 import { PointRunner } from './point-runner';
+import { gridSearchMs, STARTUP_MS } from './search-estimate';
 import { jobArgsOf, submitArgs, type TrialResult } from './trial';
 import type { TuneCommand } from './tune-options';
 
-/**
- * Driver start, executors registering, the receiver connecting (and for images, the
- * executors loading the model): allowed per fresh start of the job.
- */
-const STARTUP_MS = { text: 15_000, images: 30_000 };
 /** Kept free at the end of the budget for writing the results and the plot. */
 const FINISH_MS = 2_000;
 
@@ -80,6 +76,13 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
     writeFileSync(outputPath, JSON.stringify(report, null, 2) + '\n');
   };
   log(`sluice tune: ${points.length} configurations of ${cmd.job}, budget ${Math.round(cmd.budgetMs / 1000)} s, goal ${goalText(goal, unit)}`);
+  const needMs = gridSearchMs(points, { startupMs, warmupBatches: cmd.warmupBatches, windowBatches: cmd.windowBatches, precision: cmd.precision, verifyMs: cmd.verifyMs });
+  if (needMs > cmd.budgetMs) {
+    log(
+      `the grid needs about ${Math.round(needMs / 1000)} s to narrow every rate to ${Math.round(cmd.precision * 100)}%, more than the budget: ` +
+        'some rates will stay coarse (marked *) or configurations unmeasured (listed at the end); raise --budget or narrow --grid',
+    );
+  }
   const runnerOf = (point: GridPoint, until: number) =>
     new PointRunner(
       { job, jobArgs: cmd.jobArgs, submitOptions: cmd.submitOptions, point, records },

@@ -23,10 +23,11 @@ Options (before the job file):
                      finishes within it and reports what it covered
   --grid SPEC        narrows the grid: key=v1,v2 pairs separated by ';' (or repeat
                      --grid), keys batch, executors (EXECUTORSxCORES), partitions,
-                     batch-size. Default: batch=500ms,1s,2s;executors=1x1,2x1;
-                     partitions=2,4 (images: batch=1s,2s;executors=1x1,2x1;
-                     partitions=2;batch-size=1,8). partitions sets the block interval
-                     (batch / partitions) and the shuffle partitions
+                     batch-size. Default: batch=500ms,1s;executors=1x1,2x1;
+                     partitions=2 (images: batch=1s;executors=2x1;partitions=2;
+                     batch-size=1,8), which the default budget covers; a wider grid
+                     needs a longer --budget (tune says so). partitions sets the block
+                     interval (batch / partitions) and the shuffle partitions
   --goal G           throughput (default: the highest sustained rate) or latency (the
                      lowest end-to-end latency at --rate)
   --rate R           records/s the latency goal must sustain

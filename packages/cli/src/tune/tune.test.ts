@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultGrid, gridPoints, narrowGrid } from './grid';
+import { gridSearchMs, STARTUP_MS } from './search-estimate';
 import { nextRate, niceRate, type PointResult } from './rate-search';
 import { recommend } from './recommend';
 import { judgeWindow, slope, type BatchSample } from './sustained';
@@ -48,6 +49,19 @@ test('the rate doubles until a failure, then bisects until the bracket is within
   assert.equal(nextRate({ maxRate: 0, failedRate: 1.5 }, o), null);
   assert.equal(niceRate(1234), 1200);
   assert.equal(niceRate(3.46), 3.5);
+});
+
+test('the default grid fits the default budget with its verification; the old 12-point grid did not', () => {
+  const defaults = parseTuneArgs(['job.ts']);
+  for (const source of ['text', 'images'] as const) {
+    const o = { startupMs: STARTUP_MS[source], warmupBatches: defaults.warmupBatches, windowBatches: defaults.windowBatches, precision: defaults.precision, verifyMs: defaults.verifyMs };
+    const need = gridSearchMs(gridPoints(defaultGrid(source), source), o);
+    assert.ok(need <= defaults.budgetMs, `${source}: the default grid needs about ${Math.round(need / 1000)} s of a ${defaults.budgetMs / 1000} s budget`);
+  }
+  const text = { startupMs: STARTUP_MS.text, warmupBatches: 3, windowBatches: 6, precision: 0.1, verifyMs: 20_000 };
+  const old = gridPoints(narrowGrid(defaultGrid('text'), ['batch=500ms,1s,2s;partitions=2,4']), 'text');
+  assert.equal(old.length, 12);
+  assert.ok(gridSearchMs(old, text) > defaults.budgetMs, 'the estimate tells a grid that cannot be narrowed in time');
 });
 
 test('--grid narrows the default grid and says what it does not understand', () => {

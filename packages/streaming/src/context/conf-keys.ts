@@ -35,6 +35,7 @@ export const CONF_KEY_KINDS = {
   killStuckTasks: 'boolean',
   maxExecutorRestarts: 'number',
   retainedBatches: 'number',
+  maxQueuedBatches: 'number',
   receiverPlacement: 'string',
   blockReplication: 'number',
   localityWait: 'duration',

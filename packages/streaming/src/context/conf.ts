@@ -99,6 +99,13 @@ export interface StreamingConf {
   /** Batches whose results are kept for listeners and the UI. */
   retainedBatches: number;
   /**
+   * Batches generated and not yet finished (waiting in the job queue or running) before
+   * the batch clock waits: the next batch is generated when one finishes, and the sources
+   * (receivers through their buffer bound, the Kafka direct stream by not reading) are
+   * held back meanwhile. Nothing is skipped or dropped; the late batches are reported.
+   */
+  maxQueuedBatches: number;
+  /**
    * Where receivers run. 'driver' (default): the driver receives every byte and ships each
    * block inside the task that reads it; blocks survive any executor's loss. 'executor'
    * (Spark's way): each receiver runs on an executor, which keeps its blocks, and tasks go
@@ -210,6 +217,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     stuckTaskTimeoutMs: parseDuration(input.stuckTaskTimeout ?? 60_000, 'stuck task timeout'),
     killStuckTasks: input.killStuckTasks === true || String(input.killStuckTasks) === 'true',
     retainedBatches: input.retainedBatches ?? 1000,
+    maxQueuedBatches: input.maxQueuedBatches ?? 1000,
     receiverPlacement: input.receiverPlacement ?? 'driver',
     blockReplication: input.blockReplication ?? 1,
     localityWaitMs: parseDuration(input.localityWait ?? 3000, 'locality wait'),
@@ -256,6 +264,9 @@ function validateConf(conf: StreamingConf): void {
     throw new Error('default parallelism must be an integer >= 1');
   }
   if (conf.receiverMaxRate < 0) throw new Error('receiver max rate must be >= 0');
+  if (!Number.isInteger(conf.maxQueuedBatches) || conf.maxQueuedBatches < 1) {
+    throw new Error(`maxQueuedBatches must be an integer >= 1, got ${JSON.stringify(conf.maxQueuedBatches)}`);
+  }
   const nonNegative = [
     ['backpressureInitialRate', conf.backpressureInitialRate],
     ['backpressurePidProportional', conf.backpressurePidProportional],

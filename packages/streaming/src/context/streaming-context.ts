@@ -377,6 +377,7 @@ export class StreamingContext {
         log: this.log,
       },
       this.conf.retainedBatches,
+      this.conf.maxQueuedBatches,
     );
     this.jobGenerator = new JobGenerator(
       this.graph,

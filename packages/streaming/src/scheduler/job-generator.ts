@@ -10,6 +10,7 @@ import type { ReceivedBlockTracker } from './received-block-tracker';
 import type { TaskBackend } from './task-backend';
 import type { BatchClock } from '../util/clock';
 import { LateTicks } from './late-ticks';
+import { JobQueueWaits } from './job-queue-waits';
 
 const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
   runJob: () =>
@@ -28,6 +29,8 @@ export class JobGenerator {
   private stopped = false;
   /** Ticks that fired late (their batches keep their times). */
   readonly lateTicks: LateTicks;
+  /** Times the clock waited for the job queue (maxQueuedBatches) to have room. */
+  readonly queueWaits: JobQueueWaits;
   /** Called once a batch's jobs are generated, before they run: the metadata checkpoint. */
   onGenerated: ((time: number) => Promise<void>) | null = null;
 
@@ -43,6 +46,7 @@ export class JobGenerator {
     private readonly post: (event: StreamingEvent) => void = () => {},
   ) {
     this.lateTicks = new LateTicks(graph.batchDurationMs, log);
+    this.queueWaits = new JobQueueWaits(scheduler.maxQueuedBatches, log);
   }
 
   get lastBatchTime(): number {
@@ -103,6 +107,15 @@ export class JobGenerator {
   async generateBatch(time: number): Promise<void> {
     if (time <= this.lastTime) return;
     this.lastTime = time;
+    if (this.scheduler.full) {
+      // The queue holds its bound: this batch (and the clock behind it) waits until one
+      // finishes. Nothing is read for it meanwhile: receivers' blocks wait in the tracker
+      // (their buffer bound pauses the sources), the Kafka direct stream reads later.
+      const since = Date.now();
+      await this.scheduler.roomForBatch();
+      this.queueWaits.waited(time, Date.now() - since);
+      if (this.scheduler.isStopped) return;
+    }
     const tickDelay = Math.max(0, this.clock.now() - time);
     try {
       await Promise.all(this.graph.inputs.map((input) => input.prepareBatch(time)));

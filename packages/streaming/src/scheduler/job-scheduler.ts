@@ -21,7 +21,9 @@ export class JobScheduler {
   private readonly queue = new Subject<JobSet>();
   private readonly subscription: Subscription;
   private pending = 0;
+  private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private roomWaiters: (() => void)[] = [];
   readonly completedBatches: BatchInfo[] = [];
   readonly runningBatches = new Map<number, BatchInfo>();
 
@@ -30,6 +32,8 @@ export class JobScheduler {
     private readonly inputInfo: (time: number) => Record<number, StreamInputInfo>,
     private readonly hooks: JobSchedulerHooks,
     private readonly retainedBatches: number,
+    /** Batches submitted and not finished (queued or running) before roomForBatch waits. */
+    readonly maxQueuedBatches: number = Number.POSITIVE_INFINITY,
   ) {
     this.subscription = this.queue.pipe(concatMap((set) => from(this.runJobSet(set)))).subscribe();
   }
@@ -46,6 +50,24 @@ export class JobScheduler {
     return this.pending;
   }
 
+  /** True when the job queue holds its bound: the next batch must wait (roomForBatch). */
+  get full(): boolean {
+    return this.pending >= this.maxQueuedBatches;
+  }
+
+  /**
+   * Resolves when one more batch may be submitted within maxQueuedBatches, or when the
+   * scheduler stops (then `stopped` is true and nothing should be submitted).
+   */
+  roomForBatch(): Promise<void> {
+    if (!this.full || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
   /** Resolves when every submitted batch has finished. */
   whenIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
@@ -53,6 +75,8 @@ export class JobScheduler {
   }
 
   stop(): void {
+    this.stopped = true;
+    for (const w of this.roomWaiters.splice(0)) w();
     this.subscription.unsubscribe();
     this.queue.complete();
   }
@@ -75,6 +99,8 @@ export class JobScheduler {
       this.bus.post({ type: 'onBatchCompleted', payload: { batchInfo: { ...info } } });
       this.pending--;
       if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
+      // One batch out, one in: the waiting tick (there is at most one: ticks run in order).
+      if (!this.full) this.roomWaiters.shift()?.();
     }
   }
 

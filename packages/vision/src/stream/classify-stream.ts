@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import type { DStream } from '@sluice/streaming';
 import type { BackendChoice } from '../backend.js';
 import type { ClassifierInput, ClassifierOptions } from '../classifier.js';
@@ -56,8 +57,10 @@ export function classify<T>(stream: DStream<T>, options: StreamClassifyOptions<T
   const sentAtOf = options.sentAt;
 
   // On executors, the model loads while the driver waits for the first batch. If that
-  // fails, the first task tries again and reports why.
-  if (stream.graph.mode === 'executor' && options.warmUp !== false) {
+  // fails, the first task tries again and reports why. Only in task threads: an
+  // executor's main thread builds the graph too (for its receivers) but runs no task, and
+  // a model loaded there would only take a core from the task threads' start-up.
+  if (stream.graph.mode === 'executor' && !isMainThread && options.warmUp !== false) {
     void loadClassifier(classifierOptions).catch(() => undefined);
   }
 
