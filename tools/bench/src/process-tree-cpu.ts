@@ -18,6 +18,15 @@ function readStat(pid: number): { ppid: number; cpu: number } | null {
   return { ppid: num(4), cpu: (num(14) + num(15) + num(16) + num(17)) / TICKS_PER_SECOND };
 }
 
+/** The command name of a process (/proc/PID/comm), or '' if it is gone. */
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** CPU seconds so far of this process and each live descendant (executors, a browser, senders). */
 export function processTreeCpu(root = process.pid): Map<number, number> {
   const stats = new Map<number, { ppid: number; cpu: number }>();

@@ -9,7 +9,7 @@ import type { TaskEnv } from '../rdd/task-env';
 import { MapWithStateRDD, stateOf, type MapWithStateRecord } from './map-with-state-rdd';
 import { RecursiveDStream } from './recursive-dstream';
 import type { StateSpec } from './state-spec';
-import { StateMap } from './state-map';
+import { StateMap, type StateColumns } from './state-map';
 
 type Record<K, S, M> = MapWithStateRecord<K, S, M>;
 
@@ -58,7 +58,7 @@ export class InternalMapWithStateDStream<K, V, S, M> extends RecursiveDStream<Re
           }),
         ),
       decode: (bytes) =>
-        (deserialize(bytes) as { version: number; state: { keys: K[]; states: S[]; times: number[] }; mapped: M[] }[]).map((r) => ({
+        (deserialize(bytes) as { version: number; state: StateColumns<K, S>; mapped: M[] }[]).map((r) => ({
           stateMap: StateMap.fromColumns(r.version, r.state),
           version: r.version,
           mapped: r.mapped,

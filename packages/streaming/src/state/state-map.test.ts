@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { deserialize, serialize } from 'node:v8';
 import { test } from 'node:test';
 import { StateMap } from './state-map';
 
@@ -54,6 +55,32 @@ test('columns for checkpoints round-trip, update times and version included', ()
   const back = StateMap.fromColumns(200, m.toColumns());
   assert.deepEqual(contents(back), contents(m));
   assert.equal(back.version, 200);
+});
+
+/** Every entry in the map's order (fromColumns keeps the columns' order). */
+const inOrder = <K, S>(m: StateMap<K, S>) => [...m.entries()].map((e) => [e.key, e.state, e.updatedAt]);
+
+test('numeric columns go to a checkpoint as Float64Arrays and come back exact; other columns stay arrays', () => {
+  const numeric = new StateMap<number, number>(7);
+  for (const [k, v] of [[0, -0.5], [2 ** 53, 3], [-1, Number.MAX_VALUE], [1e-300, 0]] as const) numeric.put(k, v, 1_796_065_256_000 + k);
+  const cols = numeric.toColumns();
+  assert.ok(cols.keys instanceof Float64Array && cols.states instanceof Float64Array && cols.times instanceof Float64Array);
+  const back = StateMap.fromColumns<number, number>(7, deserialize(serialize(cols)) as typeof cols);
+  assert.deepEqual(inOrder(back), inOrder(numeric));
+
+  const mixed = new StateMap<string, number | { n: number }>(8);
+  mixed.put('a', 1, 1);
+  mixed.put('b', { n: 2 }, 2);
+  const mixedCols = mixed.toColumns();
+  assert.ok(Array.isArray(mixedCols.keys) && Array.isArray(mixedCols.states));
+  assert.deepEqual(inOrder(StateMap.fromColumns(8, deserialize(serialize(mixedCols)) as typeof mixedCols)), inOrder(mixed));
+
+  // Checkpoints written before the packing hold plain arrays: they still read.
+  const old = StateMap.fromColumns<string, number>(9, { keys: ['x', 'y'], states: [1, 2], times: [100, 200] });
+  assert.deepEqual(inOrder(old), [
+    ['x', 1, 100],
+    ['y', 2, 200],
+  ]);
 });
 
 test('idleSince finds the keys last updated before the threshold', () => {

@@ -102,23 +102,44 @@ export class StateMap<K, S> implements SizeAware {
   }
 
   /** Compact form for checkpoints: keys, states and update times as three arrays. */
-  toColumns(): { keys: K[]; states: S[]; times: number[] } {
+  /**
+   * The states as three columns, for a checkpoint file. A column of numbers only (keys,
+   * counts, and always the update times) is a Float64Array, which v8.serialize writes as
+   * one block of bytes rather than value by value: a checkpoint of 500,000 numeric keys
+   * serializes several times faster. Any number round-trips exactly through a Float64Array.
+   */
+  toColumns(): StateColumns<K, S> {
     const n = this.#entries.size;
     const keys = new Array<K>(n);
     const states = new Array<S>(n);
-    const times = new Array<number>(n);
+    const times = new Float64Array(n);
     let i = 0;
     for (const e of this.#entries.values()) {
       keys[i] = e.key;
       states[i] = e.state;
       times[i++] = e.updatedAt;
     }
-    return { keys, states, times };
+    return { keys: packColumn(keys), states: packColumn(states), times };
   }
 
-  static fromColumns<K, S>(version: number, cols: { keys: K[]; states: S[]; times: number[] }): StateMap<K, S> {
+  /** Reads toColumns' output back (also the plain arrays of checkpoints written before the packing). */
+  static fromColumns<K, S>(version: number, cols: StateColumns<K, S>): StateMap<K, S> {
     const m = new StateMap<K, S>(version);
-    for (let i = 0; i < cols.keys.length; i++) m.put(cols.keys[i]!, cols.states[i]!, cols.times[i]!);
+    for (let i = 0; i < cols.keys.length; i++) m.put(cols.keys[i] as K, cols.states[i] as S, cols.times[i]!);
     return m;
   }
+}
+
+/** A checkpointed column: its values, or a Float64Array of them when they are all numbers. */
+export type Column<T> = T[] | Float64Array;
+
+export interface StateColumns<K, S> {
+  keys: Column<K>;
+  states: Column<S>;
+  times: Column<number>;
+}
+
+function packColumn<T>(values: T[]): Column<T> {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number') return values;
+  return Float64Array.from(values as number[]);
 }
