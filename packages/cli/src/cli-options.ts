@@ -8,10 +8,12 @@ everything after it is passed to the job.
 
 Options:
   --master M               where tasks run: executors (default: executor processes),
-                           local (in this process, 1 core), local[N] (N cores) or
-                           local[*] (all cores); local mode starts no executor
-  --executors N            executor processes to start locally (default: 2, or the
-                           number of cores if fewer; 0 waits for remote executors)
+                           local (in this process, 1 core), local[N] (N cores),
+                           local[*] (all cores; local mode starts no executor), or
+                           k8s://https://HOST:PORT: executors as pods started through
+                           that Kubernetes API server (see docs/kubernetes.md)
+  --executors N            executors to start (default: 2, or the number of cores if
+                           fewer; 0 waits for remote executors)
   --executor-cores C       tasks each executor runs at once, each in a thread of
                            its own: C CPU cores (default: 1)
   --batch-duration D       length of a micro-batch with its unit, e.g. 1s, 500ms
@@ -32,6 +34,20 @@ Options:
   --tls-cert FILE          serve executors over TLS with this certificate (PEM)...
   --tls-key FILE           ...and its private key (PEM); executors then connect with
                            --tls-ca FILE (see docs/multi-host.md)
+ Kubernetes (with --master k8s://...; the driver runs here, the executors in pods):
+  --image IMAGE            the executor pods' image (required; see deploy/Dockerfile)
+  --namespace NS           namespace of the pods (default: the kubeconfig context's,
+                           else default)
+  --kubeconfig FILE        credentials (default: KUBECONFIG, ~/.kube/config, else the
+                           service account of the pod the driver runs in)
+  --executor-memory M      memory each executor pod asks for and is limited to, e.g.
+                           512m, 2g (default: 1g)
+  --executor-env K=V       an environment variable of the executors (repeatable)
+  --executor-pod-template FILE
+                           a pod (YAML or JSON) the executor pods are built on
+  --driver-pod-name NAME   the pod the driver runs in: the executor pods are deleted
+                           with it (default: SLUICE_DRIVER_POD_NAME; outside a pod,
+                           they are deleted when the driver stops)
   --run-for D              stop gracefully after D (default: run until Ctrl-C)
   --checkpoint DIR         checkpoint metadata and state to DIR each batch; if DIR
                            holds the checkpoint of an earlier run of the same job,
@@ -95,6 +111,18 @@ export interface SubmitCommand {
   eventLogDir: string | null;
   secretFile: string | null;
   tls: { certFile: string | null; keyFile: string | null };
+  kubernetes: KubernetesCommand;
+}
+
+/** The options of a k8s:// master (see @sluice/kubernetes' KubernetesLauncherOptions). */
+export interface KubernetesCommand {
+  image: string | null;
+  namespace: string | null;
+  kubeconfig: string | null;
+  executorMemory: string | null;
+  executorEnv: Record<string, string>;
+  podTemplateFile: string | null;
+  driverPodName: string | null;
 }
 
 const NUMERIC: Record<string, keyof StreamingConfInput> = {
@@ -121,7 +149,17 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     eventLogDir: null,
     secretFile: null,
     tls: { certFile: null, keyFile: null },
+    kubernetes: {
+      image: null,
+      namespace: null,
+      kubeconfig: null,
+      executorMemory: null,
+      executorEnv: {},
+      podTemplateFile: null,
+      driverPodName: null,
+    },
   };
+  const k8s = cmd.kubernetes;
   let i = 0;
   const value = (name: string): string => {
     const v = argv[++i];
@@ -133,7 +171,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     if (!arg.startsWith('-')) {
       cmd.job = arg;
       cmd.jobArgs = argv.slice(i + 1);
-      return checkTls(cmd);
+      return checkCommand(cmd);
     }
     const [name, inline] = arg.includes('=') && arg.startsWith('--') && !arg.startsWith('--conf')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
@@ -159,6 +197,18 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
     else if (name === '--secret-file') cmd.secretFile = get();
     else if (name === '--tls-cert') cmd.tls.certFile = get();
     else if (name === '--tls-key') cmd.tls.keyFile = get();
+    else if (name === '--image') k8s.image = get();
+    else if (name === '--namespace') k8s.namespace = get();
+    else if (name === '--kubeconfig') k8s.kubeconfig = get();
+    else if (name === '--executor-memory') k8s.executorMemory = get();
+    else if (name === '--executor-pod-template') k8s.podTemplateFile = get();
+    else if (name === '--driver-pod-name') k8s.driverPodName = get();
+    else if (name === '--executor-env') {
+      const kv = get();
+      const eq = kv.indexOf('=');
+      if (eq < 1) throw new Error(`--executor-env expects NAME=value, got "${kv}"`);
+      k8s.executorEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
     else if (name === '--conf') {
       const kv = get();
       const eq = kv.indexOf('=');
@@ -169,7 +219,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
       Object.assign(conf, setting);
     } else throw new Error(`unknown option ${arg} (see sluice submit --help)`);
   }
-  return checkTls(cmd);
+  return checkCommand(cmd);
 }
 
 /** `--batch-duration 1` would be one millisecond: the command line wants the unit said. */
@@ -180,9 +230,35 @@ function durationWithUnit(name: string, raw: string): string {
   return raw;
 }
 
-function checkTls(cmd: SubmitCommand): SubmitCommand {
+function checkCommand(cmd: SubmitCommand): SubmitCommand {
   if ((cmd.tls.certFile === null) !== (cmd.tls.keyFile === null)) {
     throw new Error('--tls-cert and --tls-key go together: TLS needs the certificate and its key');
+  }
+  const k8s = cmd.kubernetes;
+  const onK8s = cmd.conf.master?.startsWith('k8s://') ?? false;
+  if (onK8s && !cmd.help) {
+    if (k8s.image === null) throw new Error('--master k8s://... needs --image IMAGE: the image the executor pods run');
+    if (cmd.conf.driverHost === undefined) {
+      throw new Error(
+        '--master k8s://... needs --driver-host: an address of this machine the pods can reach (in a pod: its pod IP)',
+      );
+    }
+  }
+  if (!onK8s) {
+    const flags: Record<keyof KubernetesCommand, string> = {
+      image: '--image',
+      namespace: '--namespace',
+      kubeconfig: '--kubeconfig',
+      executorMemory: '--executor-memory',
+      executorEnv: '--executor-env',
+      podTemplateFile: '--executor-pod-template',
+      driverPodName: '--driver-pod-name',
+    };
+    const given = (Object.keys(flags) as (keyof KubernetesCommand)[]).find((key) => {
+      const v = k8s[key];
+      return v !== null && !(typeof v === 'object' && Object.keys(v).length === 0);
+    });
+    if (given) throw new Error(`${flags[given]} applies to --master k8s://... only`);
   }
   return cmd;
 }

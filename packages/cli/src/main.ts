@@ -1,8 +1,8 @@
 import { executorMain } from '@sluice/executor';
 import { LiveUi, startHistoryServer } from '@sluice/ui';
-import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE } from './cli-options';
+import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE, type KubernetesCommand } from './cli-options';
 import { BatchOutcomes } from './batch-outcomes';
-import { submit } from './submit';
+import { submit, type SubmitOptions } from './submit';
 import { checkpointCommand } from './checkpoint-inspect';
 import { tuneCommand } from './tune/tune-command';
 import type { StreamingConf } from '@sluice/streaming';
@@ -35,6 +35,7 @@ async function submitCommand(argv: string[]): Promise<number> {
       checkpointDir: cmd.checkpointDir ?? undefined,
       secretFile: cmd.secretFile ?? undefined,
       tls: cmd.tls.certFile && cmd.tls.keyFile ? { certFile: cmd.tls.certFile, keyFile: cmd.tls.keyFile } : undefined,
+      kubernetes: kubernetesOptions(cmd.kubernetes),
       beforeStart: async (ssc) => {
         outcomes.watch(ssc);
         if (!cmd.ui.enabled && !cmd.eventLogDir) return;
@@ -140,4 +141,18 @@ export async function main(argv: string[]): Promise<number> {
 function receiverPlacementText(conf: StreamingConf): string {
   if (conf.receiverPlacement === 'driver') return 'in the driver';
   return `on executors (${conf.blockReplication === 2 ? 'a copy of each block on the driver' : 'blocks kept on one executor only'})`;
+}
+
+function kubernetesOptions(k8s: KubernetesCommand): SubmitOptions['kubernetes'] {
+  if (k8s.image === null) return undefined;
+  const driverPodName = k8s.driverPodName ?? process.env.SLUICE_DRIVER_POD_NAME;
+  return {
+    image: k8s.image,
+    executorEnv: k8s.executorEnv,
+    ...(k8s.namespace !== null ? { namespace: k8s.namespace } : {}),
+    ...(k8s.kubeconfig !== null ? { kubeconfig: k8s.kubeconfig } : {}),
+    ...(k8s.executorMemory !== null ? { executorMemory: k8s.executorMemory } : {}),
+    ...(k8s.podTemplateFile !== null ? { podTemplateFile: k8s.podTemplateFile } : {}),
+    ...(driverPodName ? { driverPodName } : {}),
+  };
 }

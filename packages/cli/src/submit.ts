@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutorPool } from '@sluice/executor';
+import { KubernetesLauncher, type KubernetesLauncherOptions } from '@sluice/kubernetes';
 import { readSecret } from '@sluice/protocol';
 import {
   LocalBackend,
@@ -29,6 +30,8 @@ export interface SubmitOptions {
   secretFile?: string;
   /** `--tls-cert`/`--tls-key`: serve executors over TLS. */
   tls?: { certFile: string; keyFile: string };
+  /** With `master: 'k8s://https://HOST:PORT'`: the executor pods (the image is required). */
+  kubernetes?: Omit<KubernetesLauncherOptions, 'apiServer' | 'log'>;
 }
 
 export interface SubmittedApp {
@@ -37,6 +40,8 @@ export interface SubmittedApp {
   backend: TaskBackend;
   /** The executor processes; null in local mode (`master: 'local[N]'`). */
   pool: ExecutorPool | null;
+  /** With a k8s:// master: what starts the executor pods (its appId labels them). */
+  kubernetes: KubernetesLauncher | null;
 }
 
 /**
@@ -51,7 +56,19 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   const args = options.args ?? [];
   const master = parseMaster(options.conf?.master ?? 'executors');
   const secret = readSecret(options.secretFile) ?? undefined;
-  const pool = master.kind === 'executors' ? new ExecutorPool({ log: options.log, secret, tls: options.tls }) : null;
+  let kubernetes: KubernetesLauncher | null = null;
+  if (master.kind === 'k8s') {
+    if (!options.kubernetes?.image) throw new Error('a k8s:// master needs the executor image (--image IMAGE)');
+    kubernetes = new KubernetesLauncher({ ...options.kubernetes, apiServer: master.apiServer, log: options.log });
+  }
+  const pool = master.kind === 'local'
+    ? null
+    : new ExecutorPool({
+        log: options.log,
+        secret,
+        tls: options.tls,
+        ...(kubernetes ? { launcher: kubernetes, registrationTimeoutMs: POD_REGISTRATION_TIMEOUT_MS } : {}),
+      });
   const backend: TaskBackend = pool ?? new LocalBackend({ cores: master.kind === 'local' ? master.cores : 1 });
   const conf = { ...(options.conf ?? {}) };
   if (options.checkpointDir) conf.checkpointDir = resolve(options.checkpointDir);
@@ -72,7 +89,7 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
     await pool?.stop().catch(() => {});
     throw err;
   }
-  return { ssc, backend, pool };
+  return { ssc, backend, pool, kubernetes };
 }
 
 async function buildAndStart(ssc: StreamingContext, jobModule: string, args: string[], options: SubmitOptions): Promise<void> {
@@ -101,3 +118,6 @@ async function buildAndStart(ssc: StreamingContext, jobModule: string, args: str
   await options.beforeStart?.(ssc);
   if (ssc.state === 'initialized') await ssc.start();
 }
+
+/** Pods may wait for a node and pull their image first: the first executors get longer than local ones. */
+const POD_REGISTRATION_TIMEOUT_MS = 300_000;

@@ -13,6 +13,7 @@ import {
   type TaskSpec,
 } from '@sluice/streaming';
 import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
+import type { ExecutorLauncher, LaunchedExecutor } from './executor-launcher';
 import { ReceiverPlacement } from './receiver-placement';
 import { toLaunchTask } from './task-codec';
 import { placeTask } from './task-placement';
@@ -29,6 +30,8 @@ interface ExecutorHandle {
   ready: boolean;
   lastSeen: number;
   local: LocalExecutorProcess | null;
+  /** Started by the launcher (a pod), when there is one. */
+  launched: LaunchedExecutor | null;
   /** host:port of its block server, where peers fetch the map outputs it keeps. */
   blockAddress: string;
 }
@@ -57,6 +60,11 @@ export interface ExecutorPoolOptions {
   secret?: Uint8Array;
   /** Serve executors over TLS with this certificate and key (PEM files). */
   tls?: { certFile: string; keyFile: string };
+  /**
+   * Starts the executors through a cluster manager (Kubernetes pods) instead of as child
+   * processes; replaced when they fail, ended on stop, as local ones are.
+   */
+  launcher?: ExecutorLauncher;
 }
 
 /**
@@ -79,6 +87,8 @@ export class ExecutorPool implements TaskBackend {
   private readonly earlyRegistrations: { socket: Socket; answer: () => void }[] = [];
   private readonly executors = new Map<string, ExecutorHandle>();
   private readonly launching = new Map<string, LocalExecutorProcess>();
+  /** Started through the launcher, not registered yet. */
+  private readonly launchingRemote = new Map<string, LaunchedExecutor>();
   private readonly queue: PendingTask[] = [];
   private readonly inFlight = new Map<number, PendingTask>();
   private nextTaskId = 1;
@@ -178,7 +188,7 @@ export class ExecutorPool implements TaskBackend {
       this.bundling = bundleJob(app.jobModule);
       void this.bundling.catch(() => undefined);
       await this.listen();
-      this.launchWanted();
+      await this.launchWanted();
     }
     this.app = app;
     for (const { answer } of this.earlyRegistrations.splice(0)) answer();
@@ -202,7 +212,7 @@ export class ExecutorPool implements TaskBackend {
     });
   }
 
-  private launchWanted(): void {
+  private async launchWanted(): Promise<void> {
     const { host, port } = this.address;
     const wanted = this.conf.executors;
     if (wanted === 0) {
@@ -213,7 +223,12 @@ export class ExecutorPool implements TaskBackend {
     }
     // Stopped while it was getting ready to listen (launchEarly, then a failed start).
     if (this.stopping) return void this.server?.close();
-    for (let i = 0; i < wanted; i++) this.launchLocal();
+    const launcher = this.options.launcher;
+    if (launcher) {
+      await launcher.start({ host, port, secret: this.secret, cores: this.conf.executorCores });
+      this.log(`starting ${wanted} executor(s) as ${launcher.description}; they connect to ${host}:${port}`);
+    }
+    for (let i = 0; i < wanted; i++) this.launchExecutor();
   }
 
   submit(spec: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome> {
@@ -281,11 +296,29 @@ export class ExecutorPool implements TaskBackend {
     await Promise.all(exits);
     for (const e of this.executors.values()) e.rpc.socket.destroy();
     for (const { socket } of this.earlyRegistrations.splice(0)) socket.destroy();
+    await this.options.launcher?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.events.complete();
   }
 
   // ---- executors -----------------------------------------------------------------------
+
+  private launchExecutor(): void {
+    if (this.options.launcher) this.launchThroughLauncher(this.options.launcher);
+    else this.launchLocal();
+  }
+
+  private launchThroughLauncher(launcher: ExecutorLauncher): void {
+    const id = String(this.nextExecutorId++);
+    const launched = launcher.launch(id, (reason) => {
+      const neverRegistered = this.launchingRemote.delete(id);
+      const handle = this.executors.get(id);
+      if (handle) this.lose(handle, reason);
+      else if (neverRegistered && !this.stopping) this.log(`executor ${id} (${launched.where}) ${reason} before registering`);
+      this.maybeRelaunch();
+    });
+    this.launchingRemote.set(id, launched);
+  }
 
   private launchLocal(): void {
     const id = String(this.nextExecutorId++);
@@ -310,7 +343,7 @@ export class ExecutorPool implements TaskBackend {
 
   private maybeRelaunch(): void {
     if (this.stopping || this.fatalError || this.graphRefused || this.conf.executors === 0) return;
-    const alive = this.executors.size + this.launching.size;
+    const alive = this.executors.size + this.launching.size + this.launchingRemote.size;
     if (alive >= this.conf.executors) return;
     if (this.restarts >= this.conf.maxExecutorRestarts) {
       if (alive === 0) this.failEverything('all executors are dead and the restart limit is reached');
@@ -318,7 +351,7 @@ export class ExecutorPool implements TaskBackend {
     }
     this.restarts++;
     this.log(`starting a replacement executor (${this.restarts} of at most ${this.conf.maxExecutorRestarts})`);
-    this.launchLocal();
+    this.launchExecutor();
   }
 
   /**
@@ -377,6 +410,8 @@ export class ExecutorPool implements TaskBackend {
     if (!id || this.executors.has(id)) id = `remote-${this.nextExecutorId++}`;
     const local = this.launching.get(id) ?? null;
     this.launching.delete(id);
+    const launched = this.launchingRemote.get(id) ?? null;
+    this.launchingRemote.delete(id);
     const handle: ExecutorHandle = {
       id,
       host: reg.host,
@@ -386,6 +421,7 @@ export class ExecutorPool implements TaskBackend {
       ready: false,
       lastSeen: Date.now(),
       local,
+      launched,
       blockAddress: `${reg.blockHost}:${reg.blockPort}`,
     };
     this.executors.set(id, handle);
@@ -518,6 +554,9 @@ export class ExecutorPool implements TaskBackend {
     this.executors.delete(e.id);
     e.rpc.socket.destroy();
     if (e.local && e.local.child.exitCode === null) e.local.child.kill('SIGKILL');
+    // A pod whose executor is lost is deleted; the launcher then reports it gone and the
+    // pool starts a replacement (Spark deletes failed executor pods the same way).
+    e.launched?.kill(reason);
     if (!this.stopping) {
       this.log(`lost executor ${e.id} (${reason}); ${e.running.size} running task(s) will be retried${tailOf(e.local)}`);
     }
@@ -642,7 +681,11 @@ export class ExecutorPool implements TaskBackend {
           clearInterval(check);
           clearTimeout(timer);
           resolve();
-        } else if (this.conf.executors > 0 && this.restarts >= this.conf.maxExecutorRestarts && this.launching.size === 0) {
+        } else if (
+          this.conf.executors > 0 &&
+          this.restarts >= this.conf.maxExecutorRestarts &&
+          this.launching.size + this.launchingRemote.size === 0
+        ) {
           clearInterval(check);
           clearTimeout(timer);
           reject(new Error('executors failed to start; see their messages above'));

@@ -3,3 +3,4 @@ export * from './executor-main';
 export * from './executor-pool';
 export * from './local-executor-launcher';
 export * from './task-codec';
+export * from './executor-launcher';

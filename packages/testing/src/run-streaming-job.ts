@@ -63,6 +63,7 @@ export async function runStreamingJob(source: StreamingJobSource, options: Strea
   const batchMs = parseDuration(options.batchDuration ?? '1s', 'batch duration');
   const master = options.master ?? 'local[2]';
   const parsed = parseMaster(master);
+  if (parsed.kind === 'k8s') throw new Error('runStreamingJob runs tasks locally or on executor processes; k8s:// masters are for sluice submit');
   const args = source.args ?? [];
   const jobModule = source.jobModule ? (isAbsolute(source.jobModule) ? source.jobModule : resolve(source.jobModule)) : undefined;
   const job = source.job ?? (jobModule ? await importJob(jobModule) : undefined);

@@ -15,7 +15,8 @@ export interface StreamingConf {
   /**
    * Where tasks run, as Spark's master URL: 'executors' (default) starts executor
    * processes; 'local' runs tasks inside the driver process on one core, 'local[N]' on N,
-   * 'local[*]' on as many as the machine has (see parseMaster).
+   * 'local[*]' on as many as the machine has; 'k8s://https://HOST:PORT' starts the
+   * executors as pods through that Kubernetes API server (see parseMaster).
    */
   master: string;
   /** Length of one micro-batch. */
@@ -230,7 +231,11 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
   return conf;
 }
 
-export type Master = { kind: 'executors' } | { kind: 'local'; cores: number };
+export type Master =
+  | { kind: 'executors' }
+  | { kind: 'local'; cores: number }
+  /** Executors as pods, started through the Kubernetes API server at `apiServer` (https://host:port). */
+  | { kind: 'k8s'; apiServer: string };
 
 /**
  * Reads the `master` setting: 'executors', 'local' (1 core), 'local[N]' or 'local[*]'
@@ -238,16 +243,33 @@ export type Master = { kind: 'executors' } | { kind: 'local'; cores: number };
  */
 export function parseMaster(master: string): Master {
   if (master === 'executors') return { kind: 'executors' };
+  if (master.startsWith('k8s://')) return { kind: 'k8s', apiServer: parseK8sMaster(master) };
   if (master === 'local') return { kind: 'local', cores: 1 };
   const match = /^local\[(\*|\d+)\]$/.exec(master);
   const cores = match ? (match[1] === '*' ? cpus().length : Number(match[1])) : 0;
   if (!match || !Number.isInteger(cores) || cores < 1) {
     throw new Error(
       `invalid master ${JSON.stringify(master)}: use executors (executor processes), local (tasks in the driver ` +
-        'process, 1 core), local[N] (N cores) or local[*] (all cores)',
+        'process, 1 core), local[N] (N cores), local[*] (all cores) or k8s://https://HOST:PORT (executors as Kubernetes pods)',
     );
   }
   return { kind: 'local', cores };
+}
+
+/** As spark-submit reads it: `k8s://https://h:p`, `k8s://http://h:p`, or `k8s://h:p` meaning https. */
+function parseK8sMaster(master: string): string {
+  const rest = master.slice('k8s://'.length);
+  const url = /^https?:\/\//.test(rest) ? rest : `https://${rest}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`invalid master ${JSON.stringify(master)}: expected k8s://https://HOST:PORT (the Kubernetes API server)`);
+  }
+  if (!parsed.hostname || (parsed.pathname !== '/' && parsed.pathname !== '')) {
+    throw new Error(`invalid master ${JSON.stringify(master)}: expected k8s://https://HOST:PORT (the Kubernetes API server)`);
+  }
+  return `${parsed.protocol}//${parsed.host}`;
 }
 
 function validateConf(conf: StreamingConf): void {

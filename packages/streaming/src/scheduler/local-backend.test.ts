@@ -23,6 +23,15 @@ test('master: local is 1 core, local[N] is N, local[*] is the machine; anything 
   assert.equal(resolveConf({}).master, 'executors', 'executor processes stay the default');
 });
 
+test('master: k8s:// names the Kubernetes API server, https unless told otherwise, as spark-submit reads it', () => {
+  assert.deepEqual(parseMaster('k8s://https://10.0.0.1:6443'), { kind: 'k8s', apiServer: 'https://10.0.0.1:6443' });
+  assert.deepEqual(parseMaster('k8s://api.example.com:443'), { kind: 'k8s', apiServer: 'https://api.example.com' });
+  assert.deepEqual(parseMaster('k8s://http://127.0.0.1:8080'), { kind: 'k8s', apiServer: 'http://127.0.0.1:8080' });
+  for (const bad of ['k8s://', 'k8s://https://h:1/some/path', 'k8s://https://']) {
+    assert.throws(() => parseMaster(bad), /invalid master .*k8s:\/\/https:\/\/HOST:PORT/, bad);
+  }
+});
+
 test('a job runs in local mode on a manual clock: batch times are multiples of the batch duration, results exact', async () => {
   const out: { time: number; counts: [string, number][] }[] = [];
   const queue = [['a', 'b', 'a'], [], ['c', 'a', 'c', 'c']];
