@@ -2,6 +2,8 @@
  * The chaos test's job: a stateful running count per key over records `key,seq`, written
  * to a file sink the checker reads. args: <source> ...
  *   socket <port> <out dir>     ReliableLineReceiver on 127.0.0.1:<port> (run with --wal)
+ *   device <socket> <out dir>   the device receiver on a Unix socket, acknowledging what it
+ *                               stored for good (run with --wal); each frame's payload is a record
  *
  * Every record is mapped (mapWithState) to `key,seq,count`: the key's count after it.
  * Each batch's records go to one file, out/batch-<time>.json, written durably (write,
@@ -11,16 +13,22 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDirectStream, writeToKafka } from '@sluice/kafka';
-import { StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming/internal';
+import { deviceStream, StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming/internal';
 import { ReliableLineReceiver } from './reliable-line-receiver';
 
 export default function job(ssc: StreamingContext, args: string[]): void {
   const [source] = args;
   if (source === 'kafka') return kafkaJob(ssc, args);
-  const [, port, outDir] = args;
-  if (source !== 'socket' || !port || !outDir) throw new Error('usage: chaos-job.ts socket <port> <out dir> | kafka <brokers> <in> <out> <group> <max rate>');
+  const [, where, outDir] = args;
+  if ((source !== 'socket' && source !== 'device') || !where || !outDir) {
+    throw new Error('usage: chaos-job.ts socket <port> <out dir> | device <socket path> <out dir> | kafka <brokers> <in> <out> <group> <max rate>');
+  }
   if (ssc.mode === 'driver') mkdirSync(outDir, { recursive: true });
-  const counted = runningCount(ssc.receiverStream(new ReliableLineReceiver('127.0.0.1', Number(port))));
+  const records =
+    source === 'socket'
+      ? ssc.receiverStream(new ReliableLineReceiver('127.0.0.1', Number(where)))
+      : deviceStream(ssc, where, { mode: 'unix', acknowledge: true }).map((payload) => Buffer.from(payload).toString('utf8'));
+  const counted = runningCount(records);
   counted.foreachRDD(async (rdd, time) => {
     const lines = await rdd.collect();
     await writeFileDurably(join(outDir, `batch-${time}.json`), JSON.stringify({ time, lines }));

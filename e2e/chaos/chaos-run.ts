@@ -1,11 +1,13 @@
 /**
- * The chaos run: a SequenceSender feeds the chaos job (a running count per key, with the
- * write-ahead log and a checkpoint directory) run by `sluice submit` as a child process;
+ * The chaos run: a SequenceSender (a reliable socket source) or a SequenceDevice (device
+ * frames over a Unix socket into the device receiver) feeds the chaos job (a running count
+ * per key, with the write-ahead log and a checkpoint directory) run by `sluice submit` as
+ * a child process;
  * meanwhile executors are killed (kill -9) at random times, and the driver is killed
  * (kill -9) and started again with the same checkpoint directory. At the end the source
  * stops, the job drains, and the independent checker reads the outputs.
  *
- *   npm run chaos -- --seconds 120 [--rate 400] [--keys 50] [--kill-every 6]
+ *   npm run chaos -- --seconds 120 [--rate 400] [--keys 50] [--kill-every 6] [--device]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkOutputs, type CheckResult } from './chaos-checker';
+import { SequenceDevice } from './sequence-device';
 import { SequenceSender } from './sequence-sender';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,6 +23,8 @@ const SLUICE = resolve(here, '../../packages/cli/bin/sluice.mjs');
 const JOB = join(here, 'chaos-job.ts');
 
 export interface ChaosOptions {
+  /** socket (default): the reliable line receiver; device: the device receiver, acknowledging. */
+  source?: 'socket' | 'device';
   seconds: number;
   rate: number;
   keys: number;
@@ -39,6 +44,8 @@ export interface KillRecord {
   recoveryMs?: number;
   /** Of which loading the job module (before start()). */
   moduleLoadMs?: number;
+  /** The driver's own line: when each step of its start() ended. */
+  breakdown?: string;
 }
 
 export interface ChaosReport {
@@ -54,13 +61,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const work = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
   const checkpoint = join(work, 'checkpoint');
   const out = join(work, 'out');
-  const sender = new SequenceSender(options.keys, options.rate);
+  const sender =
+    options.source === 'device' ? new SequenceDevice(join(work, 'device.sock'), options.keys, options.rate) : new SequenceSender(options.keys, options.rate);
   await sender.start();
+  const jobArgs = sender instanceof SequenceDevice ? ['device', sender.path, out] : ['socket', String(sender.port), out];
   const kills: KillRecord[] = [];
   let random = options.seed >>> 0 || 1;
   const next = () => (random = (Math.imul(random, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const driverLog = createWriteStream(join(work, 'driver.log'));
-  let driver: Driver = startDriver(checkpoint, ['socket', String(sender.port), out], options, driverLog);
+  let driver: Driver = startDriver(checkpoint, jobArgs, options, driverLog);
   let started = Date.now();
   try {
     await driver.ready;
@@ -88,10 +97,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await driver.exited;
         options.log(`${atSecond}s: killed the driver (kill -9); restarting it with the same checkpoint directory`);
         // Executors notice the lost driver and exit by themselves; the new driver starts its own.
-        driver = startDriver(checkpoint, ['socket', String(sender.port), out], options, driverLog);
+        driver = startDriver(checkpoint, jobArgs, options, driverLog);
         void driver.recovered.then((r) => {
           record.recoveryMs = r.totalMs;
           record.moduleLoadMs = r.loadMs;
+          record.breakdown = r.breakdown;
         });
         await driver.ready;
         kind = 'executor';
@@ -133,8 +143,14 @@ export interface Driver {
   /** Resolves when the driver has started its stream (or recovered). */
   ready: Promise<void>;
   /** The driver's own recovery figure: ms from its start to the first new batch completed. */
-  recovered: Promise<{ totalMs: number; loadMs: number }>;
+  recovered: Promise<Recovered>;
   exited: Promise<void>;
+}
+
+export interface Recovered {
+  totalMs: number;
+  loadMs: number;
+  breakdown: string;
 }
 
 export function startDriver(checkpoint: string, jobArgs: string[], o: { batchDuration: string }, log: NodeJS.WritableStream, flags: string[] = ['--wal']): Driver {
@@ -160,9 +176,9 @@ export function startDriver(checkpoint: string, jobArgs: string[], o: { batchDur
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let readyResolve!: () => void;
-  let recoveredResolve!: (v: { totalMs: number; loadMs: number }) => void;
+  let recoveredResolve!: (v: Recovered) => void;
   const ready = new Promise<void>((r) => (readyResolve = r));
-  const recovered = new Promise<{ totalMs: number; loadMs: number }>((r) => (recoveredResolve = r));
+  const recovered = new Promise<Recovered>((r) => (recoveredResolve = r));
   let partial = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
@@ -172,7 +188,7 @@ export function startDriver(checkpoint: string, jobArgs: string[], o: { batchDur
     for (const line of lines) {
       if (/sluice: started /.test(line)) readyResolve();
       const m = /recovery: first new batch \(\d+\) completed (\d+) ms after the driver process started \((\d+) ms to load/.exec(line);
-      if (m) recoveredResolve({ totalMs: Number(m[1]), loadMs: Number(m[2]) });
+      if (m) recoveredResolve({ totalMs: Number(m[1]), loadMs: Number(m[2]), breakdown: line.slice(line.indexOf('recovery:')) });
     }
   });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
@@ -205,14 +221,15 @@ export function formatReport(r: ChaosReport): string {
   const driverKills = r.kills.filter((k) => k.kind === 'driver');
   const recoveries = driverKills.filter((k) => k.recoveryMs !== undefined);
   return [
-    `chaos run: ${r.options.seconds} s, ${r.options.rate} records/s over ${r.options.keys} keys, batch ${r.options.batchDuration}`,
+    `chaos run (${r.options.source ?? 'socket'} source): ${r.options.seconds} s, ${r.options.rate} records/s over ${r.options.keys} keys, batch ${r.options.batchDuration}`,
     `kills: ${r.kills.filter((k) => k.kind === 'executor').length} executor(s), ${driverKills.length} driver(s) (kill -9)`,
     `records in ${c.recordsIn}, records out ${c.recordsOut}, lost ${c.lost}, duplicate deliveries (at-least-once source) ${c.duplicateDeliveries}, duplicate outputs ${c.duplicateOutputs}`,
     `per-key counts exact: ${c.keysWithWrongCounts.length === 0 ? 'yes' : `NO (${c.keysWithWrongCounts.join(', ')})`}; unknown records ${c.unknownRecords}; batch files ${c.batchFiles}`,
-    `lines resent by the source after reconnects: ${r.resentBySource}; drained ${r.drainedInMs} ms after the source stopped`,
+    `records resent by the source after reconnects: ${r.resentBySource}; drained ${r.drainedInMs} ms after the source stopped`,
     `recovery per driver kill (driver process start to first new batch completed, of which module load): ${
       recoveries.length ? recoveries.map((k) => `${k.recoveryMs} ms (${k.moduleLoadMs} ms)`).join(', ') : 'n/a'
     }`,
+    ...recoveries.map((k) => `  driver kill at ${k.atSecond}s: ${k.breakdown}`),
     ...c.examples.map((e) => `  ${e}`),
   ].join('\n');
 }
@@ -224,6 +241,7 @@ async function main(argv: string[]): Promise<number> {
     return i >= 0 ? Number(argv[i + 1]) : def;
   };
   const report = await runChaos({
+    source: argv.includes('--device') ? 'device' : 'socket',
     seconds: opt('seconds', 60),
     rate: opt('rate', 400),
     keys: opt('keys', 50),

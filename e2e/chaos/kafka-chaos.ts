@@ -32,7 +32,7 @@ export interface KafkaChaosOptions {
 }
 
 export interface KafkaChaosReport {
-  kills: { kind: 'executor' | 'driver' | 'broker'; atSecond: number; recoveryMs?: number; moduleLoadMs?: number }[];
+  kills: { kind: 'executor' | 'driver' | 'broker'; atSecond: number; recoveryMs?: number; moduleLoadMs?: number; breakdown?: string }[];
   check: CheckResult;
   /**
    * Records the producer wrote twice to the input topic (a send whose answer was lost in a
@@ -116,6 +116,7 @@ export async function runKafkaChaos(o: KafkaChaosOptions): Promise<KafkaChaosRep
         void driver.recovered.then((r) => {
           record.recoveryMs = r.totalMs;
           record.moduleLoadMs = r.loadMs;
+          record.breakdown = r.breakdown;
         });
         await driver.ready;
       } else {
@@ -201,6 +202,7 @@ export function formatKafkaReport(r: KafkaChaosReport): string {
       `(the producer wrote ${r.inputDuplicates} record(s) twice to the input topic), duplicate outputs ${c.duplicateOutputs}`,
     `per-key counts exact: ${c.keysWithWrongCounts.length === 0 ? 'yes' : `NO (${c.keysWithWrongCounts.slice(0, 10).join(', ')})`}; unknown records ${c.unknownRecords}`,
     `recovery per driver kill (of which module load): ${rec.length ? rec.map((x) => `${x.recoveryMs} ms (${x.moduleLoadMs} ms)`).join(', ') : 'n/a'}`,
+    ...rec.map((x) => `  driver kill at ${x.atSecond}s: ${x.breakdown}`),
     ...c.examples.map((e) => `  ${e}`),
   ].join('\n');
 }

@@ -79,6 +79,20 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
     log: options.log,
     recover: options.checkpointDir !== undefined,
   });
+  // The executors start now, while this process loads the job module and (at start())
+  // reads the checkpoint: on a driver restart their start-up is most of the recovery time.
+  pool?.launchEarly(ssc.conf, jobModule);
+  try {
+    await buildAndStart(ssc, jobModule, args, options);
+  } catch (err) {
+    // Executors launched early must not outlive a job that failed to load or start.
+    await pool?.stop().catch(() => {});
+    throw err;
+  }
+  return { ssc, backend, pool, kubernetes };
+}
+
+async function buildAndStart(ssc: StreamingContext, jobModule: string, args: string[], options: SubmitOptions): Promise<void> {
   const mod = (await import(pathToFileURL(jobModule).href)) as { default?: unknown; job?: unknown };
   const job = (mod.default ?? mod.job) as StreamingJob | undefined;
   if (typeof job !== 'function') {
@@ -103,7 +117,6 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   }
   await options.beforeStart?.(ssc);
   if (ssc.state === 'initialized') await ssc.start();
-  return { ssc, backend, pool, kubernetes };
 }
 
 /** Pods may wait for a node and pull their image first: the first executors get longer than local ones. */

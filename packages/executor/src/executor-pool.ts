@@ -80,7 +80,11 @@ export interface ExecutorPoolOptions {
 export class ExecutorPool implements TaskBackend {
   private server: Server | null = null;
   private conf!: StreamingConf;
-  private app!: ApplicationInfo;
+  private app: ApplicationInfo | null = null;
+  /** launchEarly(): the job module it was for, its bundle and its executors, under way. */
+  private early: { jobModule: string; bundling: Promise<JobBundle>; listening: Promise<void> } | null = null;
+  /** Executors that registered before start(app): answered once the application is known. */
+  private readonly earlyRegistrations: { socket: Socket; answer: () => void }[] = [];
   private readonly executors = new Map<string, ExecutorHandle>();
   private readonly launching = new Map<string, LocalExecutorProcess>();
   /** Started through the launcher, not registered yet. */
@@ -147,6 +151,24 @@ export class ExecutorPool implements TaskBackend {
     return out;
   }
 
+  /**
+   * Starts listening and launches the local executors before the job has built its graph,
+   * so that their start-up (a Node process each, loading the engine) runs while the driver
+   * loads the job module and reads its checkpoint; sluice submit calls it first. Executors
+   * that register before start(app) are answered once the application is known. Errors
+   * (a port in use) surface from start().
+   */
+  launchEarly(conf: StreamingConf, jobModule: string): void {
+    if (this.early || this.app) return;
+    this.conf = conf;
+    const bundling = bundleJob(jobModule);
+    const listening = this.listen().then(() => this.launchWanted());
+    this.early = { jobModule, bundling, listening };
+    // Awaited by start(); a failure meanwhile must not be an unhandled rejection.
+    bundling.catch(() => {});
+    listening.catch(() => {});
+  }
+
   async start(app: ApplicationInfo): Promise<void> {
     if (!app.jobModule) {
       throw new Error(
@@ -154,13 +176,29 @@ export class ExecutorPool implements TaskBackend {
           'or give the StreamingContext a jobModule',
       );
     }
-    this.app = app;
+    const early = this.early?.jobModule === app.jobModule ? this.early : null;
     this.conf = JSON.parse(app.confJson) as StreamingConf;
     this.driverSignature = app.graphSignature ?? '';
-    // esbuild bundles the job in a process of its own: the executors start meanwhile, and
-    // an executor that registers before the bundle is done is answered when it is.
-    this.bundling = bundleJob(app.jobModule);
-    void this.bundling.catch(() => undefined);
+    if (early) {
+      this.bundling = early.bundling;
+      await early.listening;
+    } else {
+      // esbuild bundles the job in a process of its own: the executors start meanwhile, and
+      // an executor that registers before the bundle is done is answered when it is.
+      this.bundling = bundleJob(app.jobModule);
+      void this.bundling.catch(() => undefined);
+      await this.listen();
+      await this.launchWanted();
+    }
+    this.app = app;
+    for (const { answer } of this.earlyRegistrations.splice(0)) answer();
+    // A failed bundle fails the start; the context then stops the pool and its executors.
+    this.bundle = await this.bundling;
+    await this.waitForExecutors(Math.max(1, this.conf.executors));
+    this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
+  }
+
+  private async listen(): Promise<void> {
     const tls = this.options.tls;
     this.server = tls
       ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (socket) => this.accept(socket))
@@ -172,24 +210,28 @@ export class ExecutorPool implements TaskBackend {
       this.server!.once('error', reject);
       this.server!.listen(this.conf.driverPort, this.conf.driverHost, () => resolve());
     });
+  }
+
+  private async launchWanted(): Promise<void> {
     const { host, port } = this.address;
     const wanted = this.conf.executors;
     if (wanted === 0) {
+      // Nothing to start meanwhile: the driver invites executors once it can answer them
+      // with the bundle, so the job's files may be gone by the time one registers.
+      this.bundle = await this.bundling;
       const secretHint = this.secretGenerated
         ? ' (they cannot authenticate: this driver generated its secret; give one with --secret-file or SLUICE_SECRET, to the executors too)'
         : ' and the same secret (--secret-file or SLUICE_SECRET)';
       this.log(`waiting for executors: start them with \`sluice executor --driver ${host}:${port}\`${secretHint}`);
     }
+    // Stopped while it was getting ready to listen (launchEarly, then a failed start).
+    if (this.stopping) return void this.server?.close();
     const launcher = this.options.launcher;
     if (launcher) {
       await launcher.start({ host, port, secret: this.secret, cores: this.conf.executorCores });
       this.log(`starting ${wanted} executor(s) as ${launcher.description}; they connect to ${host}:${port}`);
     }
     for (let i = 0; i < wanted; i++) this.launchExecutor();
-    // A failed bundle fails the start; the context then stops the pool and its executors.
-    this.bundle = await this.bundling;
-    await this.waitForExecutors(Math.max(1, wanted));
-    this.monitor = setInterval(() => this.checkHeartbeats(), 1000);
   }
 
   submit(spec: TaskSpec, cancel?: AbortSignal): Promise<TaskOutcome> {
@@ -231,7 +273,15 @@ export class ExecutorPool implements TaskBackend {
     for (const e of this.executors.values()) e.rpc.send({ batchDone: { batchTime, cachedUpTo } });
   }
 
-  async stop(): Promise<void> {
+  /** Idempotent: submit() stops the pool when the job fails to start, which may have stopped it already. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopNow();
+    return this.stopped;
+  }
+
+  private stopped: Promise<void> | null = null;
+
+  private async stopNow(): Promise<void> {
     this.stopping = true;
     if (this.monitor) clearInterval(this.monitor);
     if (this.localityTimer) clearTimeout(this.localityTimer);
@@ -248,6 +298,7 @@ export class ExecutorPool implements TaskBackend {
     for (const l of this.launching.values()) exits.push(waitForExit(l, 0));
     await Promise.all(exits);
     for (const e of this.executors.values()) e.rpc.socket.destroy();
+    for (const { socket } of this.earlyRegistrations.splice(0)) socket.destroy();
     await this.options.launcher?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.events.complete();
@@ -333,7 +384,11 @@ export class ExecutorPool implements TaskBackend {
     const rpc = new RpcConnection(
       socket,
       (msg, trailer) => {
-        if (msg.registerExecutor) handle = this.register(rpc, msg.registerExecutor);
+        if (msg.registerExecutor) {
+          const reg = msg.registerExecutor;
+          if (this.app) handle = this.register(rpc, reg);
+          else this.earlyRegistrations.push({ socket, answer: () => (handle = socket.destroyed ? null : this.register(rpc, reg)) });
+        }
         else if (handle) this.onMessage(handle, msg, trailer);
       },
       (err) => {
@@ -377,9 +432,9 @@ export class ExecutorPool implements TaskBackend {
       rpc.send({
         executorRegistered: {
           executorId: id,
-          jobModule: this.app.jobModule,
-          jobArgs: this.app.jobArgs,
-          confJson: this.app.confJson,
+          jobModule: this.app!.jobModule,
+          jobArgs: this.app!.jobArgs,
+          confJson: this.app!.confJson,
           bundleHash: bundle.hash,
           bundleExternalsJson: JSON.stringify(bundle.externals),
           sluiceVersion: SLUICE_VERSION,

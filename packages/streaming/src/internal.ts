@@ -44,6 +44,7 @@ export * from './receiver/socket-receiver';
 export * from './receiver/raw-socket-receiver';
 export * from './receiver/block-builder';
 export * from './receiver/rate-limiter';
+export * from './receiver/device/device-ack';
 export * from './receiver/device/device-receiver';
 export * from './receiver/device/device-fault-tally';
 export * from './receiver/device/device-stream';

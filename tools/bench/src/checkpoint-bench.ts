@@ -76,6 +76,7 @@ export async function checkpointBench(argv: string[]): Promise<void> {
       seconds: Number(seconds.toFixed(2)),
       words_per_s: Math.round(expected / seconds),
       batches: ssc.completedBatches.length,
+      ...metadataWrites(ssc.metadataCheckpointStats),
       load_start: loadStart.map((l) => Number(l.toFixed(2))),
       load_end: loadavg().map((l) => Number(l.toFixed(2))),
     };
@@ -85,6 +86,12 @@ export async function checkpointBench(argv: string[]): Promise<void> {
     server.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What the metadata checkpoints cost the driver: writes, their mean time (serialize, write, fsync, rename), bytes. */
+function metadataWrites(stats: { writes: number; totalMs: number; bytes: number } | null) {
+  if (!stats || stats.writes === 0) return {};
+  return { metadata_writes: stats.writes, metadata_write_mean_ms: Number((stats.totalMs / stats.writes).toFixed(1)), metadata_bytes_mean: Math.round(stats.bytes / stats.writes) };
 }
 
 /** Serves the text once, to the first connection, as fast as it is read; resolves `connected` with the time it connected. */

@@ -65,6 +65,16 @@ export abstract class Receiver<T> {
     return s.whenStored();
   }
 
+  /**
+   * The reliable API for receivers that store with store(), storeFrame() or storeBytes():
+   * resolves once everything stored so far is safe, as storeReliably's promise does (in
+   * the write-ahead log and fsynced, when it is on), so the receiver can acknowledge it to
+   * its source. Rejects if it could not be made safe.
+   */
+  protected whenStored(): Promise<void> {
+    return this.requireSupervisor().whenStored();
+  }
+
   /** Stores bytes [start, end) of buf as one record, decoded later by decodeFrame. */
   storeFrame(buf: Buffer, start = 0, end = buf.length): void {
     this.requireSupervisor().storeFrame(buf, start, end);

@@ -33,6 +33,8 @@ export class JobGenerator {
   readonly queueWaits: JobQueueWaits;
   /** Called once a batch's jobs are generated, before they run: the metadata checkpoint. */
   onGenerated: ((time: number) => Promise<void>) | null = null;
+  /** Batch generations under way (see whenGenerated). */
+  private readonly generating = new Set<Promise<void>>();
 
   constructor(
     private readonly graph: DStreamGraph,
@@ -103,8 +105,28 @@ export class JobGenerator {
     this.cancelTicks = null;
   }
 
+  /**
+   * Resolves once every batch generation under way has submitted its jobs. A graceful
+   * stop waits for it: a tick that was generating when the clock stopped (waiting for
+   * its inputs or for room in the job queue) would otherwise submit its batch after the
+   * stop had found the scheduler idle, and the last checkpoint would list it as pending.
+   */
+  async whenGenerated(): Promise<void> {
+    while (this.generating.size > 0) await Promise.all([...this.generating]);
+  }
+
   /** Generates the jobs of batch `time` (also used to flush on a graceful stop). */
   async generateBatch(time: number): Promise<void> {
+    const generation = this.generate(time);
+    this.generating.add(generation);
+    try {
+      await generation;
+    } finally {
+      this.generating.delete(generation);
+    }
+  }
+
+  private async generate(time: number): Promise<void> {
     if (time <= this.lastTime) return;
     this.lastTime = time;
     if (this.scheduler.full) {

@@ -5,9 +5,11 @@
  * export them, since it lives inside the package), as a receiver of your own would.
  */
 import { DEFAULT_MAX_FRAME_BYTES, DeviceFramer, type FrameFault, type FrameFaultKind, type FrameSink } from '@sluice/protocol';
+import type { Socket } from 'node:net';
 import type { RecordDecoder } from '../../rdd/block-rdd';
 import { Receiver } from '../receiver';
 import { DeviceFaultTally, describeFaultTotal } from './device-fault-tally';
+import { encodeDeviceAck } from './device-ack';
 import { decodeDeviceFrameRecord, frameWithHeader, type DeviceFrameRecord } from './device-record';
 import { openDeviceSource, type DeviceMode, type DeviceSource } from './device-source';
 
@@ -20,6 +22,13 @@ export interface DeviceReceiverOptions<WithSequence extends boolean = false> {
   maxFrameBytes?: number;
   /** Records are { seq, payload } rather than the payload alone. */
   withSequence?: WithSequence;
+  /**
+   * Unix sockets only: acknowledge stored frames to the device (see device-ack.ts), the
+   * sequence number of the last good frame once it is stored for good (with
+   * receiverWriteAheadLog: in the log, fsynced). A device that resends what was not
+   * acknowledged then loses nothing when the driver dies (at-least-once).
+   */
+  acknowledge?: boolean;
 }
 
 /** What a device stream's records are: payloads, or payloads with their sequence numbers. */
@@ -47,6 +56,7 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
   readonly mode: DeviceMode;
   readonly maxFrameBytes: number;
   readonly withSequence: boolean;
+  readonly acknowledge: boolean;
   /** Faults met so far, by kind, with their units; kept across restarts. */
   readonly faults = new DeviceFaultTally();
   /** Good frames stored so far, across restarts. */
@@ -63,6 +73,7 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
     this.mode = options.mode ?? 'auto';
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.withSequence = options.withSequence ?? false;
+    this.acknowledge = options.acknowledge ?? false;
     this.name = `DeviceReceiver(${this.path})`;
     const decode: RecordDecoder<Buffer | DeviceFrameRecord> = this.withSequence ? decodeDeviceFrameRecord : (bytes) => bytes;
     this.decodeFrame = decode as RecordDecoder<DeviceRecord<WithSequence>>;
@@ -97,7 +108,14 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
   }
 
   private read(source: DeviceSource, session: number): void {
+    if (this.acknowledge && source.kind !== 'unix') {
+      source.stream.destroy();
+      this.stop(`acknowledge needs a Unix socket to write acknowledgements to, but ${source.description} is read-only`);
+      return;
+    }
     this.source = source;
+    // Acknowledgements go out in order: each waits for the one before it.
+    let acked: Promise<void> = Promise.resolve();
     const framer = new DeviceFramer({ maxFrameBytes: this.maxFrameBytes });
     const sink: FrameSink = {
       record: (buf, start, end) => this.storeDeviceFrame(framer.sequence, buf, start, end),
@@ -116,6 +134,20 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
       const before = this.framesStored;
       framer.push(chunk, sink);
       this.holdBack(source.stream, this.framesStored - before);
+      if (this.acknowledge && this.framesStored > before) {
+        const last = this.lastStoredSeq;
+        const stored = this.whenStored();
+        acked = acked.then(() =>
+          stored.then(
+            () => {
+              if (!source.stream.destroyed) (source.stream as Socket).write(encodeDeviceAck(last));
+            },
+            (err: unknown) => {
+              if (session === this.session) this.restart('frames could not be stored for good; not acknowledged', err);
+            },
+          ),
+        );
+      }
     });
     source.stream.on('end', () => {
       if (finish()) this.streamEnded(source, session);
@@ -125,7 +157,11 @@ export class DeviceReceiver<WithSequence extends boolean = false> extends Receiv
     });
   }
 
+  /** The sequence number of the last good frame stored (what an acknowledgement names). */
+  private lastStoredSeq = 0;
+
   private storeDeviceFrame(seq: number, buf: Buffer, start: number, end: number): void {
+    this.lastStoredSeq = seq;
     if (this.withSequence) {
       const frame = frameWithHeader(seq, buf, start, end);
       this.storeFrame(frame.buf, frame.start, frame.end);
