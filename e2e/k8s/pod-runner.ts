@@ -3,7 +3,7 @@
  * kubelet): each new pod's container command runs here as a process, with the pod's
  * environment, `secretKeyRef`s read from their Secrets as a kubelet reads them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { connectKubernetes, V1Pod } from '@sluice/kubernetes';
 
 type Api = ReturnType<typeof connectKubernetes>['api'];
@@ -27,6 +27,8 @@ export class PodRunner {
     /** Where the command runs (the image's working directory). */
     private readonly cwd: string,
     private readonly extraEnv: Record<string, string>,
+    /** How a pod's command is started: here by default, or inside a network namespace of its own (a node). */
+    private readonly spawnPod: (command: string, args: string[], options: SpawnOptions) => ChildProcess = spawn,
   ) {}
 
   start(): void {
@@ -91,7 +93,7 @@ export class PodRunner {
       } else env[e.name] = e.value ?? '';
     }
     const [command, ...args] = [...(container.command ?? []), ...(container.args ?? [])];
-    const child = spawn(command!, args, {
+    const child = this.spawnPod(command!, args, {
       cwd: this.cwd,
       // Not the test's environment: what the pod says, as in a container.
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.extraEnv, ...env },
@@ -99,8 +101,8 @@ export class PodRunner {
       detached: true,
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return { pod, child, output: () => out, exited };
   }

@@ -8,9 +8,13 @@
  * command from the pod spec, so the whole path runs — pods created by the driver, the
  * executors in them connecting back with the secret from the Secret, tasks, a failed pod
  * replaced, the pods deleted when the driver stops — and the counts are checked exact.
+ * Where network namespaces can be made (root), the driver runs in one and the pods'
+ * processes in another (a node), joined by veth pairs: executors reach the driver only
+ * at the address it advertises, as in a cluster. The API server and the text source stay
+ * on the test's loopback and are relayed into the driver's namespace.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,9 +23,13 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { connectKubernetes } from '@sluice/kubernetes';
 import { freePorts, missingPieces, startApiServer, type ApiServer } from './api-server';
+import { NetnsLab } from '../netns/netns-lab';
 import { PodRunner } from './pod-runner';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const forwarder = fileURLToPath(new URL('../netns/unix-forwarder.mjs', import.meta.url));
+const noNetns = NetnsLab.unavailable();
+if (noNetns) process.stderr.write(`k8s tests run on loopback only: ${noNetns}\n`);
 const sluiceBin = join(repoRoot, 'packages/cli/bin/sluice.mjs');
 const job = join(repoRoot, 'e2e/fixtures/netns-wordcount-job.ts');
 const unavailable = missingPieces();
@@ -54,18 +62,20 @@ interface Proc {
   exited: Promise<number | null>;
 }
 
-function sluice(args: string[]): Proc {
+type Spawner = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+
+function sluice(args: string[], spawnIn: Spawner = spawn): Proc {
   // The driver generates the secret and hands it to the pods through the Secret.
   const env = { ...process.env };
   delete env.SLUICE_SECRET;
-  const child = spawn(process.execPath, [sluiceBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawnIn(process.execPath, [sluiceBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   const take = (d: Buffer) => {
     out += d.toString();
     if (process.env.SLUICE_TEST_VERBOSE) process.stderr.write(d);
   };
-  child.stdout.on('data', take);
-  child.stderr.on('data', take);
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
@@ -143,14 +153,21 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
   const source = await textSource(LINES);
   const outFile = join(scratch, 'counts.jsonl');
   appendFileSync(outFile, '');
+  // The driver in one namespace, the pods in another; or both here on loopback.
+  const lab = noNetns ? null : NetnsLab.create(['driver', 'node']);
+  const driverHost = lab ? lab.address('driver') : '127.0.0.1';
+  const apiPort = Number(new URL(server.url).port);
+  await lab?.expose('driver', '127.0.0.1', apiPort, { host: '127.0.0.1', port: apiPort }, forwarder);
+  await lab?.expose('driver', '127.0.0.1', source.port, { host: '127.0.0.1', port: source.port }, forwarder);
+  const inNamespace = (host: string): Spawner | undefined => (lab ? (command, args, options) => lab.spawn(host, command, args, options) : undefined);
   const driver = sluice([
     'submit', '--master', `k8s://${server.url}`, '--kubeconfig', server.adminKubeconfig, '--namespace', NAMESPACE,
     '--image', 'sluice:test', '--executors', '2', '--executor-cores', '2', '--executor-memory', '768m',
     '--executor-env', 'GREETING=hello', '--executor-pod-template', template, '--driver-pod-name', 'wordcount-driver',
-    '--driver-host', '127.0.0.1', '--no-ui', '--batch-duration', '500ms',
+    '--driver-host', driverHost, '--no-ui', '--batch-duration', '500ms',
     job, 'socket', '127.0.0.1', String(source.port), outFile,
-  ]);
-  const runner = new PodRunner(api, NAMESPACE, 'sluice-role=executor', repoRoot, { SLUICE_JOB_CACHE: join(scratch, 'jobs') });
+  ], inNamespace('driver'));
+  const runner = new PodRunner(api, NAMESPACE, 'sluice-role=executor', repoRoot, { SLUICE_JOB_CACHE: join(scratch, 'jobs') }, inNamespace('node'));
   runner.start();
   try {
     await waitFor(() => /sluice: started /.test(driver.output()) || driver.child.exitCode !== null, 300_000, 'the driver to start', driver.output);
@@ -175,8 +192,8 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
       const [c] = pod.spec!.containers;
       assert.equal(c!.name, 'executor-main');
       assert.equal(c!.image, 'sluice:test');
-      const port = /executors connect to 127\.0\.0\.1:(\d+)/.exec(driver.output())![1];
-      assert.deepEqual(c!.command, ['npx', 'sluice', 'executor', '--driver', `127.0.0.1:${port}`, '--cores', '2', '--executor-id', id]);
+      const port = new RegExp(`executors connect to ${driverHost.replace(/\./g, '\\.')}:(\\d+)`).exec(driver.output())![1];
+      assert.deepEqual(c!.command, ['npx', 'sluice', 'executor', '--driver', `${driverHost}:${port}`, '--cores', '2', '--executor-id', id]);
       assert.equal(c!.resources!.requests!.cpu, '2');
       assert.equal(c!.resources!.requests!.memory, '768Mi');
       assert.equal(c!.resources!.limits!.memory, '768Mi');
@@ -219,10 +236,15 @@ test('executors as pods: labelled, owned by the driver pod, resources and env fr
       assert.equal(await p.exited, 0, p.output());
       assert.match(p.output(), /the driver stopped; exiting/);
     }
+    // The executors (in the node's namespace when there is a lab) dialled the address the driver advertised.
+    for (const name of [`${appId}-exec-1`, `${appId}-exec-2`]) {
+      assert.match(runner.started.get(name)!.output(), new RegExp(`connected to the driver at ${driverHost.replace(/\./g, '\\.')}:\\d+`));
+    }
   } finally {
     source.close();
     if (driver.child.exitCode === null) driver.child.kill('SIGKILL');
     await runner.stop();
+    lab?.destroy();
   }
 });
 
