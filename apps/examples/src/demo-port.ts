@@ -2,8 +2,9 @@ import type { StreamingContext } from '@sluice/streaming';
 
 /**
  * The port of an example's built-in demo server, the same in the driver and in its
- * executors. The driver starts the server (`start`) and puts its port in its environment,
- * which the executor processes it launches inherit; an executor rebuilding the graph reads
+ * executors. The driver starts the server (`start`) and gives its port to every executor
+ * as an environment variable (`setExecutorEnv`: executors may be launched before the
+ * driver runs the job, so they cannot inherit it); an executor rebuilding the graph reads
  * it there. A receiver placed on an executor (`--receiver-placement executor`) is built
  * from the executor's graph, so it must connect to the driver's server, not to a port of
  * its own. (The demo servers listen on 127.0.0.1: the demos need executors on the
@@ -13,7 +14,7 @@ export async function demoPort(ssc: StreamingContext, name: string, start: () =>
   const variable = `SLUICE_DEMO_${name.toUpperCase()}_PORT`;
   if (ssc.mode === 'driver') {
     const port = await start();
-    process.env[variable] = String(port);
+    ssc.setExecutorEnv(variable, String(port));
     return port;
   }
   const port = Number(process.env[variable]);

@@ -17,7 +17,7 @@ import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';
 import type { BundleExternal } from './job-bundle';
 import { cachedBundle, checkExternals, storeBundle } from './job-cache';
-import { loadJob } from './job-loader';
+import { executorEnvOf, loadJob } from './job-loader';
 import { ShuffleFetcher } from './shuffle-fetcher';
 import { SLUICE_VERSION } from './sluice-version';
 import { TaskThreadGone, type TaskThread } from './task-thread';
@@ -188,6 +188,8 @@ export class Executor {
     this.executorId = reg.executorId;
     try {
       const conf = JSON.parse(reg.confJson) as StreamingConf;
+      // Before the job module loads here or in the task threads (which share or copy this environment).
+      Object.assign(process.env, executorEnvOf(reg.confJson));
       this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs, this.options.secret);
       // This thread's copy of the graph runs the receivers placed here; the task threads
       // build their own to replay lineages.

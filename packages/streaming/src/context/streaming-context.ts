@@ -79,6 +79,8 @@ export class StreamingContext {
   readonly conf: StreamingConf;
   readonly graph: DStreamGraph;
   private stateValue: ContextState = 'initialized';
+  /** Variables set in every executor before it loads the job (setExecutorEnv). */
+  private readonly executorEnvironment: Record<string, string> = {};
   private readonly bus = new ListenerBus();
   private readonly blocks = new ReceivedBlockTracker();
   private receiverTracker: ReceiverTracking | null = null;
@@ -314,7 +316,7 @@ export class StreamingContext {
       await backend.start({
         jobModule: this.options.jobModule ?? '',
         jobArgs: this.options.jobArgs ?? [],
-        confJson: JSON.stringify(this.conf),
+        confJson: JSON.stringify({ ...this.conf, executorEnv: this.executorEnvironment }),
         graphSignature: this.graph.signature(),
       });
       this.startSteps.executorsReady = performance.now();
@@ -503,6 +505,19 @@ export class StreamingContext {
     this.log(`${message}; stopping`);
     this.terminationError = new Error(message);
     void this.stop({ graceful: false });
+  }
+
+  /**
+   * An environment variable for this application's executors, as Spark's
+   * `SparkConf.setExecutorEnv`: each executor sets it before it loads the job module, so
+   * the job's code on an executor can read what the driver decided (a port it opened, a
+   * path). Executors may start before the driver has run the job, so inheriting the
+   * driver's environment is not enough. Call it before start().
+   */
+  setExecutorEnv(name: string, value: string): this {
+    if (this.stateValue !== 'initialized') throw new Error(`setExecutorEnv(${name}): the context has started; executors already run the job`);
+    this.executorEnvironment[name] = value;
+    return this;
   }
 
   /**
