@@ -11,13 +11,13 @@ import {
   type JobBundle,
   type LaunchTask,
 } from '@sluice/protocol';
-import { FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming/internal';
+import { executorEnvOf, FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming/internal';
 import { BlockServer } from './block-server';
 import { BlockStore } from './block-store';
 import { ExecutorReceivers } from './executor-receivers';
 import type { BundleExternal } from './job-bundle';
 import { cachedBundle, checkExternals, storeBundle } from './job-cache';
-import { executorEnvOf, loadJob } from './job-loader';
+import { loadJob } from './job-loader';
 import { ShuffleFetcher } from './shuffle-fetcher';
 import { SLUICE_VERSION } from './sluice-version';
 import { TaskThreadGone, type TaskThread } from './task-thread';

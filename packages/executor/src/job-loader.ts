@@ -15,14 +15,8 @@ export interface JobSetup {
  * does it (receivers placed here run from that graph) and so does every task thread
  * (tasks replay lineages on theirs). Throws when the module cannot load or has no job.
  */
-/** The variables the driver's job asked every executor to have (StreamingContext.setExecutorEnv). */
-export function executorEnvOf(confJson: string): Record<string, string> {
-  return (JSON.parse(confJson) as { executorEnv?: Record<string, string> }).executorEnv ?? {};
-}
-
 export async function loadJob(setup: JobSetup, log: (line: string) => void): Promise<StreamingContext> {
-  // executorEnv (StreamingContext.setExecutorEnv) is applied by the executor, not a setting.
-  const { executorEnv: _env, ...conf } = JSON.parse(setup.confJson) as StreamingConf & { executorEnv?: Record<string, string> };
+  const conf = JSON.parse(setup.confJson) as StreamingConf;
   const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log });
   const modulePath = isAbsolute(setup.jobModule) ? setup.jobModule : resolve(setup.jobModule);
   const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };

@@ -310,8 +310,18 @@ function validateConf(conf: StreamingConf): void {
 }
 
 /** The input that resolves to `conf` again: how an executor rebuilds the driver's conf. */
+/**
+ * The variables a driver's job asked every executor to have (StreamingContext.setExecutorEnv),
+ * carried in the configuration sent to executors; they are set in the executor's
+ * environment before it loads the job, and are not a setting.
+ */
+export function executorEnvOf(confJson: string): Record<string, string> {
+  return (JSON.parse(confJson) as { executorEnv?: Record<string, string> }).executorEnv ?? {};
+}
+
 export function confAsInput(conf: StreamingConf): StreamingConfInput {
   const {
+    executorEnv: _executorEnv,
     batchDurationMs,
     blockIntervalMs,
     receiverRestartDelayMs,
@@ -322,7 +332,7 @@ export function confAsInput(conf: StreamingConf): StreamingConfInput {
     receiverMaxBufferedBytes,
     stuckTaskTimeoutMs,
     ...rest
-  } = conf;
+  } = conf as StreamingConf & { executorEnv?: unknown };
   return {
     ...rest,
     blockManagerMemory: blockManagerMemoryBytes,

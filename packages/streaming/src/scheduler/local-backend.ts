@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Subject } from 'rxjs';
-import { confAsInput, type StreamingConf } from '../context/conf';
+import { confAsInput, executorEnvOf, type StreamingConf } from '../context/conf';
 import { StreamingContext } from '../context/streaming-context';
 import { diffGraphSignatures } from '../dstream/graph-signature';
 import type { StreamingJob } from '../context/streaming-job';
@@ -67,6 +67,8 @@ export class LocalBackend implements TaskBackend {
 
   async start(app: ApplicationInfo): Promise<void> {
     const conf = JSON.parse(app.confJson) as StreamingConf;
+    // The job runs again here as the executor's would, with what setExecutorEnv gave executors.
+    Object.assign(process.env, executorEnvOf(app.confJson));
     const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor' });
     // What is kept and evicted is reported with each task, as executors do, so that the
     // driver knows what tasks read from the cache (and need not be sent the input below).
