@@ -244,7 +244,19 @@ const refreshEvery = (ms, page) => ({
   ...page,
   update(ctx) {
     const now = Date.now();
-    if (this.last && now - this.last < ms) return;
+    const wait = this.last ? this.last + ms - now : 0;
+    if (wait > 0) {
+      // Too soon after the last render: render once the interval is up rather than drop
+      // the update, or the run's final push (its last figures) could be the one dropped.
+      if (!this.trailing) {
+        this.trailing = setTimeout(() => {
+          this.trailing = null;
+          this.last = Date.now();
+          Promise.resolve(this.render(ctx)).catch((err) => console.error(err));
+        }, wait);
+      }
+      return;
+    }
     this.last = now;
     return this.render(ctx);
   },
