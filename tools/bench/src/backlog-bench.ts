@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { rssMb } from './sample-stats';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,15 +23,6 @@ each executor (sampled every second), and the count against what was produced (e
 once: equal). Uses --brokers, else KAFKA_BROKERS, else starts a local broker.
 `;
 
-function rssMb(pid: number): number {
-  if (pid === process.pid) return process.memoryUsage.rss() / 1048576;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 export async function backlogBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -3,7 +3,7 @@
  * executors (jobs/generated-pairs.ts), take the same engine options, time every batch's
  * processing, sample the RSS of the driver and each executor, and print one JSON result.
  */
-import { readFileSync } from 'node:fs';
+import { rssMb } from './sample-stats';
 import { loadavg } from 'node:os';
 import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';
@@ -59,16 +59,7 @@ export async function startPairsBench(options: {
   return { ssc, processing, pids, sampleRss, loadStart };
 }
 
-export function rssMb(pid: number): number {
-  if (pid === process.pid) return process.memoryUsage.rss() / 1048576;
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
 
-export function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
 
 /** The load averages for a result, two decimals. */
 export function loadFigures(load: number[] = loadavg()): number[] {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { percentile, rssMb } from './sample-stats';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -26,20 +26,7 @@ a graceful stop (nothing lost: equal).
 
 const LINE = 100;
 
-function rssMb(pid: number): number {
-  if (pid === process.pid) return process.memoryUsage.rss() / 1048576;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? Number.NaN;
-}
 
 /** Least-squares slope of y over x. */
 function slope(points: [number, number][]): number {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadFigures, pairsOptions, percentile, printResult, sleep, startPairsBench } from './generated-pairs-bench';
+import { loadFigures, pairsOptions, printResult, sleep, startPairsBench } from './generated-pairs-bench';
+import { percentile } from './sample-stats';
 import { progress } from './jobs/state-bench-job';
 
 const USAGE = `Usage: npm run bench -- state [--keys N] [--rate N] [--seconds S] [--executors N]

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@sluice/streaming';
-import { loadFigures, pairsOptions, percentile, printResult, sleep, startPairsBench } from './generated-pairs-bench';
+import { loadFigures, pairsOptions, printResult, sleep, startPairsBench } from './generated-pairs-bench';
+import { percentile } from './sample-stats';
 import { progress } from './jobs/window-bench-job';
 
 const USAGE = `Usage: npm run bench -- window [--form inverse|plain] [--window D] [--slide D]
