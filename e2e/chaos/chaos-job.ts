@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDirectStream, writeToKafka } from '@sluice/kafka';
 import { deviceStream, StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming/internal';
-import { ReliableLineReceiver } from './reliable-line-receiver';
+import { ReliableLineReceiver } from './reliable-line-receiver.js';
 
 export default function job(ssc: StreamingContext, args: string[]): void {
   const [source] = args;

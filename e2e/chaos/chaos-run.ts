@@ -14,9 +14,9 @@ import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkOutputs, type CheckResult } from './chaos-checker';
-import { SequenceDevice } from './sequence-device';
-import { SequenceSender } from './sequence-sender';
+import { checkOutputs, type CheckResult } from './chaos-checker.js';
+import { SequenceDevice } from './sequence-device.js';
+import { SequenceSender } from './sequence-sender.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SLUICE = resolve(here, '../../packages/cli/bin/sluice.mjs');
@@ -268,7 +268,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 }
 
 async function kafkaMain(argv: string[]): Promise<number> {
-  const { runKafkaChaos, formatKafkaReport } = await import('./kafka-chaos');
+  const { runKafkaChaos, formatKafkaReport } = await import('./kafka-chaos.js');
   const opt = (name: string, def: number) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : def;

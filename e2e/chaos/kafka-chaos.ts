@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
-import { checkLines, type CheckResult } from './chaos-checker';
-import { childPids, sleep, startDriver, type Driver } from './chaos-run';
-import { SequenceSender } from './sequence-sender';
+import { checkLines, type CheckResult } from './chaos-checker.js';
+import { childPids, sleep, startDriver, type Driver } from './chaos-run.js';
+import { SequenceSender } from './sequence-sender.js';
 
 export interface KafkaChaosOptions {
   seconds: number;

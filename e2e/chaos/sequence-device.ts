@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeDeviceFrame } from '@sluice/protocol';
 import { DeviceAckReader } from '@sluice/streaming/internal';
-import { SequenceSender } from './sequence-sender';
+import { SequenceSender } from './sequence-sender.js';
 
 /**
  * The chaos test's device: a Unix socket that streams device frames (sync word, sequence

@@ -22,9 +22,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { connectKubernetes } from '@sluice/kubernetes';
-import { freePorts, missingPieces, startApiServer, type ApiServer } from './api-server';
-import { NetnsLab } from '../netns/netns-lab';
-import { PodRunner } from './pod-runner';
+import { freePorts, missingPieces, startApiServer, type ApiServer } from './api-server.js';
+import { NetnsLab } from '../netns/netns-lab.js';
+import { PodRunner } from './pod-runner.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const forwarder = fileURLToPath(new URL('../netns/unix-forwarder.mjs', import.meta.url));

@@ -14,7 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NetnsLab } from './netns-lab';
+import { NetnsLab } from './netns-lab.js';
 
 const sluiceBin = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
 const forwarder = fileURLToPath(new URL('./unix-forwarder.mjs', import.meta.url));

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BatchInfo } from '@sluice/streaming';
-import * as jobs from '../fixtures/receiver-jobs';
-import { listen, start, waitFor } from './helpers';
+import * as jobs from '../fixtures/receiver-jobs.js';
+import { listen, start, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/receiver-jobs.ts', import.meta.url));
 const quiet = () => {};

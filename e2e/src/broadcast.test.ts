@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as job from '../fixtures/broadcast-job';
-import { start, waitFor } from './helpers';
+import * as job from '../fixtures/broadcast-job.js';
+import { start, waitFor } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/broadcast-job.ts', import.meta.url));
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatKafkaReport, runKafkaChaos } from '../chaos/kafka-chaos';
+import { formatKafkaReport, runKafkaChaos } from '../chaos/kafka-chaos.js';
 
 // The Kafka chaos run, CI-sized: the direct stream, a running count per key, the
 // exactly-once output; the broker is stopped for a few seconds and started again, an

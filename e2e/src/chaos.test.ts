@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatReport, runChaos, type ChaosReport } from '../chaos/chaos-run';
+import { formatReport, runChaos, type ChaosReport } from '../chaos/chaos-run.js';
 
 // The CI-sized chaos runs (npm run chaos -- --seconds N [--device] is the long one): a
 // running count per key from a reliable source with the write-ahead log, while executors

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brokenImages, renderPicture } from '@sluice/classify/testing';
-import { readCommitted, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
+import { readCommitted, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
 
 const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 

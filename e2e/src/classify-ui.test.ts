@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_MODEL_SPEC } from '@sluice/vision/stream';
 import { brokenImages, renderPicture, startImageSender, type ResultRecord, runClassifier } from '@sluice/classify/testing';
-import { launchBrowser } from '../fixtures/ui-helpers';
+import { launchBrowser } from '../fixtures/ui-helpers.js';
 
 /** The page's own formatting of a duration (fmtMs of packages/ui/static/format.js). */
 function shownMs(ms: number | null): string {

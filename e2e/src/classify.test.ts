@@ -15,8 +15,8 @@ import sharp from 'sharp';
 import { encodeImageFrame } from '@sluice/protocol';
 import { imagenetLabels } from '@sluice/vision';
 import { brokenImages, renderPicture, startImageSender } from '@sluice/classify/testing';
-import * as fixture from '../fixtures/classify-job';
-import { listen, sleep, start, waitFor } from './helpers';
+import * as fixture from '../fixtures/classify-job.js';
+import { listen, sleep, start, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/classify-job.ts', import.meta.url));
 const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));

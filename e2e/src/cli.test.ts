@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { start } from './helpers';
+import { start } from './helpers.js';
 
 const sluice = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { crc32, encodeDeviceFrame } from '@sluice/protocol';
 import { ReceiverSupervisor, type DeviceReceiver, type ReceiverStatus } from '@sluice/streaming';
-import * as jobs from '../fixtures/device-jobs';
-import { DeviceSender, frameUnixStream } from '../fixtures/device-sender';
-import { sleep, start, waitFor } from './helpers';
+import * as jobs from '../fixtures/device-jobs.js';
+import { DeviceSender, frameUnixStream } from '../fixtures/device-sender.js';
+import { sleep, start, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/device-jobs.ts', import.meta.url));
 const quiet = () => {};

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { OutputOperationInfo } from '@sluice/streaming';
-import * as wordcount from '../fixtures/socket-wordcount-job';
-import * as queueJobs from '../fixtures/queue-jobs';
-import { listen, start, median, sleep, waitFor } from './helpers';
+import * as wordcount from '../fixtures/socket-wordcount-job.js';
+import * as queueJobs from '../fixtures/queue-jobs.js';
+import { listen, start, median, sleep, waitFor } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 

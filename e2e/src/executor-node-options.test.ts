@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import * as queueJobs from '../fixtures/queue-jobs';
-import { start, waitFor } from './helpers';
+import * as queueJobs from '../fixtures/queue-jobs.js';
+import { start, waitFor } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { start } from './helpers';
+import { start } from './helpers.js';
 
 // Function sources are as the TypeScript loader emits them (whitespace dropped).
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as jobs from '../fixtures/join-jobs';
-import { start, waitFor } from './helpers';
+import * as jobs from '../fixtures/join-jobs.js';
+import { start, waitFor } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/join-jobs.ts', import.meta.url));
 

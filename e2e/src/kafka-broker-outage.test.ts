@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
 import { freePort, startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
-import * as jobs from '../fixtures/kafka-jobs';
-import { connectTo, produceValues, range, type TestKafka } from '../fixtures/kafka-helpers';
-import { sleep, waitFor } from './helpers';
+import * as jobs from '../fixtures/kafka-jobs.js';
+import { connectTo, produceValues, range, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { sleep, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
 

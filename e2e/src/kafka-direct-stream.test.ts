@@ -4,9 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import { submit } from '@sluice/cli';
 import { DEAD_LETTER_HEADERS, type OffsetRange } from '@sluice/kafka';
 import type { Producer } from 'kafkajs';
-import * as jobs from '../fixtures/kafka-jobs';
-import { idempotentProducer, produceValues, range, recordsInLogs, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
-import { sleep, waitFor } from './helpers';
+import * as jobs from '../fixtures/kafka-jobs.js';
+import { idempotentProducer, produceValues, range, recordsInLogs, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { sleep, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
 const conf = { executors: 2, batchDuration: '500ms' };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openTransactionProbe, produceValues, range, readCommitted, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
-import { sleep, waitFor } from './helpers';
+import { openTransactionProbe, produceValues, range, readCommitted, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { sleep, waitFor } from './helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sluice = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Partitioners } from 'kafkajs';
-import { counted } from '../fixtures/kafka-large-range-job';
-import { testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
-import { start, waitFor } from './helpers';
+import { counted } from '../fixtures/kafka-large-range-job.js';
+import { testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { start, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-large-range-job.ts', import.meta.url));
 const MiB = 1024 * 1024;

@@ -4,9 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import { submit } from '@sluice/cli';
 import type { BatchInfo } from '@sluice/streaming';
 import type { Producer } from 'kafkajs';
-import * as jobs from '../fixtures/kafka-jobs';
-import { idempotentProducer, produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
-import { waitFor } from './helpers';
+import * as jobs from '../fixtures/kafka-jobs.js';
+import { idempotentProducer, produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
 const quiet = () => {};

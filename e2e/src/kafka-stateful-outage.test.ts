@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
 import { freePort, startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
-import { checkLines } from '../chaos/chaos-checker';
-import { SequenceSender } from '../chaos/sequence-sender';
-import * as jobs from '../fixtures/kafka-jobs';
-import { connectTo, idempotentProducer, readCommitted, type TestKafka } from '../fixtures/kafka-helpers';
-import { sleep, waitFor } from './helpers';
+import { checkLines } from '../chaos/chaos-checker.js';
+import { SequenceSender } from '../chaos/sequence-sender.js';
+import * as jobs from '../fixtures/kafka-jobs.js';
+import { connectTo, idempotentProducer, readCommitted, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { sleep, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
 const KEYS = 6;

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { NetnsLab } from '../netns/netns-lab';
-import { connectTo, idempotentProducer, uniqueName } from '../fixtures/kafka-helpers';
-import { listen, sleep, waitFor } from './helpers';
+import { NetnsLab } from '../netns/netns-lab.js';
+import { connectTo, idempotentProducer, uniqueName } from '../fixtures/kafka-helpers.js';
+import { listen, sleep, waitFor } from './helpers.js';
 
 const sluiceBin = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
 const forwarder = fileURLToPath(new URL('../netns/unix-forwarder.mjs', import.meta.url));

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ReceiverInfo } from '@sluice/streaming';
-import * as jobs from '../fixtures/receiver-jobs';
-import { listen, sleep, start, waitFor } from './helpers';
+import * as jobs from '../fixtures/receiver-jobs.js';
+import { listen, sleep, start, waitFor } from './helpers.js';
 
 // receiverPlacement 'executor': receivers run on executors, tasks go where their blocks are.
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeLengthPrefixed, encodeRawBlock } from '@sluice/protocol';
 import type { ReceiverInfo } from '@sluice/streaming';
-import * as jobs from '../fixtures/receiver-jobs';
-import { listen, start, sleep, waitFor } from './helpers';
+import * as jobs from '../fixtures/receiver-jobs.js';
+import { listen, start, sleep, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/receiver-jobs.ts', import.meta.url));
 const quiet = () => {};

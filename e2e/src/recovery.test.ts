@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
 import { readLatestMetadataCheckpoint } from '@sluice/streaming/internal';
-import * as jobs from '../fixtures/recovery-jobs';
-import { start, waitFor } from './helpers';
+import * as jobs from '../fixtures/recovery-jobs.js';
+import { start, waitFor } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/recovery-jobs.ts', import.meta.url));
 const SLUICE = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));

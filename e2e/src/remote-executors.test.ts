@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { authenticateClient, RpcConnection, type Envelope } from '@sluice/protocol';
-import { listen, start, waitFor } from './helpers';
+import { listen, start, waitFor } from './helpers.js';
 
 const sluiceBin = fileURLToPath(new URL('../../packages/cli/bin/sluice.mjs', import.meta.url));
 const e2eDir = fileURLToPath(new URL('..', import.meta.url));

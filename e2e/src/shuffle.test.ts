@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import * as cacheJobs from '../fixtures/cache-jobs';
-import { sleep, start, waitFor } from './helpers';
+import * as cacheJobs from '../fixtures/cache-jobs.js';
+import { sleep, start, waitFor } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { submit } from '@sluice/cli';
-import * as stateJobs from '../fixtures/state-jobs';
-import { start, waitFor } from './helpers';
+import * as stateJobs from '../fixtures/state-jobs.js';
+import { start, waitFor } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listen, runSluice } from './helpers';
+import { listen, runSluice } from './helpers.js';
 
 const example = fileURLToPath(new URL('../../apps/examples/src/stateful-wordcount.ts', import.meta.url));
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { BatchInfo } from '@sluice/streaming';
-import * as busyJobs from '../fixtures/busy-task-jobs';
-import { start, waitFor } from './helpers';
+import * as busyJobs from '../fixtures/busy-task-jobs.js';
+import { start, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/busy-task-jobs.ts', import.meta.url));
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listen, runSluice } from './helpers';
+import { listen, runSluice } from './helpers.js';
 
 const classifyBin = fileURLToPath(new URL('../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 const wordCount = fileURLToPath(new URL('../../apps/examples/src/network-wordcount.ts', import.meta.url));

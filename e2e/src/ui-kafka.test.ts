@@ -12,10 +12,10 @@ import type { Browser, Page } from 'playwright-core';
 import type { Producer } from 'kafkajs';
 import type { BatchInfo } from '@sluice/streaming';
 import { LiveUi } from '@sluice/ui';
-import * as jobs from '../fixtures/kafka-jobs';
-import { idempotentProducer, produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers';
-import { launchBrowser } from '../fixtures/ui-helpers';
-import { start, waitFor } from './helpers';
+import * as jobs from '../fixtures/kafka-jobs.js';
+import { idempotentProducer, produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { launchBrowser } from '../fixtures/ui-helpers.js';
+import { start, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
 const BATCH_MS = 500;

@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launchBrowser } from '../fixtures/ui-helpers';
+import { launchBrowser } from '../fixtures/ui-helpers.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const { values } = parseArgs({ options: { images: { type: 'string' }, out: { type: 'string', default: 'docs/images/ui' } } });

@@ -8,8 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startHistoryServer } from '@sluice/ui';
-import { launchBrowser, lineSource, startUiJob } from '../fixtures/ui-helpers';
-import { sleep } from './helpers';
+import { launchBrowser, lineSource, startUiJob } from '../fixtures/ui-helpers.js';
+import { sleep } from './helpers.js';
 
 const out = resolve(process.argv[2] ?? 'docs/images/ui');
 mkdirSync(out, { recursive: true });

@@ -10,9 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { startHistoryServer, UiServer, UiStore } from '@sluice/ui';
 import { syntheticBatch, syntheticRun } from '@sluice/ui/testing';
-import { BOOM_MESSAGE } from '../fixtures/ui-job';
-import { launchBrowser, lineSource, startUiJob } from '../fixtures/ui-helpers';
-import { waitFor } from './helpers';
+import { BOOM_MESSAGE } from '../fixtures/ui-job.js';
+import { launchBrowser, lineSource, startUiJob } from '../fixtures/ui-helpers.js';
+import { waitFor } from './helpers.js';
 
 const intOf = (text: string | null) => Number((text ?? '').replace(/[^0-9]/g, ''));
 

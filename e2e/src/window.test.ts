@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as jobs from '../fixtures/window-jobs';
-import { start, waitFor } from './helpers';
+import * as jobs from '../fixtures/window-jobs.js';
+import { start, waitFor } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/window-jobs.ts', import.meta.url));
 const BATCH = 200;

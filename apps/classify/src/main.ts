@@ -1,9 +1,9 @@
-import { jobSettingsOf } from './cli/command-settings';
-import { parseClassifyArgs, type ClassifyCommand } from './cli/parse-options';
-import { classifyTune } from './cli/tune-command';
-import { USAGE } from './cli/usage';
-import { runDemo } from './demo/run-demo';
-import { runClassifier } from './run/run-classifier';
+import { jobSettingsOf } from './cli/command-settings.js';
+import { parseClassifyArgs, type ClassifyCommand } from './cli/parse-options.js';
+import { classifyTune } from './cli/tune-command.js';
+import { USAGE } from './cli/usage.js';
+import { runDemo } from './demo/run-demo.js';
+import { runClassifier } from './run/run-classifier.js';
 
 /** sluice-classify: returns the exit status (0 done, 1 failure, 2 command-line mistake). */
 export async function main(argv: string[]): Promise<number> {

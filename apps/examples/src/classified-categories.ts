@@ -15,9 +15,9 @@
  * count as "other" (leftOuterJoin), results without a label as "unreadable".
  */
 import type { StreamingContext } from '@sluice/streaming';
-import { LABEL_CATEGORIES } from './label-categories';
-import { startDemoResultServer } from './demo-result-server';
-import { demoPort } from './demo-port';
+import { LABEL_CATEGORIES } from './label-categories.js';
+import { startDemoResultServer } from './demo-result-server.js';
+import { demoPort } from './demo-port.js';
 
 interface ResultLine {
   ok: boolean;

@@ -9,8 +9,8 @@
  * driver, so it runs with nothing else installed (this is what `npm start` does).
  */
 import type { StreamingContext } from '@sluice/streaming';
-import { startDemoTextServer } from './demo-text-server';
-import { demoPort } from './demo-port';
+import { startDemoTextServer } from './demo-text-server.js';
+import { demoPort } from './demo-port.js';
 
 export default async function networkWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
   let host: string;

@@ -11,8 +11,8 @@
  * 10 s (to a temporary directory unless `--conf checkpointDir=DIR` says where).
  */
 import { StateSpec, type State, type StreamingContext } from '@sluice/streaming';
-import { startDemoTextServer } from './demo-text-server';
-import { demoPort } from './demo-port';
+import { startDemoTextServer } from './demo-text-server.js';
+import { demoPort } from './demo-port.js';
 
 export default async function statefulWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
   let host: string;

@@ -13,8 +13,8 @@
  * however long the window is. Words whose count fell to 0 are dropped from the window.
  */
 import type { StreamingContext } from '@sluice/streaming';
-import { startDemoTextServer } from './demo-text-server';
-import { demoPort } from './demo-port';
+import { startDemoTextServer } from './demo-text-server.js';
+import { demoPort } from './demo-port.js';
 
 export default async function windowedWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
   let host: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { integerOption, listenOption, probabilityOption, UsageError } from './cli-args';
-import { Pacer } from './pacer';
+import { integerOption, listenOption, probabilityOption, UsageError } from './cli-args.js';
+import { Pacer } from './pacer.js';
 
 describe('option parsing', () => {
   test('listen addresses', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { UsageError } from './cli-args';
-import { commands } from './commands/all';
-import { runSender } from './sender-process';
+import { UsageError } from './cli-args.js';
+import { commands } from './commands/all.js';
+import { runSender } from './sender-process.js';
 
 describe('sluice-sender command line', { timeout: 30_000 }, () => {
   test('--help lists the commands and exits 0; a command --help prints its usage', async () => {

@@ -1,4 +1,4 @@
-import { encodeDeviceFrame } from './protocol';
+import { encodeDeviceFrame } from './protocol.js';
 import { SeededRandom } from '@sluice/protocol';
 
 /** What to inject, each a probability per frame except truncateLast. */

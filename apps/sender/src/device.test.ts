@@ -3,12 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DeviceStream, type DeviceSummary } from './device-stream';
-import { randomPayloads } from './payloads';
-import { DeviceFramer } from './protocol';
+import { DeviceStream, type DeviceSummary } from './device-stream.js';
+import { randomPayloads } from './payloads.js';
+import { DeviceFramer } from './protocol.js';
 import { SeededRandom } from '@sluice/protocol';
-import { deviceSummary, readAll, readFifo, runSender, SenderProcess } from './sender-process';
-import { makeImageDirectory, type TestImage } from './test-images';
+import { deviceSummary, readAll, readFifo, runSender, SenderProcess } from './sender-process.js';
+import { makeImageDirectory, type TestImage } from './test-images.js';
 
 interface Received {
   payloads: Buffer[];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { readAll, runSender, SenderProcess } from './sender-process';
-import { LONG_NAME, makeImageDirectory, type TestImage } from './test-images';
+import { readAll, runSender, SenderProcess } from './sender-process.js';
+import { LONG_NAME, makeImageDirectory, type TestImage } from './test-images.js';
 
 interface ImageFrame {
   nameField: Buffer;

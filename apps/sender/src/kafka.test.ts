@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rm } from 'node:fs/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { runSender } from './sender-process';
-import { makeImageDirectory } from './test-images';
+import { runSender } from './sender-process.js';
+import { makeImageDirectory } from './test-images.js';
 
 const brokers = process.env.KAFKA_BROKERS;
 

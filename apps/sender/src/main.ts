@@ -1,5 +1,5 @@
-import { UsageError } from './cli-args';
-import { commands } from './commands/all';
+import { UsageError } from './cli-args.js';
+import { commands } from './commands/all.js';
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

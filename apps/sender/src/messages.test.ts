@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readAll, SenderProcess } from './sender-process';
+import { readAll, SenderProcess } from './sender-process.js';
 
 async function serveOnce(args: string[]): Promise<{ stream: Buffer; elapsedMs: number; stderr: string }> {
   const sender = new SenderProcess(['messages', '--listen', '127.0.0.1:0', '--once', ...args]);

@@ -1,4 +1,4 @@
-import type { ImageLibrary } from './image-library';
+import type { ImageLibrary } from './image-library.js';
 import { SeededRandom } from '@sluice/protocol';
 
 /** The payload of the n-th message or frame. */

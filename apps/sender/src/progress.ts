@@ -1,4 +1,4 @@
-import { ReaderGoneError } from './stream-writer';
+import { ReaderGoneError } from './stream-writer.js';
 
 /**
  * Progress on stderr: a line a second while sending, then a summary. stdout stays free

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { DeviceSummary } from './device-stream';
+import type { DeviceSummary } from './device-stream.js';
 
 const BIN = fileURLToPath(new URL('../bin/sluice-sender.mjs', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { lstat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { ListenAddress } from './cli-args';
-import { log } from './progress';
-import { StreamWriter } from './stream-writer';
+import type { ListenAddress } from './cli-args.js';
+import { log } from './progress.js';
+import { StreamWriter } from './stream-writer.js';
 
 /** Where to listen: a TCP address, or the path of a Unix domain socket. */
 export type ListenTarget = ListenAddress | { path: string };

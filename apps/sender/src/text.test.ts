@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SENTENCES } from './sentences';
-import { readAll, SenderProcess } from './sender-process';
+import { SENTENCES } from './sentences.js';
+import { readAll, SenderProcess } from './sender-process.js';
 
 describe('sluice-sender text', { timeout: 30_000 }, () => {
   test('serves --count sentences, one per line, cycling through the list', async () => {

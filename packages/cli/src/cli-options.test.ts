@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSubmitArgs } from './cli-options';
+import { parseSubmitArgs } from './cli-options.js';
 
 test('--conf with an unknown key names the nearest known key', () => {
   assert.throws(() => parseSubmitArgs(['--conf', 'executorCore=2', 'job.ts']), /--conf: unknown key "executorCore"; the nearest known key is "executorCores"/);

@@ -1,6 +1,6 @@
-export * from './submit';
-export * from './cli-options';
-export { main } from './main';
-export { runTune, type TuneReport } from './tune/run-tune';
-export { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune/tune-options';
-export { exitOnSignals } from './tune/tune-command';
+export * from './submit.js';
+export * from './cli-options.js';
+export { main } from './main.js';
+export { runTune, type TuneReport } from './tune/run-tune.js';
+export { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune/tune-options.js';
+export { exitOnSignals } from './tune/tune-command.js';

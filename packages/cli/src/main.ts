@@ -1,10 +1,10 @@
 import { executorMain } from '@sluice/executor';
 import { LiveUi, startHistoryServer } from '@sluice/ui';
-import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE, type KubernetesCommand } from './cli-options';
-import { BatchOutcomes } from './batch-outcomes';
-import { submit, type SubmitOptions } from './submit';
-import { checkpointCommand } from './checkpoint-inspect';
-import { tuneCommand } from './tune/tune-command';
+import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE, type KubernetesCommand } from './cli-options.js';
+import { BatchOutcomes } from './batch-outcomes.js';
+import { submit, type SubmitOptions } from './submit.js';
+import { checkpointCommand } from './checkpoint-inspect.js';
+import { tuneCommand } from './tune/tune-command.js';
 import type { StreamingConf } from '@sluice/streaming';
 
 function fail(message: string, usage: string): number {

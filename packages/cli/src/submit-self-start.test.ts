@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { submit } from './submit';
+import { submit } from './submit.js';
 
 function jobFile(body: string): { path: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-self-start-'));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FetchFailedError, ShuffleOutputStore } from '@sluice/streaming/internal';
-import { BlockServer } from './block-server';
-import { ShuffleFetcher } from './shuffle-fetcher';
+import { BlockServer } from './block-server.js';
+import { ShuffleFetcher } from './shuffle-fetcher.js';
 
 /** A peer's block server holding map output 0 of shuffle s1 (two buckets), on loopback. */
 async function peerServer(secret: string) {

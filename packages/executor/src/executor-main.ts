@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readSecret, SECRET_ENV } from '@sluice/protocol';
-import { Executor } from './executor';
+import { Executor } from './executor.js';
 
 const USAGE = `Usage: sluice executor --driver <host:port> [--secret-file FILE] [options]
 

@@ -12,13 +12,13 @@ import {
   type TaskOutcome,
   type TaskSpec,
 } from '@sluice/streaming/internal';
-import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher';
-import type { ExecutorLauncher, LaunchedExecutor } from './executor-launcher';
-import { ReceiverPlacement } from './receiver-placement';
-import { toLaunchTask } from './task-codec';
-import { placeTask } from './task-placement';
-import { bundleJob, type JobBundle } from './job-bundle';
-import { SLUICE_VERSION } from './sluice-version';
+import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher.js';
+import type { ExecutorLauncher, LaunchedExecutor } from './executor-launcher.js';
+import { ReceiverPlacement } from './receiver-placement.js';
+import { toLaunchTask } from './task-codec.js';
+import { placeTask } from './task-placement.js';
+import { bundleJob, type JobBundle } from './job-bundle.js';
+import { SLUICE_VERSION } from './sluice-version.js';
 
 interface ExecutorHandle {
   id: string;

@@ -9,8 +9,8 @@ import {
   type StreamingConf,
   type StreamingEvent,
 } from '@sluice/streaming/internal';
-import type { BlockStore } from './block-store';
-import { toBlockMessage } from './task-codec';
+import type { BlockStore } from './block-store.js';
+import { toBlockMessage } from './task-codec.js';
 
 const REPORTED_EVENTS: Partial<Record<StreamingEvent['type'], 'started' | 'error' | 'stopped'>> = {
   onReceiverStarted: 'started',

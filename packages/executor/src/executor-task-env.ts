@@ -1,5 +1,5 @@
 import { FetchFailedError, shippedInputBlocks, type CachedPartitionId, type PartitionCache, type ShippedBlock, type TaskEnv, type TaskSpec } from '@sluice/streaming/internal';
-import type { BlockStore } from './block-store';
+import type { BlockStore } from './block-store.js';
 
 /**
  * What a running task reads: the blocks and shuffle buckets shipped inside it, the

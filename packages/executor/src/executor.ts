@@ -12,17 +12,17 @@ import {
   type LaunchTask,
 } from '@sluice/protocol';
 import { executorEnvOf, FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming/internal';
-import { BlockServer } from './block-server';
-import { BlockStore } from './block-store';
-import { ExecutorReceivers } from './executor-receivers';
-import type { BundleExternal } from './job-bundle';
-import { cachedBundle, checkExternals, storeBundle } from './job-cache';
-import { loadJob } from './job-loader';
-import { ShuffleFetcher } from './shuffle-fetcher';
-import { SLUICE_VERSION } from './sluice-version';
-import { TaskThreadGone, type TaskThread } from './task-thread';
-import type { TaskThreadOutcome } from './task-thread-messages';
-import { TaskThreads } from './task-threads';
+import { BlockServer } from './block-server.js';
+import { BlockStore } from './block-store.js';
+import { ExecutorReceivers } from './executor-receivers.js';
+import type { BundleExternal } from './job-bundle.js';
+import { cachedBundle, checkExternals, storeBundle } from './job-cache.js';
+import { loadJob } from './job-loader.js';
+import { ShuffleFetcher } from './shuffle-fetcher.js';
+import { SLUICE_VERSION } from './sluice-version.js';
+import { TaskThreadGone, type TaskThread } from './task-thread.js';
+import type { TaskThreadOutcome } from './task-thread-messages.js';
+import { TaskThreads } from './task-threads.js';
 
 export interface ExecutorOptions {
   driverHost: string;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXTERNAL_MARK, type BundleExternal } from './job-bundle';
+import { EXTERNAL_MARK, type BundleExternal } from './job-bundle.js';
 
 /** Where executors keep the job bundles they were sent: SLUICE_JOB_CACHE, or ~/.cache/sluice/jobs. */
 export function jobCacheDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import type { BlockAdded, ReceiverReport, RpcConnection } from '@sluice/protocol';
 import type { ReceiverHost, ReceiverHostEvent, ReceiverInfo, ReceiverToPlace, ShippedBlock } from '@sluice/streaming/internal';
-import { fromBlockMessage } from './task-codec';
+import { fromBlockMessage } from './task-codec.js';
 
 /** The executors a receiver can be placed on. */
 export interface ReceiverExecutor {

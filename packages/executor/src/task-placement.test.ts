@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ShippedBlock, TaskSpec } from '@sluice/streaming/internal';
-import { placeTask, type ExecutorSlots } from './task-placement';
+import { placeTask, type ExecutorSlots } from './task-placement.js';
 
 function task(blocks: Partial<ShippedBlock>[], preferredExecutors: string[] = []): TaskSpec {
   return {

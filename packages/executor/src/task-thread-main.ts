@@ -1,11 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeEnvelope } from '@sluice/protocol';
 import { FetchFailedError, LineageReplayer, PartitionCache, runTask, type CachedPartitionId, type ShippedBlock } from '@sluice/streaming/internal';
-import { BlockStore } from './block-store';
-import { ExecutorTaskEnv } from './executor-task-env';
-import { loadJob } from './job-loader';
-import { fromLaunchTask } from './task-codec';
-import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages';
+import { BlockStore } from './block-store.js';
+import { ExecutorTaskEnv } from './executor-task-env.js';
+import { loadJob } from './job-loader.js';
+import { fromLaunchTask } from './task-codec.js';
+import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
 
 /**
  * The body of one task thread of an executor: loads the job module, rebuilds the graph

@@ -1,5 +1,5 @@
 import type { CachedPartitionId, ShippedBlock } from '@sluice/streaming/internal';
-import type { JobSetup } from './job-loader';
+import type { JobSetup } from './job-loader.js';
 
 /**
  * The messages between an executor's main thread and its task threads

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type SHARE_ENV } from 'node:worker_threads';
-import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages';
+import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/sluice-task-thread.mjs', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { SHARE_ENV } from 'node:worker_threads';
-import { CacheHolders } from './cache-holders';
-import { TaskThread } from './task-thread';
-import type { TaskThreadSetup } from './task-thread-messages';
+import { CacheHolders } from './cache-holders.js';
+import { TaskThread } from './task-thread.js';
+import type { TaskThreadSetup } from './task-thread-messages.js';
 
 /**
  * An executor's `cores` task threads. Each runs one task at a time, so `cores` tasks run

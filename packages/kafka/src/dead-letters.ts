@@ -1,8 +1,8 @@
 import type { DStream } from '@sluice/streaming';
 import type { IHeaders } from 'kafkajs';
-import type { KafkaConnectionOptions } from './connection';
-import type { KafkaRecord } from './kafka-record';
-import { writeToKafka } from './write-to-kafka';
+import type { KafkaConnectionOptions } from './connection.js';
+import type { KafkaRecord } from './kafka-record.js';
+import { writeToKafka } from './write-to-kafka.js';
 
 /** A record the job could not decode, and why. */
 export interface DeadLetter {

@@ -1,15 +1,15 @@
 import type { BatchInfo } from '@sluice/streaming';
-import type { DirectStreamSettings } from './direct-stream-options';
-import { createCluster, type KafkaCluster } from './kafkajs-cluster';
-import { fetchCommittedOffsets } from './group-offsets';
-import { fetchLogOffsets } from './log-offsets';
-import { describeRange, parseTpKey, tpKey, type OffsetRange } from './offset-range';
-import { OffsetCommitter, type CommitCallback } from './offset-committer';
-import { OffsetTracker } from './offset-tracker';
-import { OutageLog } from './outage-log';
-import { PartitionDiscovery } from './partition-discovery';
-import { clampUntilOffsets } from './rate-limit';
-import { describeSubscription } from './subscription';
+import type { DirectStreamSettings } from './direct-stream-options.js';
+import { createCluster, type KafkaCluster } from './kafkajs-cluster.js';
+import { fetchCommittedOffsets } from './group-offsets.js';
+import { fetchLogOffsets } from './log-offsets.js';
+import { describeRange, parseTpKey, tpKey, type OffsetRange } from './offset-range.js';
+import { OffsetCommitter, type CommitCallback } from './offset-committer.js';
+import { OffsetTracker } from './offset-tracker.js';
+import { OutageLog } from './outage-log.js';
+import { PartitionDiscovery } from './partition-discovery.js';
+import { clampUntilOffsets } from './rate-limit.js';
+import { describeSubscription } from './subscription.js';
 
 /**
  * An output that stores the stream's offsets itself, inside its own transactions (the

@@ -1,8 +1,8 @@
 import type { KafkaConfig } from 'kafkajs';
-import { resolveKafkaConfig, validateConnection, describeBrokers, type KafkaConnectionOptions } from './connection';
-import type { IsolationLevel } from './kafkajs-cluster';
-import { validateStartingOffsets, type StartingOffsets } from './starting-offsets';
-import { subscriptionFrom, type Subscription, type SubscriptionOptions } from './subscription';
+import { resolveKafkaConfig, validateConnection, describeBrokers, type KafkaConnectionOptions } from './connection.js';
+import type { IsolationLevel } from './kafkajs-cluster.js';
+import { validateStartingOffsets, type StartingOffsets } from './starting-offsets.js';
+import { subscriptionFrom, type Subscription, type SubscriptionOptions } from './subscription.js';
 
 export interface DirectStreamOptions extends KafkaConnectionOptions, SubscriptionOptions {
   /**

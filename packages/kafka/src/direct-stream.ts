@@ -1,12 +1,12 @@
 import { currentScope, InputDStream, type StreamInputInfo, type StreamingContext } from '@sluice/streaming/internal';
-import { DirectStreamDriver, type TransactionalOffsetsOwner } from './direct-stream-driver';
-import type { CommitCallback } from './offset-committer';
-import { resolveDirectStreamOptions, type DirectStreamOptions, type DirectStreamSettings } from './direct-stream-options';
-import { ExecutorRangeReader } from './executor-range-reader';
-import { KafkaRDD } from './kafka-rdd';
-import type { KafkaRecord } from './kafka-record';
-import type { OffsetRange } from './offset-range';
-import { describeSubscription } from './subscription';
+import { DirectStreamDriver, type TransactionalOffsetsOwner } from './direct-stream-driver.js';
+import type { CommitCallback } from './offset-committer.js';
+import { resolveDirectStreamOptions, type DirectStreamOptions, type DirectStreamSettings } from './direct-stream-options.js';
+import { ExecutorRangeReader } from './executor-range-reader.js';
+import { KafkaRDD } from './kafka-rdd.js';
+import type { KafkaRecord } from './kafka-record.js';
+import type { OffsetRange } from './offset-range.js';
+import { describeSubscription } from './subscription.js';
 
 /**
  * Spark's direct Kafka stream: no receiver. Before each batch the driver asks Kafka for

@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
-import { explainKafkaError } from './kafka-errors';
+import { explainKafkaError } from './kafka-errors.js';
 
 /**
  * A kafkajs producer opened by the first task of an output on an executor and kept for

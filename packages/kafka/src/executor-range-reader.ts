@@ -1,10 +1,10 @@
 import type { KafkaConfig } from 'kafkajs';
-import { explainKafkaError, isUnreachable } from './kafka-errors';
-import type { KafkaRecord } from './kafka-record';
-import type { RangeReader } from './kafka-rdd';
-import { createCluster, type KafkaCluster } from './kafkajs-cluster';
-import type { OffsetRange } from './offset-range';
-import { streamOffsetRange, UNREACHABLE_WAIT_MS, type ReadOptions } from './partition-reader';
+import { explainKafkaError, isUnreachable } from './kafka-errors.js';
+import type { KafkaRecord } from './kafka-record.js';
+import type { RangeReader } from './kafka-rdd.js';
+import { createCluster, type KafkaCluster } from './kafkajs-cluster.js';
+import type { OffsetRange } from './offset-range.js';
+import { streamOffsetRange, UNREACHABLE_WAIT_MS, type ReadOptions } from './partition-reader.js';
 
 /**
  * An executor's reader for one stream: one kafkajs Cluster (a connection per broker and

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FetchedMessage, KafkaRecord } from './kafka-record';
-import { takeRecords, type FetchedPartition } from './fetched-partition';
+import type { FetchedMessage, KafkaRecord } from './kafka-record.js';
+import { takeRecords, type FetchedPartition } from './fetched-partition.js';
 
 function message(offset: number, batch: { first: number; lastDelta: number; producerId?: string; tx?: boolean; control?: boolean }, key: Buffer | null = null): FetchedMessage {
   return {

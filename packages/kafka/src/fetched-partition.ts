@@ -1,4 +1,4 @@
-import { recordFromFetched, type FetchedMessage, type KafkaRecord } from './kafka-record';
+import { recordFromFetched, type FetchedMessage, type KafkaRecord } from './kafka-record.js';
 
 /** One partition of a kafkajs Fetch response (Fetch v4 and later). */
 export interface FetchedPartition {

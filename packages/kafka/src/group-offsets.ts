@@ -1,5 +1,5 @@
-import type { KafkaCluster } from './kafkajs-cluster';
-import { parseTpKey, toOffset, tpKey, type TopicPartition } from './offset-range';
+import type { KafkaCluster } from './kafkajs-cluster.js';
+import { parseTpKey, toOffset, tpKey, type TopicPartition } from './offset-range.js';
 
 interface TopicOffsetsOut {
   topic: string;

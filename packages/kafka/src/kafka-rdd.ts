@@ -1,6 +1,6 @@
 import { gatherChunks, InputRDD, type TaskEnv } from '@sluice/streaming/internal';
-import type { KafkaRecord } from './kafka-record';
-import { rangeSize, type OffsetRange } from './offset-range';
+import type { KafkaRecord } from './kafka-record.js';
+import { rangeSize, type OffsetRange } from './offset-range.js';
 
 /** What a KafkaRDD partition needs to read its range on an executor. */
 export interface RangeReader {

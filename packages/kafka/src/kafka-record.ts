@@ -1,4 +1,4 @@
-import { toOffset } from './offset-range';
+import { toOffset } from './offset-range.js';
 
 /** Header values as Kafka delivers them: one Buffer, or several for a repeated key. */
 export type KafkaHeaders = Record<string, Buffer | Buffer[] | undefined>;

@@ -1,5 +1,5 @@
-import type { KafkaCluster } from './kafkajs-cluster';
-import { toOffset, tpKey, type TopicPartition } from './offset-range';
+import type { KafkaCluster } from './kafkajs-cluster.js';
+import { toOffset, tpKey, type TopicPartition } from './offset-range.js';
 
 /**
  * The first offset (fromBeginning) or the end (latest) of each partition, by tpKey, with

@@ -1,10 +1,10 @@
-import type { DirectStreamSettings } from './direct-stream-options';
-import { commitGroupOffsets } from './group-offsets';
-import { explainKafkaError } from './kafka-errors';
-import type { KafkaCluster } from './kafkajs-cluster';
-import type { OffsetRange } from './offset-range';
-import type { OffsetTracker } from './offset-tracker';
-import { OutageLog } from './outage-log';
+import type { DirectStreamSettings } from './direct-stream-options.js';
+import { commitGroupOffsets } from './group-offsets.js';
+import { explainKafkaError } from './kafka-errors.js';
+import type { KafkaCluster } from './kafkajs-cluster.js';
+import type { OffsetRange } from './offset-range.js';
+import type { OffsetTracker } from './offset-tracker.js';
+import { OutageLog } from './outage-log.js';
 
 /** Called once the group's offsets are stored (or could not be): Spark's OffsetCommitCallback. */
 export type CommitCallback = (error: Error | null, offsets: ReadonlyMap<string, number>) => void;

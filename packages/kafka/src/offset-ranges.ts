@@ -1,6 +1,6 @@
 import { lineage, type RDD } from '@sluice/streaming/internal';
-import { KafkaRDD } from './kafka-rdd';
-import type { OffsetRange } from './offset-range';
+import { KafkaRDD } from './kafka-rdd.js';
+import type { OffsetRange } from './offset-range.js';
 
 /**
  * The offset ranges of a batch of a direct stream: Spark's HasOffsetRanges. Works on the

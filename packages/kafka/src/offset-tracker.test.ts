@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OffsetTracker } from './offset-tracker';
+import { OffsetTracker } from './offset-tracker.js';
 
 function tracker(): OffsetTracker {
   const t = new OffsetTracker();

@@ -1,4 +1,4 @@
-import { compareTopicPartitions, parseTpKey, tpKey, type OffsetRange } from './offset-range';
+import { compareTopicPartitions, parseTpKey, tpKey, type OffsetRange } from './offset-range.js';
 
 /** The ranges one batch was given, and the epoch they belong to (see rewind). */
 export interface BatchRanges {

@@ -1,4 +1,4 @@
-import { explainKafkaError } from './kafka-errors';
+import { explainKafkaError } from './kafka-errors.js';
 
 /**
  * Reports a failing Kafka operation once when it starts failing, again only every

@@ -1,11 +1,11 @@
-import type { DirectStreamSettings } from './direct-stream-options';
-import { fetchCommittedOffsets } from './group-offsets';
-import type { KafkaCluster } from './kafkajs-cluster';
-import { fetchLogOffsets } from './log-offsets';
-import { tpKey, type TopicPartition } from './offset-range';
-import type { OffsetTracker } from './offset-tracker';
-import { decideStart, type StartingOffsets } from './starting-offsets';
-import { matchPartitions } from './subscription';
+import type { DirectStreamSettings } from './direct-stream-options.js';
+import { fetchCommittedOffsets } from './group-offsets.js';
+import type { KafkaCluster } from './kafkajs-cluster.js';
+import { fetchLogOffsets } from './log-offsets.js';
+import { tpKey, type TopicPartition } from './offset-range.js';
+import type { OffsetTracker } from './offset-tracker.js';
+import { decideStart, type StartingOffsets } from './starting-offsets.js';
+import { matchPartitions } from './subscription.js';
 
 /**
  * Keeps the stream's list of topic-partitions up to date (at most every

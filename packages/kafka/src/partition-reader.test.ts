@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CompressionTypes, Partitioners } from 'kafkajs';
-import { createCluster, type KafkaCluster } from './kafkajs-cluster';
-import { commitGroupOffsets, fetchCommittedOffsets } from './group-offsets';
-import { fetchLogOffsets } from './log-offsets';
-import { readOffsetRange, type ReadOptions } from './partition-reader';
-import { testKafka, uniqueName, type TestKafka } from './testing/test-kafka';
+import { createCluster, type KafkaCluster } from './kafkajs-cluster.js';
+import { commitGroupOffsets, fetchCommittedOffsets } from './group-offsets.js';
+import { fetchLogOffsets } from './log-offsets.js';
+import { readOffsetRange, type ReadOptions } from './partition-reader.js';
+import { testKafka, uniqueName, type TestKafka } from './testing/test-kafka.js';
 
 describe('reading offset ranges from a real broker', { timeout: 120_000 }, () => {
   let k: TestKafka;

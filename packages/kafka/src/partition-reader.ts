@@ -1,11 +1,11 @@
 import type { Broker } from 'kafkajs';
-import { explainKafkaError, isUnreachable } from './kafka-errors';
-import type { KafkaRecord } from './kafka-record';
-import { isolationLevelCode, type IsolationLevel, type KafkaCluster } from './kafkajs-cluster';
-import { takeRecords, type FetchedPartition } from './fetched-partition';
-import { describeRange, toOffset, type OffsetRange } from './offset-range';
-import { rawFetch } from './raw-fetch';
-import { LegacyMessageFormatError, recordSetEnd, RecordSetDecoder } from './record-batch-decoder';
+import { explainKafkaError, isUnreachable } from './kafka-errors.js';
+import type { KafkaRecord } from './kafka-record.js';
+import { isolationLevelCode, type IsolationLevel, type KafkaCluster } from './kafkajs-cluster.js';
+import { takeRecords, type FetchedPartition } from './fetched-partition.js';
+import { describeRange, toOffset, type OffsetRange } from './offset-range.js';
+import { rawFetch } from './raw-fetch.js';
+import { LegacyMessageFormatError, recordSetEnd, RecordSetDecoder } from './record-batch-decoder.js';
 
 export interface ReadOptions {
   isolationLevel: IsolationLevel;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clampUntilOffsets } from './rate-limit';
+import { clampUntilOffsets } from './rate-limit.js';
 
 const limits = { maxRatePerPartition: 0, minRatePerPartition: 1, batchDurationMs: 500 };
 const map = (entries: Record<string, number>) => new Map(Object.entries(entries));

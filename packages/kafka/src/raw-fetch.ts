@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Broker } from 'kafkajs';
-import type { AbortedTransaction } from './record-batch-decoder';
+import type { AbortedTransaction } from './record-batch-decoder.js';
 
 /** One partition of a Fetch response, with its records still encoded. */
 export interface RawFetchedPartition {

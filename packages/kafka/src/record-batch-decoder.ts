@@ -1,6 +1,6 @@
 // kafkajs is CommonJS and Node cannot see CompressionCodecs as a named export of it.
 import kafkajs from 'kafkajs';
-import type { KafkaHeaders, KafkaRecord } from './kafka-record';
+import type { KafkaHeaders, KafkaRecord } from './kafka-record.js';
 
 /**
  * Decodes Kafka record batches (message format v2, the only one Kafka writes since 0.11)

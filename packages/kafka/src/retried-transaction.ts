@@ -1,7 +1,7 @@
-import { isUnreachable } from './kafka-errors';
-import type { OutgoingMessage } from './outgoing-message';
-import { OutageLog } from './outage-log';
-import type { TransactionalWriter } from './transactional-writer';
+import { isUnreachable } from './kafka-errors.js';
+import type { OutgoingMessage } from './outgoing-message.js';
+import { OutageLog } from './outage-log.js';
+import type { TransactionalWriter } from './transactional-writer.js';
 
 /** What the retry needs from the stream's driver side (DirectStreamDriver). */
 export interface CommitChecker {

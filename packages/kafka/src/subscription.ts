@@ -1,5 +1,5 @@
-import type { ClusterMetadata } from './kafkajs-cluster';
-import { compareTopicPartitions, type TopicPartition } from './offset-range';
+import type { ClusterMetadata } from './kafkajs-cluster.js';
+import { compareTopicPartitions, type TopicPartition } from './offset-range.js';
 
 /** Which topic-partitions the stream reads: Spark's ConsumerStrategies. */
 export type Subscription =

@@ -1,8 +1,8 @@
 import { Kafka, Partitioners, type CompressionTypes, type KafkaConfig, type Producer } from 'kafkajs';
-import type { TransactionalOffsetsOwner } from './direct-stream-driver';
-import { explainKafkaError } from './kafka-errors';
-import { parseTpKey } from './offset-range';
-import { chunkMessages, toTopicMessages, type OutgoingMessage } from './outgoing-message';
+import type { TransactionalOffsetsOwner } from './direct-stream-driver.js';
+import { explainKafkaError } from './kafka-errors.js';
+import { parseTpKey } from './offset-range.js';
+import { chunkMessages, toTopicMessages, type OutgoingMessage } from './outgoing-message.js';
 
 export interface TransactionalWriterOptions {
   config: KafkaConfig;

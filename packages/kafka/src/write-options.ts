@@ -1,7 +1,7 @@
 import type { CompressionTypes } from 'kafkajs';
-import { validateConnection, type KafkaConnectionOptions } from './connection';
-import type { KafkaDirectStream } from './direct-stream';
-import type { MessageSerializers } from './outgoing-message';
+import { validateConnection, type KafkaConnectionOptions } from './connection.js';
+import type { KafkaDirectStream } from './direct-stream.js';
+import type { MessageSerializers } from './outgoing-message.js';
 
 export interface ExactlyOnceOptions {
   /**

@@ -1,12 +1,12 @@
 import { callSiteOf, OutputDStream, type DStream, type RDD } from '@sluice/streaming/internal';
-import { describeBrokers, resolveKafkaConfig } from './connection';
-import { ExecutorProducer } from './executor-producer';
-import { tpKey } from './offset-range';
-import { chunkMessages, serializerOf, toTopicMessages, type OutgoingMessage } from './outgoing-message';
-import { OutageLog } from './outage-log';
-import { writeBatchRetrying } from './retried-transaction';
-import { TransactionalWriter } from './transactional-writer';
-import { DEFAULT_MAX_REQUEST_BYTES, validateWriteOptions, type KafkaWriteOptions } from './write-options';
+import { describeBrokers, resolveKafkaConfig } from './connection.js';
+import { ExecutorProducer } from './executor-producer.js';
+import { tpKey } from './offset-range.js';
+import { chunkMessages, serializerOf, toTopicMessages, type OutgoingMessage } from './outgoing-message.js';
+import { OutageLog } from './outage-log.js';
+import { writeBatchRetrying } from './retried-transaction.js';
+import { TransactionalWriter } from './transactional-writer.js';
+import { DEFAULT_MAX_REQUEST_BYTES, validateWriteOptions, type KafkaWriteOptions } from './write-options.js';
 
 /**
  * Writes every batch of `stream` to Kafka: an output operation, like foreachRDD.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
-import { buildExecutorPod, toMemoryQuantity, type ExecutorPodInput } from './executor-pod';
+import { buildExecutorPod, toMemoryQuantity, type ExecutorPodInput } from './executor-pod.js';
 
 const input: ExecutorPodInput = {
   appId: 'sluice-abc-123456',

@@ -1,5 +1,5 @@
-export * from './kubernetes-launcher';
-export * from './executor-pod';
-export * from './kube-config';
-export * from './api-errors';
+export * from './kubernetes-launcher.js';
+export * from './executor-pod.js';
+export * from './kube-config.js';
+export * from './api-errors.js';
 export type { V1Pod } from '@kubernetes/client-node';

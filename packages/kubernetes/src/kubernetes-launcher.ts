@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadYaml, type CoreV1Api, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
 import type { ExecutorLauncher, LaunchedExecutor, LauncherDriverInfo } from '@sluice/executor';
-import { describeKubeError, isNotFound } from './api-errors';
-import { APP_ID_LABEL, buildExecutorPod, executorPodName, ROLE_LABEL, SECRET_KEY, toMemoryQuantity } from './executor-pod';
-import { connectKubernetes } from './kube-config';
+import { describeKubeError, isNotFound } from './api-errors.js';
+import { APP_ID_LABEL, buildExecutorPod, executorPodName, ROLE_LABEL, SECRET_KEY, toMemoryQuantity } from './executor-pod.js';
+import { connectKubernetes } from './kube-config.js';
 
 export interface KubernetesLauncherOptions {
   /** The API server, from the master URL k8s://https://HOST:PORT. */

@@ -1,14 +1,14 @@
-export { TestInputDStream, testInputStream } from './test-input-stream';
-export { collectOutput, type CollectedBatches } from './collect-output';
+export { TestInputDStream, testInputStream } from './test-input-stream.js';
+export { collectOutput, type CollectedBatches } from './collect-output.js';
 export {
   runStreamingJob,
   type StreamingJobSource,
   type StreamingTestOptions,
   type StreamingTestRun,
-} from './run-streaming-job';
-export { testOperation, testOperation2, type OperationTestOptions } from './test-operation';
-export { SeededRandom } from './property/seeded-random';
-export { checkProperty, PropertyFailure, type PropertyOptions, type PropertyReport } from './property/property';
+} from './run-streaming-job.js';
+export { testOperation, testOperation2, type OperationTestOptions } from './test-operation.js';
+export { SeededRandom } from './property/seeded-random.js';
+export { checkProperty, PropertyFailure, type PropertyOptions, type PropertyReport } from './property/property.js';
 export {
   randomKeyedBatches,
   randomShape,
@@ -16,4 +16,4 @@ export {
   sortedRecords,
   type KeyedStreamShape,
   type WindowShape,
-} from './property/generators';
+} from './property/generators.js';

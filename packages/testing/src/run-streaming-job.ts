@@ -12,7 +12,7 @@ import {
   type StreamingJob,
   type TaskBackend,
 } from '@sluice/streaming/internal';
-import { collectedOutputs, type CollectedBatches } from './collect-output';
+import { collectedOutputs, type CollectedBatches } from './collect-output.js';
 
 export interface StreamingTestOptions {
   /** Batches to run; batch i (from 1) has time i x batchDuration. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectOutput, runStreamingJob, testInputStream, testOperation, testOperation2 } from './index';
+import { collectOutput, runStreamingJob, testInputStream, testOperation, testOperation2 } from './index.js';
 
 test('testOperation: each input batch in, each batch\'s output out, in batch order', async () => {
   const out = await testOperation(

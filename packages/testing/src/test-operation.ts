@@ -1,7 +1,7 @@
 import type { DStream } from '@sluice/streaming';
-import { collectOutput } from './collect-output';
-import { runStreamingJob, type StreamingTestOptions } from './run-streaming-job';
-import { testInputStream } from './test-input-stream';
+import { collectOutput } from './collect-output.js';
+import { runStreamingJob, type StreamingTestOptions } from './run-streaming-job.js';
+import { testInputStream } from './test-input-stream.js';
 
 export type OperationTestOptions = Partial<StreamingTestOptions> & {
   /** Partitions of each input batch (default: the default parallelism). */

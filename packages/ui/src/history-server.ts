@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { listEventLogs, readEventLog } from './event-log/event-log';
-import { PrometheusMetrics } from './metrics/prometheus-metrics';
-import { UiServer } from './server/ui-server';
-import { UiStore } from './store/ui-store';
+import { listEventLogs, readEventLog } from './event-log/event-log.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { UiServer } from './server/ui-server.js';
+import { UiStore } from './store/ui-store.js';
 
 export interface HistoryOptions {
   dir: string;

@@ -1,9 +1,9 @@
 import type { StreamingContext } from '@sluice/streaming';
-import { EventLogWriter } from './event-log/event-log';
-import { PrometheusMetrics } from './metrics/prometheus-metrics';
-import { UiServer } from './server/ui-server';
-import { UiStore } from './store/ui-store';
-import type { ApplicationMetric, StatusSnapshot, UiEvent } from './ui-events';
+import { EventLogWriter } from './event-log/event-log.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { UiServer } from './server/ui-server.js';
+import { UiStore } from './store/ui-store.js';
+import type { ApplicationMetric, StatusSnapshot, UiEvent } from './ui-events.js';
 
 export interface LiveUiOptions {
   /** Serve the UI (default true); with false only the event log is written, if asked. */

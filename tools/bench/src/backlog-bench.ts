@@ -1,4 +1,4 @@
-import { rssMb } from './sample-stats';
+import { rssMb } from './sample-stats.js';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -6,8 +6,8 @@ import { submit } from '@sluice/cli';
 import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import type { BatchInfo } from '@sluice/streaming';
 import { Kafka, logLevel } from 'kafkajs';
-import { produce } from './kafka-bench';
-import { progress } from './jobs/kafka-bench-job';
+import { produce } from './kafka-bench.js';
+import { progress } from './jobs/kafka-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- backlog [--messages N] [--size BYTES] [--initial-rate R]
                               [--batch-duration D] [--executors N] [--brokers H:P] [--json]

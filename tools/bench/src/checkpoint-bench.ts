@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
-import { progress } from './jobs/checkpoint-bench-job';
+import { progress } from './jobs/checkpoint-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- checkpoint [--job network|stateful] [--checkpoint on|off]
                                  [--lines N] [--words-per-line N] [--vocabulary N]

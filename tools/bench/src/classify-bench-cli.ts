@@ -3,7 +3,7 @@
  *
  *   node --import tsx tools/bench/src/classify-bench-cli.ts --images <dir> --executors 2 --batch-size 10 --json
  */
-import { classifyBench } from './classify-bench';
+import { classifyBench } from './classify-bench.js';
 
 try {
   await classifyBench(process.argv.slice(2));

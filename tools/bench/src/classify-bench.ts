@@ -2,11 +2,11 @@ import { loadavg } from 'node:os';
 import { tfjsNodeBindingBuilt } from '@sluice/vision';
 import { DEFAULT_MODEL_SPEC } from '@sluice/vision/stream';
 import { parseArgs } from 'node:util';
-import { BareWorkers, type PhaseResult } from './classify/bare-loop';
-import type { ClassifyBenchSettings } from './classify/bench-settings';
-import { EngineRun, type EnginePhaseResult } from './classify/engine-run';
-import { imageSequence, readImageDirectory } from './classify/image-set';
-import { measureStartup } from './classify/startup-run';
+import { BareWorkers, type PhaseResult } from './classify/bare-loop.js';
+import type { ClassifyBenchSettings } from './classify/bench-settings.js';
+import { EngineRun, type EnginePhaseResult } from './classify/engine-run.js';
+import { imageSequence, readImageDirectory } from './classify/image-set.js';
+import { measureStartup } from './classify/startup-run.js';
 
 const USAGE = `Usage: npm run bench -- classify --images <dir> [options]
 

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
 import type { BatchInfo } from '@sluice/streaming';
-import * as wordcount from './jobs/cores-wordcount-job';
-import { coresClassify } from './classify/cores-classify';
+import * as wordcount from './jobs/cores-wordcount-job.js';
+import { coresClassify } from './classify/cores-classify.js';
 
 const USAGE = `Usage: npm run bench -- cores [options]
 

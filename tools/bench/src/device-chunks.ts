@@ -1,5 +1,5 @@
 import { encodeDeviceFrame } from '@sluice/protocol';
-import type { ChunkSource } from './pump';
+import type { ChunkSource } from './pump.js';
 
 /** Chunks in the pool: one being written, one queued, one being numbered. */
 const POOL_SIZE = 3;

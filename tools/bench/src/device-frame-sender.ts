@@ -11,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Writable } from 'node:stream';
-import { DeviceChunks } from './device-chunks';
-import { pumpFor } from './pump';
+import { DeviceChunks } from './device-chunks.js';
+import { pumpFor } from './pump.js';
 
 const size = Number(process.argv[2]);
 const seconds = Number(process.argv[3]);

@@ -9,7 +9,7 @@
 import { constants, openSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { DeviceFramer } from '@sluice/protocol';
-import { readAndReport } from './bare-reader';
+import { readAndReport } from './bare-reader.js';
 
 const transport = process.argv[2];
 const path = process.argv[3]!;

@@ -3,7 +3,7 @@
  * executors (jobs/generated-pairs.ts), take the same engine options, time every batch's
  * processing, sample the RSS of the driver and each executor, and print one JSON result.
  */
-import { rssMb } from './sample-stats';
+import { rssMb } from './sample-stats.js';
 import { loadavg } from 'node:os';
 import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu';
+import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu.js';
 import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';
-import { spawnJsonChild } from './child';
-import { defaultBlockRecords, INGEST_SOURCES, startSender, type IngestSource, type SenderOptions } from './ingest-sources';
-import { totals } from './jobs/ingest-source-job';
+import { spawnJsonChild } from './child.js';
+import { defaultBlockRecords, INGEST_SOURCES, startSender, type IngestSource, type SenderOptions } from './ingest-sources.js';
+import { totals } from './jobs/ingest-source-job.js';
 
 const MAX_SIZE = 10_000_000;
 

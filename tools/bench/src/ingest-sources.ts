@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnJsonChild, type JsonChild } from './child';
+import { spawnJsonChild, type JsonChild } from './child.js';
 
 /**
  * The sources the ingest benchmark compares, each with a sender process and a bare

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
 import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { progress } from './jobs/kafka-bench-job';
+import { progress } from './jobs/kafka-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- kafka [--size BYTES] [--messages N] [--runs N] [--executors N]
                        [--executor-cores N] [--batch-duration D] [--max-rate-per-partition R]

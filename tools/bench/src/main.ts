@@ -12,17 +12,17 @@
  *   npm run bench -- backlog --messages 10000000 --initial-rate 100000 --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
  */
-import { accuracyBench } from './accuracy-bench';
-import { backlogBench } from './backlog-bench';
-import { checkpointBench } from './checkpoint-bench';
-import { classifyBench } from './classify-bench';
-import { coresBench } from './cores-bench';
-import { ingestBench } from './ingest-bench';
-import { uiBench } from './ui-bench';
-import { kafkaBench } from './kafka-bench';
-import { overloadBench } from './overload-bench';
-import { stateBench } from './state-bench';
-import { windowBench } from './window-bench';
+import { accuracyBench } from './accuracy-bench.js';
+import { backlogBench } from './backlog-bench.js';
+import { checkpointBench } from './checkpoint-bench.js';
+import { classifyBench } from './classify-bench.js';
+import { coresBench } from './cores-bench.js';
+import { ingestBench } from './ingest-bench.js';
+import { uiBench } from './ui-bench.js';
+import { kafkaBench } from './kafka-bench.js';
+import { overloadBench } from './overload-bench.js';
+import { stateBench } from './state-bench.js';
+import { windowBench } from './window-bench.js';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ingest: ingestBench,

@@ -1,11 +1,11 @@
-import { percentile, rssMb } from './sample-stats';
+import { percentile, rssMb } from './sample-stats.js';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
 import type { BatchInfo } from '@sluice/streaming';
-import { progress } from './jobs/overload-bench-job';
+import { progress } from './jobs/overload-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- overload [--capacity R] [--factor F] [--seconds S]
                                [--batch-duration D] [--executors N] [--initial-rate R] [--json]

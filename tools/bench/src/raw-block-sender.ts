@@ -11,7 +11,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { encodeRawBlock } from '@sluice/protocol';
-import { pumpFor, repeatedChunk } from './pump';
+import { pumpFor, repeatedChunk } from './pump.js';
 
 const size = Number(process.argv[2]);
 const seconds = Number(process.argv[3]);

@@ -7,7 +7,7 @@
  */
 import { connect } from 'node:net';
 import { LengthPrefixedFramer } from '@sluice/protocol';
-import { readAndReport } from './bare-reader';
+import { readAndReport } from './bare-reader.js';
 
 readAndReport(connect({ host: '127.0.0.1', port: Number(process.argv[2]) }), new LengthPrefixedFramer(), (totals, buf, start, end) => {
   const payload = buf.subarray(start, end);

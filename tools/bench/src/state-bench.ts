@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadFigures, pairsOptions, printResult, sleep, startPairsBench } from './generated-pairs-bench';
-import { percentile } from './sample-stats';
-import { progress } from './jobs/state-bench-job';
+import { loadFigures, pairsOptions, printResult, sleep, startPairsBench } from './generated-pairs-bench.js';
+import { percentile } from './sample-stats.js';
+import { progress } from './jobs/state-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- state [--keys N] [--rate N] [--seconds S] [--executors N]
                             [--batch-duration D] [--partitions N] [--timeout D]

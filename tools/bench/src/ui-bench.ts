@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { StreamingContext } from '@sluice/streaming';
 import { LiveUi } from '@sluice/ui';
-import { measureEngine } from './ingest-bench';
-import { measureWordCount } from './wordcount-measure';
-import { commandOf, cpuSecondsBetween, processTreeCpu } from './process-tree-cpu';
+import { measureEngine } from './ingest-bench.js';
+import { measureWordCount } from './wordcount-measure.js';
+import { commandOf, cpuSecondsBetween, processTreeCpu } from './process-tree-cpu.js';
 
 /** CPU seconds so far of the browser's processes (Chromium's, among this process's descendants). */
 function browserCpu(): Map<number, number> {

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@sluice/streaming';
-import { loadFigures, pairsOptions, printResult, sleep, startPairsBench } from './generated-pairs-bench';
-import { percentile } from './sample-stats';
-import { progress } from './jobs/window-bench-job';
+import { loadFigures, pairsOptions, printResult, sleep, startPairsBench } from './generated-pairs-bench.js';
+import { percentile } from './sample-stats.js';
+import { progress } from './jobs/window-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- window [--form inverse|plain] [--window D] [--slide D]
                              [--batch-duration D] [--keys N] [--rate N] [--measure S]

@@ -2,8 +2,8 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';
-import { totals } from './jobs/wordcount-bench-job';
-import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu';
+import { totals } from './jobs/wordcount-bench-job.js';
+import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu.js';
 
 const WORDS_PER_LINE = 10;
 const VOCABULARY = Array.from({ length: 1000 }, (_, i) => `w${(i * 7919) % 100000}`.padEnd(9, 'x'));

@@ -1,7 +1,7 @@
 import { resolveConf } from '@sluice/streaming';
-import type { ClassifyJobSettings } from '../job/job-settings';
-import type { SourceSpec } from '../job/source-spec';
-import type { ClassifyCommand } from './parse-options';
+import type { ClassifyJobSettings } from '../job/job-settings.js';
+import type { SourceSpec } from '../job/source-spec.js';
+import type { ClassifyCommand } from './parse-options.js';
 
 /** The job's settings for a parsed command line and a source. */
 export function jobSettingsOf(cmd: ClassifyCommand, source: SourceSpec): ClassifyJobSettings {

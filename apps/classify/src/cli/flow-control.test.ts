@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveConf } from '@sluice/streaming';
-import { parseClassifyArgs } from './parse-options';
+import { parseClassifyArgs } from './parse-options.js';
 
 const kafka = ['--source', 'kafka://localhost:9092/images'];
 const conf = (argv: string[]) => resolveConf(parseClassifyArgs(argv).conf);

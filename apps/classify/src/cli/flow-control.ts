@@ -1,5 +1,5 @@
 import { resolveConf, type StreamingConfInput } from '@sluice/streaming';
-import type { SourceSpec } from '../job/source-spec';
+import type { SourceSpec } from '../job/source-spec.js';
 
 /**
  * The engine settings sluice-classify adds to the user's for flow control. The classifier

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jobSettingsOf } from './command-settings';
-import { parseClassifyArgs } from './parse-options';
+import { jobSettingsOf } from './command-settings.js';
+import { parseClassifyArgs } from './parse-options.js';
 
 describe('sluice-classify command line', () => {
   it('reads every option', () => {

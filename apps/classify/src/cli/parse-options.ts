@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { parsePort } from '@sluice/cli';
 import { parseDuration, type StreamingConfInput } from '@sluice/streaming';
 import { DEFAULT_MODEL_SPEC, parseModelSpec } from '@sluice/vision/stream';
-import type { ClassifyJobSettings } from '../job/job-settings';
-import { parseOutputSpec, type OutputSpec } from '../job/output-spec';
-import { parseSourceSpec, type SourceSpec } from '../job/source-spec';
-import { withFlowControl } from './flow-control';
+import type { ClassifyJobSettings } from '../job/job-settings.js';
+import { parseOutputSpec, type OutputSpec } from '../job/output-spec.js';
+import { parseSourceSpec, type SourceSpec } from '../job/source-spec.js';
+import { withFlowControl } from './flow-control.js';
 
 export interface ClassifyCommand {
   help: boolean;

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exitOnSignals, parseTuneArgs, runTune, TUNE_USAGE } from '@sluice/cli';
 import { parseModelSpec } from '@sluice/vision/stream';
-import type { TuneModelSettings } from '../job/tune-job';
+import type { TuneModelSettings } from '../job/tune-job.js';
 
 const TUNE_JOB = fileURLToPath(new URL('../job/tune-job.ts', import.meta.url));
 const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;

@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pngDeclaring } from '@sluice/vision/test-support';
 import sharp from 'sharp';
-import { demoPicture, seededRandom } from './demo-pictures';
-import type { Photo } from './demo-photos';
+import { demoPicture, seededRandom } from './demo-pictures.js';
+import type { Photo } from './demo-photos.js';
 
 /** How each picture is stored, in turn: every container the classifier reads. */
 const ENCODINGS: { ext: string; encode: (s: sharp.Sharp) => sharp.Sharp }[] = [

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClassifyCommand } from '../cli/parse-options';
-import { jobSettingsOf } from '../cli/command-settings';
-import { runClassifier } from '../run/run-classifier';
-import { writeDemoImages } from './demo-images';
-import { demoPhotos } from './demo-photos';
-import { startImageSender, type RunningSender } from './image-sender';
+import type { ClassifyCommand } from '../cli/parse-options.js';
+import { jobSettingsOf } from '../cli/command-settings.js';
+import { runClassifier } from '../run/run-classifier.js';
+import { writeDemoImages } from './demo-images.js';
+import { demoPhotos } from './demo-photos.js';
+import { startImageSender, type RunningSender } from './image-sender.js';
 
 /** A demo that has not finished by then is stuck; it says so rather than hang. */
 const DEMO_TIME_LIMIT_MS = 180_000;

@@ -10,9 +10,9 @@
  */
 import type { StreamingContext } from '@sluice/streaming';
 import { classify } from '@sluice/vision/stream';
-import { driverSide } from './driver-side';
-import { openImageSource } from './image-sources';
-import { decodeJobSettings } from './job-settings';
+import { driverSide } from './driver-side.js';
+import { openImageSource } from './image-sources.js';
+import { decodeJobSettings } from './job-settings.js';
 
 export default async function classifyJob(ssc: StreamingContext, args: string[]): Promise<void> {
   const settings = decodeJobSettings(args);
@@ -37,7 +37,7 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
   });
 
   if (settings.output.kind === 'kafka') {
-    const { writeResultsToKafka } = await import('./kafka-output');
+    const { writeResultsToKafka } = await import('./kafka-output.js');
     writeResultsToKafka(results, settings.output, source.kafkaStream);
     const { countOf } = source;
     // Runs no task: it only reads the batch's offsets, for the progress line and summary.

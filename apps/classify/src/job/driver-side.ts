@@ -1,6 +1,6 @@
 import type { StreamingContext } from '@sluice/streaming';
 import type { ClassifiedImage } from '@sluice/vision/stream';
-import { toResultRecord } from './result-record';
+import { toResultRecord } from './result-record.js';
 
 /**
  * The job module's hooks into the process that runs the driver. The driver imports the

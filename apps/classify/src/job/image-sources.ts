@@ -1,6 +1,6 @@
 import { Converters, deviceStream, type StreamingContext } from '@sluice/streaming';
-import type { ImageSource } from './sourced-image';
-import type { SourceSpec } from './source-spec';
+import type { ImageSource } from './sourced-image.js';
+import type { SourceSpec } from './source-spec.js';
 
 /**
  * The input stream for --source. Kafka's client library is imported only when a Kafka
@@ -14,7 +14,7 @@ export async function openImageSource(ssc: StreamingContext, source: SourceSpec)
       // again from a sender that serves its directory to each connection.
       return { images: ssc.socketStream(source.host, source.port, Converters.imageFrames, { endsWithConnection: true }) };
     case 'kafka': {
-      const { openKafkaImageSource } = await import('./kafka-source');
+      const { openKafkaImageSource } = await import('./kafka-source.js');
       return openKafkaImageSource(ssc, source);
     }
     case 'device': {

@@ -1,5 +1,5 @@
-import type { OutputSpec } from './output-spec';
-import type { SourceSpec } from './source-spec';
+import type { OutputSpec } from './output-spec.js';
+import type { SourceSpec } from './source-spec.js';
 
 /**
  * Everything the job module needs to build its graph. It travels as the job's only

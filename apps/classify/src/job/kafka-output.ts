@@ -1,8 +1,8 @@
 import { writeToKafka, type KafkaDirectStream } from '@sluice/kafka';
 import type { DStream } from '@sluice/streaming';
 import type { ClassifiedImage } from '@sluice/vision/stream';
-import type { OutputSpec } from './output-spec';
-import { toResultRecord } from './result-record';
+import type { OutputSpec } from './output-spec.js';
+import { toResultRecord } from './result-record.js';
 
 /**
  * Results as JSON records (key: the image name) produced by the executors. From a Kafka

@@ -1,7 +1,7 @@
 import { createDirectStream, offsetRanges, rangeSize } from '@sluice/kafka';
 import type { StreamingContext } from '@sluice/streaming';
-import type { ImageSource, SourcedImage } from './sourced-image';
-import type { SourceSpec } from './source-spec';
+import type { ImageSource, SourcedImage } from './sourced-image.js';
+import type { SourceSpec } from './source-spec.js';
 
 const EMPTY = Buffer.alloc(0);
 

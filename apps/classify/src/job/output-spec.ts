@@ -1,4 +1,4 @@
-import { parseKafkaAddress } from './source-spec';
+import { parseKafkaAddress } from './source-spec.js';
 
 /** Where results go, as given to --output. */
 export type OutputSpec =

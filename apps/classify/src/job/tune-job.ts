@@ -6,8 +6,8 @@
  */
 import type { StreamingContext } from '@sluice/streaming';
 import { DEFAULT_MODEL_SPEC } from '@sluice/vision/stream';
-import classifyJob from './classify-job';
-import { encodeJobSettings, type ClassifyJobSettings } from './job-settings';
+import classifyJob from './classify-job.js';
+import { encodeJobSettings, type ClassifyJobSettings } from './job-settings.js';
 
 export interface TuneModelSettings {
   model?: string;

@@ -1,5 +1,5 @@
 import type { BatchInfo } from '@sluice/streaming';
-import { clockTime, shortDuration } from './clock-time';
+import { clockTime, shortDuration } from './clock-time.js';
 
 /** A quiet stream still says it is alive, but not every batch. */
 const QUIET_LINE_EVERY_MS = 10_000;

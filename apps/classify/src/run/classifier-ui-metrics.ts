@@ -1,5 +1,5 @@
 import type { ImageErrorKind } from '@sluice/vision/stream';
-import type { RunSummary } from './run-stats';
+import type { RunSummary } from './run-stats.js';
 
 /** One image that could not be classified, as the UI's Classifier page lists it. */
 export interface RecentImageError {

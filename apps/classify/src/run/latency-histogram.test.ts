@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LatencyHistogram } from './latency-histogram';
+import { LatencyHistogram } from './latency-histogram.js';
 
 describe('LatencyHistogram', () => {
   it('gives nearest-rank percentiles at 1 ms resolution', () => {

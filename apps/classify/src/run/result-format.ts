@@ -1,5 +1,5 @@
-import type { ResultRecord } from '../job/result-record';
-import { clockTime, shortDuration } from './clock-time';
+import type { ResultRecord } from '../job/result-record.js';
+import { clockTime, shortDuration } from './clock-time.js';
 
 const NAME_WIDTH = 28;
 

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { OutputSpec } from '../job/output-spec';
-import type { ResultRecord } from '../job/result-record';
-import { formatResultJson, formatResultLine } from './result-format';
+import type { OutputSpec } from '../job/output-spec.js';
+import type { ResultRecord } from '../job/result-record.js';
+import { formatResultJson, formatResultLine } from './result-format.js';
 
 export interface ResultWriter {
   write(records: ResultRecord[]): Promise<void>;

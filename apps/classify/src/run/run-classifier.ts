@@ -4,15 +4,15 @@ import { submit } from '@sluice/cli';
 import { LiveUi } from '@sluice/ui';
 import { resolveConf, type BatchInfo, type StreamingConfInput, type StreamingContext } from '@sluice/streaming';
 import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
-import { setDriverSide } from '../job/driver-side';
-import { describeSource } from '../job/source-spec';
-import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings';
-import { toResultRecord } from '../job/result-record';
-import { BatchProgress } from './batch-progress';
-import { RecentClassifierActivity } from './classifier-ui-metrics';
-import { createResultWriter, type ResultWriter } from './result-writer';
-import { RunStats, type RunSummary } from './run-stats';
-import { formatSummary } from './summary-text';
+import { setDriverSide } from '../job/driver-side.js';
+import { describeSource } from '../job/source-spec.js';
+import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings.js';
+import { toResultRecord } from '../job/result-record.js';
+import { BatchProgress } from './batch-progress.js';
+import { RecentClassifierActivity } from './classifier-ui-metrics.js';
+import { createResultWriter, type ResultWriter } from './result-writer.js';
+import { RunStats, type RunSummary } from './run-stats.js';
+import { formatSummary } from './summary-text.js';
 
 export const CLASSIFY_JOB_MODULE = fileURLToPath(new URL('../job/classify-job.ts', import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RunStats } from './run-stats';
-import { formatSummary } from './summary-text';
+import { RunStats } from './run-stats.js';
+import { formatSummary } from './summary-text.js';
 
 describe('RunStats', () => {
   it('counts results, errors and labels, and times throughput from the first busy batch', () => {

@@ -1,5 +1,5 @@
 import type { ImageErrorKind } from '@sluice/vision/stream';
-import { LatencyHistogram } from './latency-histogram';
+import { LatencyHistogram } from './latency-histogram.js';
 
 /** The summary printed at the end, and written by --summary-json. */
 export interface RunSummary {

@@ -1,5 +1,5 @@
-import { shortDuration } from './clock-time';
-import type { RunSummary } from './run-stats';
+import { shortDuration } from './clock-time.js';
+import type { RunSummary } from './run-stats.js';
 
 /** The summary for people, on stderr at the end of a run. */
 export function formatSummary(s: RunSummary): string {

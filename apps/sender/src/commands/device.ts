@@ -10,15 +10,15 @@ import {
   probabilityOption,
   required,
   UsageError,
-} from '../cli-args';
-import type { Command } from '../command';
-import { DeviceStream, type DeviceFaults } from '../device-stream';
-import { ImageLibrary } from '../image-library';
-import { Pacer } from '../pacer';
-import { imagePayloads, randomPayloads, type PayloadSource } from '../payloads';
-import { log, Progress } from '../progress';
-import { serveClients } from '../serve-clients';
-import { StreamWriter } from '../stream-writer';
+} from '../cli-args.js';
+import type { Command } from '../command.js';
+import { DeviceStream, type DeviceFaults } from '../device-stream.js';
+import { ImageLibrary } from '../image-library.js';
+import { Pacer } from '../pacer.js';
+import { imagePayloads, randomPayloads, type PayloadSource } from '../payloads.js';
+import { log, Progress } from '../progress.js';
+import { serveClients } from '../serve-clients.js';
+import { StreamWriter } from '../stream-writer.js';
 
 const MODES = ['fifo', 'unix'] as const;
 const DEFAULT_SIZE = 1024;

@@ -1,10 +1,10 @@
-import { integerOption, listenOption, parseOptions, positiveNumberOption, required } from '../cli-args';
-import type { Command } from '../command';
-import { ImageLibrary } from '../image-library';
-import { Pacer } from '../pacer';
-import { log, Progress } from '../progress';
-import { cutImageName, encodeImageFrame, imageNameFits } from '../protocol';
-import { serveClients } from '../serve-clients';
+import { integerOption, listenOption, parseOptions, positiveNumberOption, required } from '../cli-args.js';
+import type { Command } from '../command.js';
+import { ImageLibrary } from '../image-library.js';
+import { Pacer } from '../pacer.js';
+import { log, Progress } from '../progress.js';
+import { cutImageName, encodeImageFrame, imageNameFits } from '../protocol.js';
+import { serveClients } from '../serve-clients.js';
 
 const usage = `usage: sluice-sender images --dir <dir> [options]
 

@@ -1,10 +1,10 @@
 import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
-import { choiceOption, integerOption, parseOptions, positiveNumberOption, required, UsageError } from '../cli-args';
-import type { Command } from '../command';
-import { ImageLibrary } from '../image-library';
-import { Pacer } from '../pacer';
-import { imagePayloads, randomPayloads, type PayloadSource } from '../payloads';
-import { Progress } from '../progress';
+import { choiceOption, integerOption, parseOptions, positiveNumberOption, required, UsageError } from '../cli-args.js';
+import type { Command } from '../command.js';
+import { ImageLibrary } from '../image-library.js';
+import { Pacer } from '../pacer.js';
+import { imagePayloads, randomPayloads, type PayloadSource } from '../payloads.js';
+import { Progress } from '../progress.js';
 
 const ACKS = ['-1', '0', '1'] as const;
 const DEFAULT_SIZED_COUNT = 1000;

@@ -1,8 +1,8 @@
-import { choiceOption, integerOption, listenOption, parseOptions, positiveNumberOption, required } from '../cli-args';
-import type { Command } from '../command';
-import { Progress } from '../progress';
-import { encodeLengthPrefixed } from '../protocol';
-import { serveClients } from '../serve-clients';
+import { choiceOption, integerOption, listenOption, parseOptions, positiveNumberOption, required } from '../cli-args.js';
+import type { Command } from '../command.js';
+import { Progress } from '../progress.js';
+import { encodeLengthPrefixed } from '../protocol.js';
+import { serveClients } from '../serve-clients.js';
 
 const FORMATS = ['length-prefixed', 'newline'] as const;
 type MessageFormat = (typeof FORMATS)[number];

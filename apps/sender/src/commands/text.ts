@@ -1,9 +1,9 @@
-import { integerOption, listenOption, parseOptions, positiveNumberOption } from '../cli-args';
-import type { Command } from '../command';
-import { Pacer } from '../pacer';
-import { Progress } from '../progress';
-import { serveClients } from '../serve-clients';
-import { SENTENCES } from '../sentences';
+import { integerOption, listenOption, parseOptions, positiveNumberOption } from '../cli-args.js';
+import type { Command } from '../command.js';
+import { Pacer } from '../pacer.js';
+import { Progress } from '../progress.js';
+import { serveClients } from '../serve-clients.js';
+import { SENTENCES } from '../sentences.js';
 
 /** Lines joined into one write when the rate allows it; bounds the size of a write. */
 const LINES_PER_WRITE = 4096;

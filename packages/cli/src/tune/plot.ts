@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
-import type { PointResult } from './rate-search';
+import type { PointResult } from './rate-search.js';
 
 /**
  * The plot of a tune run: the highest sustained rate (top) and the median end-to-end

@@ -1,4 +1,4 @@
-import { JobSession, type JobSpec, type TrialResult } from './trial';
+import { JobSession, type JobSpec, type TrialResult } from './trial.js';
 
 export interface RunnerTiming {
   warmupBatches: number;

@@ -1,5 +1,5 @@
-import type { GridPoint } from './grid';
-import type { TrialResult } from './trial';
+import type { GridPoint } from './grid.js';
+import type { TrialResult } from './trial.js';
 
 export interface SearchOptions {
   /** The first rate tried (records/s). */

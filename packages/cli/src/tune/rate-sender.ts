@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { RecordCycle } from './records';
+import type { RecordCycle } from './records.js';
 
 /** How often the sender tops up what it has sent to what the rate says is due. */
 const TICK_MS = 5;

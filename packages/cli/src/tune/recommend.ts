@@ -1,6 +1,6 @@
-import type { GridPoint } from './grid';
-import type { PointResult } from './rate-search';
-import type { TrialResult } from './trial';
+import type { GridPoint } from './grid.js';
+import type { PointResult } from './rate-search.js';
+import type { TrialResult } from './trial.js';
 
 export type Goal = { kind: 'throughput' } | { kind: 'latency'; rate: number };
 

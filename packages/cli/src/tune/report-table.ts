@@ -1,6 +1,6 @@
-import { formatMs, type GridPoint } from './grid';
-import type { PointResult } from './rate-search';
-import type { TrialResult } from './trial';
+import { formatMs, type GridPoint } from './grid.js';
+import type { PointResult } from './rate-search.js';
+import type { TrialResult } from './trial.js';
 
 /** One progress line per measurement. */
 export function trialLine(label: string, t: TrialResult, unit: string): string {

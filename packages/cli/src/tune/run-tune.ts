@@ -1,16 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { defaultGrid, gridPoints, narrowGrid, pointLabel, type Grid, type GridPoint } from './grid';
-import { writePlot } from './plot';
-import { searchMaxRate, type PointResult } from './rate-search';
-import { imageFrames, textLines, type RecordCycle } from './records';
-import { recommend, type Goal, type Recommendation } from './recommend';
-import { describePoint, resultsTable, trialLine, unitOf } from './report-table';
-import { PointRunner } from './point-runner';
-import { gridSearchMs, STARTUP_MS } from './search-estimate';
-import { jobArgsOf, submitArgs, type TrialResult } from './trial';
-import type { TuneCommand } from './tune-options';
+import { defaultGrid, gridPoints, narrowGrid, pointLabel, type Grid, type GridPoint } from './grid.js';
+import { writePlot } from './plot.js';
+import { searchMaxRate, type PointResult } from './rate-search.js';
+import { imageFrames, textLines, type RecordCycle } from './records.js';
+import { recommend, type Goal, type Recommendation } from './recommend.js';
+import { describePoint, resultsTable, trialLine, unitOf } from './report-table.js';
+import { PointRunner } from './point-runner.js';
+import { gridSearchMs, STARTUP_MS } from './search-estimate.js';
+import { jobArgsOf, submitArgs, type TrialResult } from './trial.js';
+import type { TuneCommand } from './tune-options.js';
 
 /** Kept free at the end of the budget for writing the results and the plot. */
 const FINISH_MS = 2_000;

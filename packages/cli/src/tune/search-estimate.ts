@@ -1,4 +1,4 @@
-import type { GridPoint } from './grid';
+import type { GridPoint } from './grid.js';
 
 /**
  * Driver start, executors registering, the receiver connecting (and for images, the

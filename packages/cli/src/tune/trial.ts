@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BatchInfo } from '@sluice/streaming';
-import { EventLogTail } from './event-tail';
-import { blockIntervalMs, formatMs, type GridPoint } from './grid';
-import { RateSender } from './rate-sender';
-import type { RecordCycle } from './records';
-import { judgeWindow, type BatchSample, type WindowVerdict } from './sustained';
+import { EventLogTail } from './event-tail.js';
+import { blockIntervalMs, formatMs, type GridPoint } from './grid.js';
+import { RateSender } from './rate-sender.js';
+import type { RecordCycle } from './records.js';
+import { judgeWindow, type BatchSample, type WindowVerdict } from './sustained.js';
 
 const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.mjs', import.meta.url));
 const POLL_MS = 100;

@@ -1,5 +1,5 @@
-import { runTune } from './run-tune';
-import { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune-options';
+import { runTune } from './run-tune.js';
+import { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune-options.js';
 
 /** `sluice tune ...`: returns the exit status (0 done, 1 failure, 2 command-line mistake). */
 export async function tuneCommand(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import { parseDuration } from '@sluice/streaming';
-import { defaultGrid, gridPoints, narrowGrid } from './grid';
+import { defaultGrid, gridPoints, narrowGrid } from './grid.js';
 
 export const TUNE_USAGE = `Usage: sluice tune <job file> [options] [job args...]
 

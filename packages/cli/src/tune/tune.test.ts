@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultGrid, gridPoints, narrowGrid } from './grid';
-import { gridSearchMs, STARTUP_MS } from './search-estimate';
-import { nextRate, niceRate, type PointResult } from './rate-search';
-import { recommend } from './recommend';
-import { judgeWindow, slope, type BatchSample } from './sustained';
-import type { TrialResult } from './trial';
-import { parseTuneArgs } from './tune-options';
+import { defaultGrid, gridPoints, narrowGrid } from './grid.js';
+import { gridSearchMs, STARTUP_MS } from './search-estimate.js';
+import { nextRate, niceRate, type PointResult } from './rate-search.js';
+import { recommend } from './recommend.js';
+import { judgeWindow, slope, type BatchSample } from './sustained.js';
+import type { TrialResult } from './trial.js';
+import { parseTuneArgs } from './tune-options.js';
 
 const batch = (schedulingDelay: number, processingDelay = 100, numRecords = 1000): BatchSample => ({
   batchTime: 0,

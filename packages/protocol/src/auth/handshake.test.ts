@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { authenticateClient, authenticateServer, AuthenticationError } from './handshake';
+import { authenticateClient, authenticateServer, AuthenticationError } from './handshake.js';
 
 /**
  * Runs the handshake over a real loopback connection that passes through a relay

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { crc32, crc32Portable, crc32Update } from './crc32';
+import { crc32, crc32Portable, crc32Update } from './crc32.js';
 
 /** The textbook bit-at-a-time CRC-32, as a reference the fast version must agree with. */
 function referenceCrc32(bytes: Uint8Array): number {

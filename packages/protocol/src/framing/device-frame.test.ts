@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { crc32 } from './crc32';
-import { DEVICE_HEADER_BYTES, DEVICE_SYNC_WORD, DeviceFramer, encodeDeviceFrame } from './device-frame';
-import { DEFAULT_MAX_FRAME_BYTES, type FrameFault, type FrameFaultKind } from './framer';
+import { crc32 } from './crc32.js';
+import { DEVICE_HEADER_BYTES, DEVICE_SYNC_WORD, DeviceFramer, encodeDeviceFrame } from './device-frame.js';
+import { DEFAULT_MAX_FRAME_BYTES, type FrameFault, type FrameFaultKind } from './framer.js';
 
 type Event =
   | { type: 'record'; seq: number; payload: Buffer }

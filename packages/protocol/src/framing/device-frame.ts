@@ -1,11 +1,11 @@
-import { crc32 } from './crc32';
+import { crc32 } from './crc32.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   type FrameFaultKind,
   type FrameSink,
   type Framer,
   type FramerOptions,
-} from './framer';
+} from './framer.js';
 
 /**
  * The device frame: the framing of FPGA and NIC pipelines, which stream frames over a

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FrameFault, Framer } from './framer';
-import { decodeImageFrame, encodeImageFrame, ImageFrameFramer } from './image-frame';
-import { encodeLengthPrefixed, LengthPrefixedFramer } from './length-prefixed-framer';
-import { NewlineFramer } from './newline-framer';
-import { VarintDelimitedFramer } from './varint-delimited-framer';
+import type { FrameFault, Framer } from './framer.js';
+import { decodeImageFrame, encodeImageFrame, ImageFrameFramer } from './image-frame.js';
+import { encodeLengthPrefixed, LengthPrefixedFramer } from './length-prefixed-framer.js';
+import { NewlineFramer } from './newline-framer.js';
+import { VarintDelimitedFramer } from './varint-delimited-framer.js';
 
 /** Feeds `stream` cut at pseudo-random points; returns the records and faults seen. */
 function run(framer: Framer, stream: Buffer, seed: number, maxChunk = 17) {

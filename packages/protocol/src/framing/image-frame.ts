@@ -1,5 +1,5 @@
-import type { FramerOptions } from './framer';
-import { HeaderFramer } from './header-framer';
+import type { FramerOptions } from './framer.js';
+import { HeaderFramer } from './header-framer.js';
 
 /**
  * The image frame of the Analytics Zoo streaming example: a 28-byte image name (UTF-8,

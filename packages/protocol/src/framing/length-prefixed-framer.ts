@@ -1,5 +1,5 @@
-import type { FramerOptions } from './framer';
-import { HeaderFramer } from './header-framer';
+import type { FramerOptions } from './framer.js';
+import { HeaderFramer } from './header-framer.js';
 
 /** Frames of a 4-byte big-endian unsigned length followed by that many bytes. */
 export class LengthPrefixedFramer extends HeaderFramer {

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_FRAME_BYTES, type FrameSink, type Framer, type FramerOptions } from './framer';
+import { DEFAULT_MAX_FRAME_BYTES, type FrameSink, type Framer, type FramerOptions } from './framer.js';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;

@@ -1,5 +1,5 @@
-import { FrameAssembler } from './frame-assembler';
-import { DEFAULT_MAX_FRAME_BYTES, type FrameSink, type Framer, type FramerOptions } from './framer';
+import { FrameAssembler } from './frame-assembler.js';
+import { DEFAULT_MAX_FRAME_BYTES, type FrameSink, type Framer, type FramerOptions } from './framer.js';
 
 /**
  * Protobuf's length-delimited stream format (writeDelimitedTo / encodeDelimited): a

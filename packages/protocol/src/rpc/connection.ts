@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import { LengthPrefixedFramer } from '../framing/length-prefixed-framer';
-import type { FrameSink } from '../framing/framer';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from './messages';
+import { LengthPrefixedFramer } from '../framing/length-prefixed-framer.js';
+import type { FrameSink } from '../framing/framer.js';
+import { decodeEnvelope, encodeEnvelope, type Envelope } from './messages.js';
 
 /** Tasks carry whole blocks, so frames can be large; this only bounds a corrupt length. */
 const MAX_RPC_FRAME_BYTES = 2 ** 32 - 1;

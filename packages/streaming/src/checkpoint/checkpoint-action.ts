@@ -1,6 +1,6 @@
-import type { Action } from '../rdd/action';
-import { writePartitionFile } from './checkpoint-files';
-import type { PartitionCodec } from './partition-codec';
+import type { Action } from '../rdd/action.js';
+import { writePartitionFile } from './checkpoint-files.js';
+import type { PartitionCodec } from './partition-codec.js';
 
 /**
  * The job that saves an RDD: every task writes its partition to the checkpoint directory

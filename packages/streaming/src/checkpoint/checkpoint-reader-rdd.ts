@@ -1,9 +1,9 @@
-import type { Dependency } from '../rdd/dependency';
-import { RDD } from '../rdd/rdd';
-import type { TaskEnv } from '../rdd/task-env';
-import type { CheckpointCut } from './checkpoint-cut';
-import { readPartitionFile } from './checkpoint-files';
-import type { PartitionCodec } from './partition-codec';
+import type { Dependency } from '../rdd/dependency.js';
+import { RDD } from '../rdd/rdd.js';
+import type { TaskEnv } from '../rdd/task-env.js';
+import type { CheckpointCut } from './checkpoint-cut.js';
+import { readPartitionFile } from './checkpoint-files.js';
+import type { PartitionCodec } from './partition-codec.js';
 
 /**
  * A checkpointed RDD as an executor's replay sees it: same id, same partitions, no

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readPartitionFile, rddDirName, writePartitionFile } from './checkpoint-files';
-import { defaultCheckpointIntervalMs } from './checkpointer';
+import { readPartitionFile, rddDirName, writePartitionFile } from './checkpoint-files.js';
+import { defaultCheckpointIntervalMs } from './checkpointer.js';
 
 test("the default interval is Spark's: the smallest multiple of the slide that is at least 10 s", () => {
   assert.equal(defaultCheckpointIntervalMs(1000), 10_000);

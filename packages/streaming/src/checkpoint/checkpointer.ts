@@ -1,7 +1,7 @@
-import type { DStream } from '../dstream/dstream';
-import { OutputDStream } from '../dstream/output-dstream';
-import { checkpointWriteAction } from './checkpoint-action';
-import { removeCheckpointedRdd } from './checkpoint-files';
+import type { DStream } from '../dstream/dstream.js';
+import { OutputDStream } from '../dstream/output-dstream.js';
+import { checkpointWriteAction } from './checkpoint-action.js';
+import { removeCheckpointedRdd } from './checkpoint-files.js';
 
 /** Spark's default for streams that must be checkpointed: the smallest multiple of the slide >= 10 s. */
 export function defaultCheckpointIntervalMs(slideMs: number): number {

@@ -1,5 +1,5 @@
-import { firstDifference, parseSignature, type SignatureEntry } from '../dstream/graph-signature';
-import type { MetadataCheckpoint } from './metadata-checkpoint';
+import { firstDifference, parseSignature, type SignatureEntry } from '../dstream/graph-signature.js';
+import type { MetadataCheckpoint } from './metadata-checkpoint.js';
 
 /**
  * Refuses to recover from a checkpoint written by a job whose DStream graph differs from

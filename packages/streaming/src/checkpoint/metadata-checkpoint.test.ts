@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveConf } from '../context/conf';
-import { assertWritableDir } from './durable-file';
-import { encodeSignature, functionSource, type SignatureEntry } from '../dstream/graph-signature';
-import { assertCompatibleGraph } from './graph-compatibility';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, metadataDir, readLatestMetadataCheckpoint, writeMetadataCheckpoint, type MetadataCheckpoint } from './metadata-checkpoint';
+import { resolveConf } from '../context/conf.js';
+import { assertWritableDir } from './durable-file.js';
+import { encodeSignature, functionSource, type SignatureEntry } from '../dstream/graph-signature.js';
+import { assertCompatibleGraph } from './graph-compatibility.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, metadataDir, readLatestMetadataCheckpoint, writeMetadataCheckpoint, type MetadataCheckpoint } from './metadata-checkpoint.js';
 
 function checkpointAt(time: number, streams = ['0:ReceiverInputDStream(x)', '1:MappedDStream', '2:ForEachDStream']): MetadataCheckpoint {
   return {

@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StreamingConf } from '../context/conf';
-import type { CheckpointCut } from './checkpoint-cut';
-import { writeFileDurably } from './durable-file';
+import type { StreamingConf } from '../context/conf.js';
+import type { CheckpointCut } from './checkpoint-cut.js';
+import { writeFileDurably } from './durable-file.js';
 
 /**
  * The driver's metadata checkpoint (docs/reliability.md#the-checkpoint-format): what a

@@ -1,10 +1,10 @@
-import type { StreamingConf } from '../context/conf';
-import type { DStreamGraph } from '../dstream/dstream-graph';
-import { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
-import type { CheckpointedBlock } from '../scheduler/received-block-tracker';
-import { removeCheckpointedRdd } from './checkpoint-files';
-import { describeMediaError } from './durable-file';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeMetadataCheckpoint, type MetadataCheckpoint } from './metadata-checkpoint';
+import type { StreamingConf } from '../context/conf.js';
+import type { DStreamGraph } from '../dstream/dstream-graph.js';
+import { ReceiverInputDStream } from '../dstream/receiver-input-dstream.js';
+import type { CheckpointedBlock } from '../scheduler/received-block-tracker.js';
+import { removeCheckpointedRdd } from './checkpoint-files.js';
+import { describeMediaError } from './durable-file.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeMetadataCheckpoint, type MetadataCheckpoint } from './metadata-checkpoint.js';
 
 /**
  * Writes a metadata checkpoint when a batch is generated (before its jobs run) and when it

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { resolveConf } from './conf';
-import { CONF_KEY_KINDS, checkConfInput, nearestConfKey } from './conf-keys';
+import { resolveConf } from './conf.js';
+import { CONF_KEY_KINDS, checkConfInput, nearestConfKey } from './conf-keys.js';
 
 test('an unknown key is refused with the nearest known key', () => {
   assert.throws(() => resolveConf({ batchDurations: '1s' } as never), /unknown key "batchDurations"; the nearest known key is "batchDuration"/);

@@ -1,4 +1,4 @@
-import type { StreamingConfInput } from './conf';
+import type { StreamingConfInput } from './conf.js';
 
 type Kind = 'string' | 'number' | 'boolean' | 'duration' | 'size' | 'directory';
 

@@ -1,10 +1,10 @@
 import { cpus } from 'node:os';
-import { parseByteSize } from '../util/byte-size';
-import { parseDuration } from '../util/duration';
+import { parseByteSize } from '../util/byte-size.js';
+import { parseDuration } from '../util/duration.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '@sluice/protocol';
-import { checkConfInput } from './conf-keys';
+import { checkConfInput } from './conf-keys.js';
 
-export { checkConfInput, CONF_KEY_KINDS, nearestConfKey } from './conf-keys';
+export { checkConfInput, CONF_KEY_KINDS, nearestConfKey } from './conf-keys.js';
 
 /**
  * The configuration of a streaming application. Names follow Spark's

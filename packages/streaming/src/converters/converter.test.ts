@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeImageFrame } from '@sluice/protocol';
-import { imageFrames } from './converter';
+import { imageFrames } from './converter.js';
 
 /** The record the framer hands over: the whole frame, header included. */
 function frameOf(name: string, longNames = false): Buffer {

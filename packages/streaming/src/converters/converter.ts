@@ -8,7 +8,7 @@ import {
   type FramerOptions,
   type ImageRecord,
 } from '@sluice/protocol';
-import type { RecordDecoder } from '../rdd/block-rdd';
+import type { RecordDecoder } from '../rdd/block-rdd.js';
 
 /**
  * socketStream's converter: Spark's is one function from an InputStream to an iterator of

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { serialize } from 'node:v8';
-import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
-import type { Broadcast, BroadcastValue } from '../broadcast/broadcast';
-import type { RDD } from '../rdd/rdd';
-import type { DStream } from './dstream';
-import { encodeSignature, type SignatureEntry } from './graph-signature';
-import type { InputDStream } from './input-dstream';
-import type { OutputDStream } from './output-dstream';
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut.js';
+import type { Broadcast, BroadcastValue } from '../broadcast/broadcast.js';
+import type { RDD } from '../rdd/rdd.js';
+import type { DStream } from './dstream.js';
+import { encodeSignature, type SignatureEntry } from './graph-signature.js';
+import type { InputDStream } from './input-dstream.js';
+import type { OutputDStream } from './output-dstream.js';
 
 /**
  * All the DStreams of an application, in construction order. The same job module builds

@@ -1,18 +1,18 @@
-import type { Partitioner } from '../rdd/partitioner';
-import type { RDD } from '../rdd/rdd';
-import { parseDuration, type Duration } from '../util/duration';
-import { formatRecord } from '../util/format-record';
-import { DStream } from './dstream';
-import { OutputDStream, callSiteOf, type ForeachRDDFunction } from './output-dstream';
-import { TransformedDStream } from './transformed-dstream';
-import { WindowedDStream } from './windowed-dstream';
-import { reduceByKeyAndWindowWithInverse } from '../state/reduced-windowed-dstream';
+import type { Partitioner } from '../rdd/partitioner.js';
+import type { RDD } from '../rdd/rdd.js';
+import { parseDuration, type Duration } from '../util/duration.js';
+import { formatRecord } from '../util/format-record.js';
+import { DStream } from './dstream.js';
+import { OutputDStream, callSiteOf, type ForeachRDDFunction } from './output-dstream.js';
+import { TransformedDStream } from './transformed-dstream.js';
+import { WindowedDStream } from './windowed-dstream.js';
+import { reduceByKeyAndWindowWithInverse } from '../state/reduced-windowed-dstream.js';
 
 /**
  * The DStream API, as Spark users know it. Every transformation is "apply this RDD
  * transformation to every batch"; every output operation is a foreachRDD.
  */
-declare module './dstream' {
+declare module './dstream.js' {
   interface DStream<T> {
     map<U>(f: (value: T) => U): DStream<U>;
     flatMap<U>(f: (value: T) => Iterable<U>): DStream<U>;

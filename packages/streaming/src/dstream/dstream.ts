@@ -1,12 +1,12 @@
-import { cutKey, type CheckpointCut } from '../checkpoint/checkpoint-cut';
-import { CheckpointReaderRDD } from '../checkpoint/checkpoint-reader-rdd';
-import { v8Codec, type PartitionCodec } from '../checkpoint/partition-codec';
-import type { RDD } from '../rdd/rdd';
-import { currentScope, runInChildScope } from '../rdd/rdd-scope';
-import { StorageLevel } from '../rdd/storage-level';
-import { parseDuration, type Duration } from '../util/duration';
-import type { DStreamGraph } from './dstream-graph';
-import { functionSource } from './graph-signature';
+import { cutKey, type CheckpointCut } from '../checkpoint/checkpoint-cut.js';
+import { CheckpointReaderRDD } from '../checkpoint/checkpoint-reader-rdd.js';
+import { v8Codec, type PartitionCodec } from '../checkpoint/partition-codec.js';
+import type { RDD } from '../rdd/rdd.js';
+import { currentScope, runInChildScope } from '../rdd/rdd-scope.js';
+import { StorageLevel } from '../rdd/storage-level.js';
+import { parseDuration, type Duration } from '../util/duration.js';
+import type { DStreamGraph } from './dstream-graph.js';
+import { functionSource } from './graph-signature.js';
 
 /**
  * A discretized stream: a sequence of RDDs, one per slide. A DStream is a recipe: for a

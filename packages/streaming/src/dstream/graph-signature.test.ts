@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../index';
-import { StreamingContext } from '../context/streaming-context';
-import { diffGraphSignatures } from './graph-signature';
+import '../index.js';
+import { StreamingContext } from '../context/streaming-context.js';
+import { diffGraphSignatures } from './graph-signature.js';
 
 function graphOf(build: (ssc: StreamingContext) => void): string {
   const ssc = new StreamingContext({ batchDuration: '1s' }, { mode: 'executor', log: () => {} });

@@ -1,8 +1,8 @@
-import type { StreamInputInfo } from '../listener/batch-info';
-import type { InputRDD } from '../rdd/input-rdd';
-import { currentScope } from '../rdd/rdd-scope';
-import { DStream } from './dstream';
-import type { DStreamGraph } from './dstream-graph';
+import type { StreamInputInfo } from '../listener/batch-info.js';
+import type { InputRDD } from '../rdd/input-rdd.js';
+import { currentScope } from '../rdd/rdd-scope.js';
+import { DStream } from './dstream.js';
+import type { DStreamGraph } from './dstream-graph.js';
 
 /**
  * A stream at the edge of the graph. On the driver it turns what arrived for a batch into

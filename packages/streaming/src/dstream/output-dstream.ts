@@ -1,8 +1,8 @@
-import type { JobRunner } from '../rdd/job-runner';
-import type { RDD } from '../rdd/rdd';
-import { runInScope } from '../rdd/rdd-scope';
-import { DStream } from './dstream';
-import { describeParameter } from './graph-signature';
+import type { JobRunner } from '../rdd/job-runner.js';
+import type { RDD } from '../rdd/rdd.js';
+import { runInScope } from '../rdd/rdd-scope.js';
+import { DStream } from './dstream.js';
+import { describeParameter } from './graph-signature.js';
 
 export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: number) => unknown;
 

@@ -1,7 +1,7 @@
-import { ParallelCollectionRDD } from '../rdd/parallel-collection-rdd';
-import type { InputRDD } from '../rdd/input-rdd';
-import type { DStreamGraph } from './dstream-graph';
-import { InputDStream } from './input-dstream';
+import { ParallelCollectionRDD } from '../rdd/parallel-collection-rdd.js';
+import type { InputRDD } from '../rdd/input-rdd.js';
+import type { DStreamGraph } from './dstream-graph.js';
+import { InputDStream } from './input-dstream.js';
 
 export interface QueueStreamOptions<T> {
   /** Take one batch's records from the queue per batch (default), or all queued ones. */

@@ -1,12 +1,12 @@
-import { BlockRDD, type BlockDescriptor } from '../rdd/block-rdd';
-import type { InputRDD } from '../rdd/input-rdd';
-import type { ShippedBlock } from '../rdd/task-env';
-import type { WalRef } from '../wal/received-block-log';
-import type { Receiver } from '../receiver/receiver';
-import type { CheckpointedBlock, ReceivedBlockTracker } from '../scheduler/received-block-tracker';
-import type { LoggedBlock, ReceivedBlockLog } from '../wal/received-block-log';
-import type { DStreamGraph } from './dstream-graph';
-import { InputDStream } from './input-dstream';
+import { BlockRDD, type BlockDescriptor } from '../rdd/block-rdd.js';
+import type { InputRDD } from '../rdd/input-rdd.js';
+import type { ShippedBlock } from '../rdd/task-env.js';
+import type { WalRef } from '../wal/received-block-log.js';
+import type { Receiver } from '../receiver/receiver.js';
+import type { CheckpointedBlock, ReceivedBlockTracker } from '../scheduler/received-block-tracker.js';
+import type { LoggedBlock, ReceivedBlockLog } from '../wal/received-block-log.js';
+import type { DStreamGraph } from './dstream-graph.js';
+import { InputDStream } from './input-dstream.js';
 
 /**
  * The stream of a receiver: each batch is the blocks the receiver cut since the last

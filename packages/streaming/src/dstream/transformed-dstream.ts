@@ -1,6 +1,6 @@
-import type { RDD } from '../rdd/rdd';
-import { DStream } from './dstream';
-import { describeParameter } from './graph-signature';
+import type { RDD } from '../rdd/rdd.js';
+import { DStream } from './dstream.js';
+import { describeParameter } from './graph-signature.js';
 
 /**
  * A DStream whose RDD for each batch is a function of its parents' RDDs for that batch:

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../index';
-import { StreamingContext } from '../context/streaming-context';
+import '../index.js';
+import { StreamingContext } from '../context/streaming-context.js';
 
 /** A context that only records the graph, as an executor's does (no source opens). */
 function graphOnly(batchDuration: string) {

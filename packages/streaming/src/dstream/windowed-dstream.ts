@@ -1,7 +1,7 @@
-import type { RDD } from '../rdd/rdd';
-import { UnionRDD } from '../rdd/union-rdd';
-import { formatDuration } from '../util/duration';
-import { DStream } from './dstream';
+import type { RDD } from '../rdd/rdd.js';
+import { UnionRDD } from '../rdd/union-rdd.js';
+import { formatDuration } from '../util/duration.js';
+import { DStream } from './dstream.js';
 
 /**
  * window(windowDuration, slideDuration): every slide, the union of the parent's RDDs of

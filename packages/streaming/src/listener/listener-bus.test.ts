@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { filter } from 'rxjs';
-import { ListenerBus } from './listener-bus';
-import type { StreamingEvent } from './streaming-listener';
+import { ListenerBus } from './listener-bus.js';
+import type { StreamingEvent } from './streaming-listener.js';
 
 const started = (time: number): StreamingEvent => ({ type: 'onStreamingStarted', payload: { time } });
 

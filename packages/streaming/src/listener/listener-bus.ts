@@ -1,5 +1,5 @@
 import { config as rxConfig, Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
-import type { StreamingEvent, StreamingListener } from './streaming-listener';
+import type { StreamingEvent, StreamingListener } from './streaming-listener.js';
 
 type Report = (line: string) => void;
 

@@ -1,4 +1,4 @@
-import type { BatchInfo, ExecutorHeartbeatInfo, OutputOperationInfo, ReceiverInfo, StageCompletedInfo, TaskEndInfo } from './batch-info';
+import type { BatchInfo, ExecutorHeartbeatInfo, OutputOperationInfo, ReceiverInfo, StageCompletedInfo, TaskEndInfo } from './batch-info.js';
 
 /** Spark's StreamingListener: implement the events you care about. */
 export interface StreamingListener {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeBlockInto } from './block-rdd';
-import type { ShippedBlock } from './task-env';
+import { decodeBlockInto } from './block-rdd.js';
+import type { ShippedBlock } from './task-env.js';
 
 test('a block made of several runs yields each record, copying only those that span runs', () => {
   // Records: "ab" | "cdef" spanning runs 0-1 | "gh" | "" | "ijklmn" spanning runs 2-3-4

@@ -1,7 +1,7 @@
 import { deserialize } from 'node:v8';
-import { InputRDD } from './input-rdd';
-import { StorageLevel } from './storage-level';
-import type { ShippedBlock, TaskEnv } from './task-env';
+import { InputRDD } from './input-rdd.js';
+import { StorageLevel } from './storage-level.js';
+import type { ShippedBlock, TaskEnv } from './task-env.js';
 
 /**
  * Turns one stored record's bytes into the value the job sees; runs on executors. A

@@ -1,10 +1,10 @@
-import { groupAggregator } from './aggregator';
-import { oneToOne, type Dependency } from './dependency';
-import { mapKeyOf, type MapKey } from './key-hash';
-import type { Partitioner } from './partitioner';
-import { RDD } from './rdd';
-import { ShuffledRDD } from './shuffled-rdd';
-import type { TaskEnv } from './task-env';
+import { groupAggregator } from './aggregator.js';
+import { oneToOne, type Dependency } from './dependency.js';
+import { mapKeyOf, type MapKey } from './key-hash.js';
+import type { Partitioner } from './partitioner.js';
+import { RDD } from './rdd.js';
+import { ShuffledRDD } from './shuffled-rdd.js';
+import type { TaskEnv } from './task-env.js';
 
 /**
  * Spark's CoGroupedRDD: for each key of any parent, the key's values in each parent, as

@@ -1,5 +1,5 @@
-import type { RDD } from './rdd';
-import type { ShuffledRDD } from './shuffled-rdd';
+import type { RDD } from './rdd.js';
+import type { ShuffledRDD } from './shuffled-rdd.js';
 
 /**
  * How an RDD's partition depends on its parents. Narrow: a partition reads a few parent

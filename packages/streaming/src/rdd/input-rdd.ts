@@ -1,6 +1,6 @@
-import type { Dependency } from './dependency';
-import { RDD } from './rdd';
-import type { ShippedBlock } from './task-env';
+import type { Dependency } from './dependency.js';
+import { RDD } from './rdd.js';
+import type { ShippedBlock } from './task-env.js';
 
 /**
  * An RDD at the root of a lineage, whose partitions come from outside: received blocks,

@@ -1,5 +1,5 @@
-import type { Action } from './action';
-import type { RDD } from './rdd';
+import type { Action } from './action.js';
+import type { RDD } from './rdd.js';
 
 /**
  * Runs an action over all partitions of an RDD. The driver's runner schedules the stages

@@ -1,5 +1,5 @@
-import type { Dependency } from './dependency';
-import { RDD } from './rdd';
+import type { Dependency } from './dependency.js';
+import { RDD } from './rdd.js';
 
 /**
  * A static dataset that the job function builds on the driver and on every executor

@@ -1,8 +1,8 @@
-import { oneToOne, type Dependency } from './dependency';
-import { gatherChunks } from './partition-chunks';
-import { RDD } from './rdd';
-import { StorageLevel } from './storage-level';
-import type { TaskEnv } from './task-env';
+import { oneToOne, type Dependency } from './dependency.js';
+import { gatherChunks } from './partition-chunks.js';
+import { RDD } from './rdd.js';
+import { StorageLevel } from './storage-level.js';
+import type { TaskEnv } from './task-env.js';
 
 export type PartitionFunction<T, U> = (items: T[], partition: number) => U[] | Promise<U[]>;
 

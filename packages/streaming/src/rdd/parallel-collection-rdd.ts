@@ -1,7 +1,7 @@
 import { serialize } from 'node:v8';
-import { InputRDD } from './input-rdd';
-import type { ShippedBlock, TaskEnv } from './task-env';
-import { decodeBlockInto } from './block-rdd';
+import { InputRDD } from './input-rdd.js';
+import type { ShippedBlock, TaskEnv } from './task-env.js';
+import { decodeBlockInto } from './block-rdd.js';
 
 /**
  * Records that already exist on the driver (queueStream, parallelize), cut into slices.

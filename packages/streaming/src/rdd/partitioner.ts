@@ -1,4 +1,4 @@
-import { hashKey } from './key-hash';
+import { hashKey } from './key-hash.js';
 
 /**
  * Decides which reduce partition a record of a shuffle goes to. Partitioners must be

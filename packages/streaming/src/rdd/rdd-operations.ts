@@ -9,22 +9,22 @@ import {
   reduceAction,
   takeAction,
   type Action,
-} from './action';
-import { groupAggregator, reduceAggregator, type Aggregator } from './aggregator';
-import { CoGroupedRDD, partitionerOf } from './cogrouped-rdd';
-import { MapPartitionsRDD } from './map-partitions-rdd';
-import { HashPartitioner, RoundRobinPartitioner, type Partitioner } from './partitioner';
-import { RDD } from './rdd';
-import { currentScope } from './rdd-scope';
-import { ShuffledRDD } from './shuffled-rdd';
-import { UnionRDD } from './union-rdd';
-import { formatRecord } from '../util/format-record';
+} from './action.js';
+import { groupAggregator, reduceAggregator, type Aggregator } from './aggregator.js';
+import { CoGroupedRDD, partitionerOf } from './cogrouped-rdd.js';
+import { MapPartitionsRDD } from './map-partitions-rdd.js';
+import { HashPartitioner, RoundRobinPartitioner, type Partitioner } from './partitioner.js';
+import { RDD } from './rdd.js';
+import { currentScope } from './rdd-scope.js';
+import { ShuffledRDD } from './shuffled-rdd.js';
+import { UnionRDD } from './union-rdd.js';
+import { formatRecord } from '../util/format-record.js';
 
 /**
  * The RDD API. Partition functions receive the partition's records as an array (rather
  * than Scala's iterator): on V8 an array loop is the fastest way through a block.
  */
-declare module './rdd' {
+declare module './rdd.js' {
   interface RDD<T> {
     map<U>(f: (value: T) => U): RDD<U>;
     flatMap<U>(f: (value: T) => Iterable<U>): RDD<U>;

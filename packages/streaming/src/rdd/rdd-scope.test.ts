@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../dstream/dstream-operators';
-import './rdd-operations';
-import { StreamingContext } from '../context/streaming-context';
-import { DStream } from '../dstream/dstream';
-import type { JobRunner } from './job-runner';
-import { ParallelCollectionRDD } from './parallel-collection-rdd';
-import type { RDD } from './rdd';
-import { currentScope, nextRddId, runInChildScope, runInScope } from './rdd-scope';
+import '../dstream/dstream-operators.js';
+import './rdd-operations.js';
+import { StreamingContext } from '../context/streaming-context.js';
+import { DStream } from '../dstream/dstream.js';
+import type { JobRunner } from './job-runner.js';
+import { ParallelCollectionRDD } from './parallel-collection-rdd.js';
+import type { RDD } from './rdd.js';
+import { currentScope, nextRddId, runInChildScope, runInScope } from './rdd-scope.js';
 
 const NO_RUNNER: JobRunner = { runJob: () => Promise.reject(new Error('no actions here')) };
 const scope = (prefix: string, batchTime: number) => ({ prefix, batchTime, runner: NO_RUNNER, inputs: null, outputOp: -1 });

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { JobRunner } from './job-runner';
+import type { JobRunner } from './job-runner.js';
 
 /**
  * Where RDDs are being created, and who runs their actions.

@@ -1,8 +1,8 @@
-import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
-import type { Dependency } from './dependency';
-import { currentScope, nextRddId } from './rdd-scope';
-import { StorageLevel } from './storage-level';
-import type { TaskEnv } from './task-env';
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut.js';
+import type { Dependency } from './dependency.js';
+import { currentScope, nextRddId } from './rdd-scope.js';
+import { StorageLevel } from './storage-level.js';
+import type { TaskEnv } from './task-env.js';
 
 /**
  * A batch's data: an immutable, partitioned dataset with a lineage. An RDD never holds

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { deserialize } from 'node:v8';
 import { test } from 'node:test';
-import { groupAggregator, reduceAggregator, type Aggregator } from './aggregator';
-import type { JobRunner } from './job-runner';
-import type { Dependency } from './dependency';
-import { HashPartitioner, RoundRobinPartitioner, type Partitioner } from './partitioner';
-import { RDD } from './rdd';
-import { runInScope } from './rdd-scope';
-import { ShuffledRDD } from './shuffled-rdd';
-import type { TaskEnv } from './task-env';
+import { groupAggregator, reduceAggregator, type Aggregator } from './aggregator.js';
+import type { JobRunner } from './job-runner.js';
+import type { Dependency } from './dependency.js';
+import { HashPartitioner, RoundRobinPartitioner, type Partitioner } from './partitioner.js';
+import { RDD } from './rdd.js';
+import { runInScope } from './rdd-scope.js';
+import { ShuffledRDD } from './shuffled-rdd.js';
+import type { TaskEnv } from './task-env.js';
 
 const NO_RUNNER: JobRunner = { runJob: () => Promise.reject(new Error('no actions here')) };
 

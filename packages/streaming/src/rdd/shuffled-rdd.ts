@@ -1,10 +1,10 @@
 import { deserialize, serialize } from 'node:v8';
-import type { Aggregator } from './aggregator';
-import type { Dependency } from './dependency';
-import { mapKeyOf, type MapKey } from './key-hash';
-import type { Partitioner } from './partitioner';
-import { RDD } from './rdd';
-import type { TaskEnv } from './task-env';
+import type { Aggregator } from './aggregator.js';
+import type { Dependency } from './dependency.js';
+import { mapKeyOf, type MapKey } from './key-hash.js';
+import type { Partitioner } from './partitioner.js';
+import { RDD } from './rdd.js';
+import type { TaskEnv } from './task-env.js';
 
 /**
  * The reduce side of a shuffle, and the recipe for its map side.

@@ -1,7 +1,7 @@
-import { rangeDependency, type Dependency } from './dependency';
-import { RDD } from './rdd';
-import { StorageLevel } from './storage-level';
-import type { TaskEnv } from './task-env';
+import { rangeDependency, type Dependency } from './dependency.js';
+import { RDD } from './rdd.js';
+import { StorageLevel } from './storage-level.js';
+import type { TaskEnv } from './task-env.js';
 
 /** The partitions of its parents, one after another; no data moves. */
 export class UnionRDD<T> extends RDD<T> {

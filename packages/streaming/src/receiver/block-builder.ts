@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
-import type { ShippedBlock } from '../rdd/task-env';
-import { continues } from './slab-reader';
+import type { ShippedBlock } from '../rdd/task-env.js';
+import { continues } from './slab-reader.js';
 
 /**
  * Part of every block id, distinct for each process run: a driver restarted from a

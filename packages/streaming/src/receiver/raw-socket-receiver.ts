@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { LengthPrefixedFramer, rawBlockOffsets, type FrameSink } from '@sluice/protocol';
-import { Receiver } from './receiver';
-import { joinAdjacent, slabReader } from './slab-reader';
+import { Receiver } from './receiver.js';
+import { joinAdjacent, slabReader } from './slab-reader.js';
 
 /**
  * rawSocketStream: the sender has already grouped records into blocks (see

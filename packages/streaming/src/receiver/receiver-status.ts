@@ -1,4 +1,4 @@
-import type { ReceiverInfo } from '../listener/batch-info';
+import type { ReceiverInfo } from '../listener/batch-info.js';
 
 /**
  * What the driver knows of a running receiver, wherever it runs: its supervisor when it

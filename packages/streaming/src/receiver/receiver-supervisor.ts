@@ -1,11 +1,11 @@
 import { interval, type Subscription } from 'rxjs';
-import type { ListenerBus } from '../listener/listener-bus';
-import type { ReceiverInfo } from '../listener/batch-info';
-import type { ShippedBlock } from '../rdd/task-env';
-import { BlockBuilder } from './block-builder';
-import { RateLimiter } from './rate-limiter';
-import type { Receiver } from './receiver';
-import type { ReceiverStatus } from './receiver-status';
+import type { ListenerBus } from '../listener/listener-bus.js';
+import type { ReceiverInfo } from '../listener/batch-info.js';
+import type { ShippedBlock } from '../rdd/task-env.js';
+import { BlockBuilder } from './block-builder.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { Receiver } from './receiver.js';
+import type { ReceiverStatus } from './receiver-status.js';
 
 export interface SupervisorOptions {
   blockIntervalMs: number;

@@ -1,6 +1,6 @@
-import type { RecordDecoder } from '../rdd/block-rdd';
-import type { ReceiverSupervisor } from './receiver-supervisor';
-import { SourceHold, type PausableSource } from './source-hold';
+import type { RecordDecoder } from '../rdd/block-rdd.js';
+import type { ReceiverSupervisor } from './receiver-supervisor.js';
+import { SourceHold, type PausableSource } from './source-hold.js';
 
 /** A rate-limited byte receiver reads about this many milliseconds' worth of records at a time. */
 const READ_STEP_MS = 20;

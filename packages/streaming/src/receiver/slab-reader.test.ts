@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { LengthPrefixedFramer, encodeLengthPrefixed, type FrameSink } from '@sluice/protocol';
-import { decodeBlockInto } from '../rdd/block-rdd';
-import { BlockBuilder } from './block-builder';
-import { joinAdjacent, slabReader } from './slab-reader';
+import { decodeBlockInto } from '../rdd/block-rdd.js';
+import { BlockBuilder } from './block-builder.js';
+import { joinAdjacent, slabReader } from './slab-reader.js';
 
 test('joinAdjacent returns a view for pieces next to each other in memory and a copy otherwise', () => {
   const slab = Buffer.alloc(10);

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import type { FrameSink } from '@sluice/protocol';
-import type { Converter } from '../converters/converter';
-import { Receiver } from './receiver';
-import { slabReader } from './slab-reader';
+import type { Converter } from '../converters/converter.js';
+import { Receiver } from './receiver.js';
+import { slabReader } from './slab-reader.js';
 
 /**
  * Connects to host:port and stores the records a converter's framer finds in the byte

@@ -1,4 +1,4 @@
-import type { ReceiverSupervisor } from './receiver-supervisor';
+import type { ReceiverSupervisor } from './receiver-supervisor.js';
 
 /** A source a receiver can hold back: a socket, a read stream. */
 export interface PausableSource {

@@ -1,6 +1,6 @@
-import { CacheTracker } from './cache-tracker';
-import { MapOutputTracker } from './map-output-tracker';
-import type { TaskOutcome } from './task-backend';
+import { CacheTracker } from './cache-tracker.js';
+import { MapOutputTracker } from './map-output-tracker.js';
+import type { TaskOutcome } from './task-backend.js';
 
 /**
  * What the driver knows of the data its executors keep: shuffle map outputs and cached

@@ -1,4 +1,4 @@
-import { batchTimeOf, type CachedPartitionId } from '../storage/partition-cache';
+import { batchTimeOf, type CachedPartitionId } from '../storage/partition-cache.js';
 
 /**
  * The driver's record of which executors keep which partitions of persisted RDDs (the

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { deserialize } from 'node:v8';
 import { test } from 'node:test';
-import type { StreamingContext } from '../context/streaming-context';
-import { runLocally } from '../test-support/local-run';
-import type { TaskSpec } from './task-backend';
+import type { StreamingContext } from '../context/streaming-context.js';
+import { runLocally } from '../test-support/local-run.js';
+import type { TaskSpec } from './task-backend.js';
 
 /** The stages of a run, in the order their tasks were submitted: "stageRdd shuffleId" -> partitions. */
 function stages(tasks: TaskSpec[]): { stageRdd: string; shuffleId: string; actionIndex: number; partitions: number[] }[] {

@@ -1,13 +1,13 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { StreamingConf } from '../context/conf';
-import type { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
-import type { ReceiverInfo } from '../listener/batch-info';
-import type { ListenerBus } from '../listener/listener-bus';
-import type { ReceiverStatus } from '../receiver/receiver-status';
-import type { ReceivedBlockTracker } from './received-block-tracker';
-import type { ReceiverHost, ReceiverHostEvent } from './receiver-host';
-import type { ReceiverTracking } from './receiver-tracking';
-import type { ExecutorEvent } from './task-backend';
+import type { StreamingConf } from '../context/conf.js';
+import type { ReceiverInputDStream } from '../dstream/receiver-input-dstream.js';
+import type { ReceiverInfo } from '../listener/batch-info.js';
+import type { ListenerBus } from '../listener/listener-bus.js';
+import type { ReceiverStatus } from '../receiver/receiver-status.js';
+import type { ReceivedBlockTracker } from './received-block-tracker.js';
+import type { ReceiverHost, ReceiverHostEvent } from './receiver-host.js';
+import type { ReceiverTracking } from './receiver-tracking.js';
+import type { ExecutorEvent } from './task-backend.js';
 
 /** The driver's view of a receiver running on an executor, kept from its reports. */
 class RemoteReceiverStatus implements ReceiverStatus {

@@ -1,16 +1,16 @@
-import type { DStreamGraph } from '../dstream/dstream-graph';
-import type { StreamingEvent } from '../listener/streaming-listener';
-import type { JobRunner } from '../rdd/job-runner';
-import { runInScope } from '../rdd/rdd-scope';
-import type { BlockTracking } from './block-tracking';
-import { DAGScheduler } from './dag-scheduler';
-import type { Job } from './job';
-import type { JobScheduler } from './job-scheduler';
-import type { ReceivedBlockTracker } from './received-block-tracker';
-import type { TaskBackend } from './task-backend';
-import type { BatchClock } from '../util/clock';
-import { LateTicks } from './late-ticks';
-import { JobQueueWaits } from './job-queue-waits';
+import type { DStreamGraph } from '../dstream/dstream-graph.js';
+import type { StreamingEvent } from '../listener/streaming-listener.js';
+import type { JobRunner } from '../rdd/job-runner.js';
+import { runInScope } from '../rdd/rdd-scope.js';
+import type { BlockTracking } from './block-tracking.js';
+import { DAGScheduler } from './dag-scheduler.js';
+import type { Job } from './job.js';
+import type { JobScheduler } from './job-scheduler.js';
+import type { ReceivedBlockTracker } from './received-block-tracker.js';
+import type { TaskBackend } from './task-backend.js';
+import type { BatchClock } from '../util/clock.js';
+import { LateTicks } from './late-ticks.js';
+import { JobQueueWaits } from './job-queue-waits.js';
 
 const NO_ACTIONS_WHILE_GENERATING: JobRunner = {
   runJob: () =>

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import '../rdd/rdd-operations';
-import '../dstream/dstream-operators';
-import { StreamingContext } from '../context/streaming-context';
-import { resolveConf } from '../context/conf';
-import { LocalBackend } from './local-backend';
+import '../rdd/rdd-operations.js';
+import '../dstream/dstream-operators.js';
+import { StreamingContext } from '../context/streaming-context.js';
+import { resolveConf } from '../context/conf.js';
+import { LocalBackend } from './local-backend.js';
 
 test('maxQueuedBatches must be an integer >= 1; the default bounds the job queue at 1000 batches', () => {
   assert.equal(resolveConf({}).maxQueuedBatches, 1000);

@@ -1,4 +1,4 @@
-import { ThrottledReport } from './throttled-report';
+import { ThrottledReport } from './throttled-report.js';
 
 /**
  * Says in the log when the batch clock waited because the job queue held

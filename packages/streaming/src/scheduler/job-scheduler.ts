@@ -1,8 +1,8 @@
 import { concatMap, from, Subject, type Subscription } from 'rxjs';
-import type { BatchInfo, OutputOperationInfo, StreamInputInfo } from '../listener/batch-info';
-import type { ListenerBus } from '../listener/listener-bus';
-import type { Job, JobSet } from './job';
-import { TaskFailedError } from './task-failed-error';
+import type { BatchInfo, OutputOperationInfo, StreamInputInfo } from '../listener/batch-info.js';
+import type { ListenerBus } from '../listener/listener-bus.js';
+import type { Job, JobSet } from './job.js';
+import { TaskFailedError } from './task-failed-error.js';
 
 export interface JobSchedulerHooks {
   /** After a batch: free its blocks, forget its RDDs, tell executors. */

@@ -1,5 +1,5 @@
-import type { LateTick } from '../util/clock';
-import { ThrottledReport } from './throttled-report';
+import type { LateTick } from '../util/clock.js';
+import { ThrottledReport } from './throttled-report.js';
 
 /**
  * Says in the log when the batch clock ticks late: the first one at once, then a summary

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { deserialize, serialize } from 'node:v8';
 import { test } from 'node:test';
-import '../dstream/dstream-operators';
-import '../rdd/rdd-operations';
-import { StreamingContext } from '../context/streaming-context';
-import { LineageReplayer } from './lineage-replay';
-import { PartitionCache } from '../storage/partition-cache';
-import { LocalTaskEnv } from './local-task-env';
-import type { TaskSpec } from './task-backend';
-import { runTask } from './task-runner';
+import '../dstream/dstream-operators.js';
+import '../rdd/rdd-operations.js';
+import { StreamingContext } from '../context/streaming-context.js';
+import { LineageReplayer } from './lineage-replay.js';
+import { PartitionCache } from '../storage/partition-cache.js';
+import { LocalTaskEnv } from './local-task-env.js';
+import type { TaskSpec } from './task-backend.js';
+import { runTask } from './task-runner.js';
 
 /**
  * An executor's graph: output 0 counts, then adds the count to every record and collects;

@@ -1,10 +1,10 @@
 import { deserialize } from 'node:v8';
-import type { DStreamGraph } from '../dstream/dstream-graph';
-import type { Action } from '../rdd/action';
-import type { JobRunner } from '../rdd/job-runner';
-import type { RDD } from '../rdd/rdd';
-import { currentScope, runInScope } from '../rdd/rdd-scope';
-import type { TaskSpec } from './task-backend';
+import type { DStreamGraph } from '../dstream/dstream-graph.js';
+import type { Action } from '../rdd/action.js';
+import type { JobRunner } from '../rdd/job-runner.js';
+import type { RDD } from '../rdd/rdd.js';
+import { currentScope, runInScope } from '../rdd/rdd-scope.js';
+import type { TaskSpec } from './task-backend.js';
 
 export interface ReplayedJob {
   rdd: RDD<unknown>;

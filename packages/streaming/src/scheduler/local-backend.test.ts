@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { StreamingContext } from '../context/streaming-context';
-import { parseMaster, resolveConf } from '../context/conf';
-import type { StreamingConfInput } from '../context/conf';
-import * as moduleStateJob from '../test-support/fixtures/module-state-job';
-import { runLocally } from '../test-support/local-run';
-import { ManualClock } from '../util/clock';
-import { LocalBackend } from './local-backend';
+import { StreamingContext } from '../context/streaming-context.js';
+import { parseMaster, resolveConf } from '../context/conf.js';
+import type { StreamingConfInput } from '../context/conf.js';
+import * as moduleStateJob from '../test-support/fixtures/module-state-job.js';
+import { runLocally } from '../test-support/local-run.js';
+import { ManualClock } from '../util/clock.js';
+import { LocalBackend } from './local-backend.js';
 
 test('master: local is 1 core, local[N] is N, local[*] is the machine; anything else names the forms', () => {
   assert.deepEqual(parseMaster('local'), { kind: 'local', cores: 1 });

@@ -1,17 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Subject } from 'rxjs';
-import { confAsInput, executorEnvOf, type StreamingConf } from '../context/conf';
-import { StreamingContext } from '../context/streaming-context';
-import { diffGraphSignatures } from '../dstream/graph-signature';
-import type { StreamingJob } from '../context/streaming-job';
-import { PartitionCache, type CachedPartitionId } from '../storage/partition-cache';
-import { ShuffleOutputStore } from '../storage/shuffle-output-store';
-import { FetchFailedError } from './fetch-failed-error';
-import { LineageReplayer } from './lineage-replay';
-import { LocalTaskEnv } from './local-task-env';
-import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from './task-backend';
-import { runTask } from './task-runner';
+import { confAsInput, executorEnvOf, type StreamingConf } from '../context/conf.js';
+import { StreamingContext } from '../context/streaming-context.js';
+import { diffGraphSignatures } from '../dstream/graph-signature.js';
+import type { StreamingJob } from '../context/streaming-job.js';
+import { PartitionCache, type CachedPartitionId } from '../storage/partition-cache.js';
+import { ShuffleOutputStore } from '../storage/shuffle-output-store.js';
+import { FetchFailedError } from './fetch-failed-error.js';
+import { LineageReplayer } from './lineage-replay.js';
+import { LocalTaskEnv } from './local-task-env.js';
+import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from './task-backend.js';
+import { runTask } from './task-runner.js';
 
 export interface LocalBackendOptions {
   /** Tasks run at the same time (local[N]). */

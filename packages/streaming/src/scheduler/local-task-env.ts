@@ -1,8 +1,8 @@
-import type { ShippedBlock, TaskEnv } from '../rdd/task-env';
-import type { CachedPartitionId, PartitionCache } from '../storage/partition-cache';
-import { ShuffleOutputStore } from '../storage/shuffle-output-store';
-import { FetchFailedError } from './fetch-failed-error';
-import { shippedInputBlocks, type TaskSpec } from './task-backend';
+import type { ShippedBlock, TaskEnv } from '../rdd/task-env.js';
+import type { CachedPartitionId, PartitionCache } from '../storage/partition-cache.js';
+import { ShuffleOutputStore } from '../storage/shuffle-output-store.js';
+import { FetchFailedError } from './fetch-failed-error.js';
+import { shippedInputBlocks, type TaskSpec } from './task-backend.js';
 
 /**
  * What a task run by the local backend reads: what the driver put in the task, and the

@@ -1,4 +1,4 @@
-import { batchTimeOf } from '../storage/partition-cache';
+import { batchTimeOf } from '../storage/partition-cache.js';
 
 /** Where one map task's output of a shuffle is kept: the executor that wrote it. */
 export interface MapStatus {

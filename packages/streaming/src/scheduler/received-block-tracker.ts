@@ -1,6 +1,6 @@
-import type { StreamInputInfo } from '../listener/batch-info';
-import type { ShippedBlock } from '../rdd/task-env';
-import type { WalRef } from '../wal/received-block-log';
+import type { StreamInputInfo } from '../listener/batch-info.js';
+import type { ShippedBlock } from '../rdd/task-env.js';
+import type { WalRef } from '../wal/received-block-log.js';
 
 /** A block as a metadata checkpoint records it: its bytes are in the write-ahead log, if anywhere. */
 export interface CheckpointedBlock {

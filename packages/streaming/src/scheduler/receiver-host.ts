@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
-import type { ReceiverInfo } from '../listener/batch-info';
-import type { ShippedBlock } from '../rdd/task-env';
+import type { ReceiverInfo } from '../listener/batch-info.js';
+import type { ShippedBlock } from '../rdd/task-env.js';
 
 /** A receiver stream to run on an executor. */
 export interface ReceiverToPlace {

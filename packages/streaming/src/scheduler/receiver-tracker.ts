@@ -1,10 +1,10 @@
-import type { ReceiverInputDStream } from '../dstream/receiver-input-dstream';
-import type { ListenerBus } from '../listener/listener-bus';
-import { ReceiverSupervisor } from '../receiver/receiver-supervisor';
-import type { StreamingConf } from '../context/conf';
-import type { ReceivedBlockTracker } from './received-block-tracker';
-import type { ReceiverTracking } from './receiver-tracking';
-import { describeMediaError } from '../checkpoint/durable-file';
+import type { ReceiverInputDStream } from '../dstream/receiver-input-dstream.js';
+import type { ListenerBus } from '../listener/listener-bus.js';
+import { ReceiverSupervisor } from '../receiver/receiver-supervisor.js';
+import type { StreamingConf } from '../context/conf.js';
+import type { ReceivedBlockTracker } from './received-block-tracker.js';
+import type { ReceiverTracking } from './receiver-tracking.js';
+import { describeMediaError } from '../checkpoint/durable-file.js';
 
 /**
  * Runs the receivers in the driver process (receiverPlacement 'driver', the default):

@@ -1,4 +1,4 @@
-import type { ReceiverStatus } from '../receiver/receiver-status';
+import type { ReceiverStatus } from '../receiver/receiver-status.js';
 
 /** Starts and stops the receivers of all receiver input streams, wherever they run. */
 export interface ReceiverTracking {

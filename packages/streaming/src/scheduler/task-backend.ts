@@ -1,10 +1,10 @@
-import type { BroadcastValue } from '../broadcast/broadcast';
+import type { BroadcastValue } from '../broadcast/broadcast.js';
 import type { Observable } from 'rxjs';
-import type { ShippedBlock } from '../rdd/task-env';
-import { FetchFailedError } from './fetch-failed-error';
-import type { CachedPartitionId } from '../storage/partition-cache';
-import type { MapOutputLocation, MapStatus } from './map-output-tracker';
-import type { ReceiverHost } from './receiver-host';
+import type { ShippedBlock } from '../rdd/task-env.js';
+import { FetchFailedError } from './fetch-failed-error.js';
+import type { CachedPartitionId } from '../storage/partition-cache.js';
+import type { MapOutputLocation, MapStatus } from './map-output-tracker.js';
+import type { ReceiverHost } from './receiver-host.js';
 
 /** One task, as the driver describes it to an executor (see LaunchTask in sluice.proto). */
 export interface TaskSpec {

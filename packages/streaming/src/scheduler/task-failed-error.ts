@@ -1,4 +1,4 @@
-import type { TaskFailure } from '../listener/batch-info';
+import type { TaskFailure } from '../listener/batch-info.js';
 
 /** A job failed because one of its tasks did; carries where and why. */
 export class TaskFailedError extends Error {

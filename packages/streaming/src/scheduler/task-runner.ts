@@ -1,10 +1,10 @@
-import { withTaskBroadcasts } from '../broadcast/broadcast';
+import { withTaskBroadcasts } from '../broadcast/broadcast.js';
 import { serialize } from 'node:v8';
-import { lineage } from '../rdd/rdd';
-import { ShuffledRDD } from '../rdd/shuffled-rdd';
-import type { TaskEnv } from '../rdd/task-env';
-import type { LineageReplayer } from './lineage-replay';
-import type { TaskSpec } from './task-backend';
+import { lineage } from '../rdd/rdd.js';
+import { ShuffledRDD } from '../rdd/shuffled-rdd.js';
+import type { TaskEnv } from '../rdd/task-env.js';
+import type { LineageReplayer } from './lineage-replay.js';
+import type { TaskSpec } from './task-backend.js';
 
 export interface TaskResult {
   result: Uint8Array;

@@ -1,4 +1,4 @@
-import { InputRDD } from '../rdd/input-rdd';
+import { InputRDD } from '../rdd/input-rdd.js';
 
 /**
  * A stateful stream's starting point when there is no initial state: n empty partitions.

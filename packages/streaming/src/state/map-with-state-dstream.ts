@@ -1,15 +1,15 @@
 import { serialize, deserialize } from 'node:v8';
-import type { PartitionCodec } from '../checkpoint/partition-codec';
-import type { DStream } from '../dstream/dstream';
-import { TransformedDStream } from '../dstream/transformed-dstream';
-import { toPartitioner } from '../rdd/rdd-operations';
-import { oneToOne, type Dependency } from '../rdd/dependency';
-import { RDD } from '../rdd/rdd';
-import type { TaskEnv } from '../rdd/task-env';
-import { MapWithStateRDD, stateOf, type MapWithStateRecord } from './map-with-state-rdd';
-import { RecursiveDStream } from './recursive-dstream';
-import type { StateSpec } from './state-spec';
-import { StateMap, type StateColumns } from './state-map';
+import type { PartitionCodec } from '../checkpoint/partition-codec.js';
+import type { DStream } from '../dstream/dstream.js';
+import { TransformedDStream } from '../dstream/transformed-dstream.js';
+import { toPartitioner } from '../rdd/rdd-operations.js';
+import { oneToOne, type Dependency } from '../rdd/dependency.js';
+import { RDD } from '../rdd/rdd.js';
+import type { TaskEnv } from '../rdd/task-env.js';
+import { MapWithStateRDD, stateOf, type MapWithStateRecord } from './map-with-state-rdd.js';
+import { RecursiveDStream } from './recursive-dstream.js';
+import type { StateSpec } from './state-spec.js';
+import { StateMap, type StateColumns } from './state-map.js';
 
 type Record<K, S, M> = MapWithStateRecord<K, S, M>;
 

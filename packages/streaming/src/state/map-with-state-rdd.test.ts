@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { updateStates, type MappingFunction } from './map-with-state-rdd';
-import { StateMap } from './state-map';
+import { updateStates, type MappingFunction } from './map-with-state-rdd.js';
+import { StateMap } from './state-map.js';
 
 const runningSum: MappingFunction<string, number, number, string> = (key, value, state) => {
   if (state.isTimingOut()) return `${key} timed out at ${state.get()}`;

@@ -1,10 +1,10 @@
-import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd';
-import type { PartitionCodec } from '../checkpoint/partition-codec';
-import { oneToOne, type Dependency } from '../rdd/dependency';
-import { RDD } from '../rdd/rdd';
-import type { TaskEnv } from '../rdd/task-env';
-import { StateImpl, type State } from './state';
-import type { StateMap } from './state-map';
+import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd.js';
+import type { PartitionCodec } from '../checkpoint/partition-codec.js';
+import { oneToOne, type Dependency } from '../rdd/dependency.js';
+import { RDD } from '../rdd/rdd.js';
+import type { TaskEnv } from '../rdd/task-env.js';
+import { StateImpl, type State } from './state.js';
+import type { StateMap } from './state-map.js';
 
 /** One partition of a mapWithState stream's state at one batch (Spark's MapWithStateRDDRecord). */
 export interface MapWithStateRecord<K, S, M> {

@@ -1,11 +1,11 @@
-import type { CheckpointCut } from '../checkpoint/checkpoint-cut';
-import { addCheckpointer } from '../checkpoint/checkpointer';
-import { DStream } from '../dstream/dstream';
-import { ParallelCollectionRDD } from '../rdd/parallel-collection-rdd';
-import type { Partitioner } from '../rdd/partitioner';
-import type { RDD } from '../rdd/rdd';
-import { currentScope } from '../rdd/rdd-scope';
-import { EmptyInputRDD } from './empty-input-rdd';
+import type { CheckpointCut } from '../checkpoint/checkpoint-cut.js';
+import { addCheckpointer } from '../checkpoint/checkpointer.js';
+import { DStream } from '../dstream/dstream.js';
+import { ParallelCollectionRDD } from '../rdd/parallel-collection-rdd.js';
+import type { Partitioner } from '../rdd/partitioner.js';
+import type { RDD } from '../rdd/rdd.js';
+import { currentScope } from '../rdd/rdd-scope.js';
+import { EmptyInputRDD } from './empty-input-rdd.js';
 
 /**
  * A stream whose RDD for batch T is built from its own RDD for T - slide (state streams,

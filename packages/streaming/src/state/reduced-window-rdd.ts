@@ -1,9 +1,9 @@
-import { oneToOne, type Dependency } from '../rdd/dependency';
-import { mapKeyOf, type MapKey } from '../rdd/key-hash';
-import { RDD } from '../rdd/rdd';
-import type { TaskEnv } from '../rdd/task-env';
-import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd';
-import { v8Codec } from '../checkpoint/partition-codec';
+import { oneToOne, type Dependency } from '../rdd/dependency.js';
+import { mapKeyOf, type MapKey } from '../rdd/key-hash.js';
+import { RDD } from '../rdd/rdd.js';
+import type { TaskEnv } from '../rdd/task-env.js';
+import { readCheckpointedPartition } from '../checkpoint/checkpoint-reader-rdd.js';
+import { v8Codec } from '../checkpoint/partition-codec.js';
 
 export interface WindowReduceFunctions<K, V> {
   reduce: (a: V, b: V) => V;

@@ -1,10 +1,10 @@
-import type { DStream } from '../dstream/dstream';
-import type { Partitioner } from '../rdd/partitioner';
-import type { RDD } from '../rdd/rdd';
-import { toPartitioner } from '../rdd/rdd-operations';
-import { formatDuration, parseDuration, type Duration } from '../util/duration';
-import { RecursiveDStream } from './recursive-dstream';
-import { ReducedWindowRDD, type WindowReduceFunctions } from './reduced-window-rdd';
+import type { DStream } from '../dstream/dstream.js';
+import type { Partitioner } from '../rdd/partitioner.js';
+import type { RDD } from '../rdd/rdd.js';
+import { toPartitioner } from '../rdd/rdd-operations.js';
+import { formatDuration, parseDuration, type Duration } from '../util/duration.js';
+import { RecursiveDStream } from './recursive-dstream.js';
+import { ReducedWindowRDD, type WindowReduceFunctions } from './reduced-window-rdd.js';
 
 /**
  * reduceByKeyAndWindow with an inverse function (Spark's ReducedWindowedDStream): each

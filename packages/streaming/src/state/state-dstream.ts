@@ -1,8 +1,8 @@
-import type { DStream } from '../dstream/dstream';
-import type { Partitioner } from '../rdd/partitioner';
-import type { RDD } from '../rdd/rdd';
-import { RecursiveDStream } from './recursive-dstream';
-import { UpdateStateRDD, type UpdateFunction } from './update-state-rdd';
+import type { DStream } from '../dstream/dstream.js';
+import type { Partitioner } from '../rdd/partitioner.js';
+import type { RDD } from '../rdd/rdd.js';
+import { RecursiveDStream } from './recursive-dstream.js';
+import { UpdateStateRDD, type UpdateFunction } from './update-state-rdd.js';
 
 /** updateStateByKey (Spark's StateDStream): every key's state after each batch. */
 export class StateDStream<K, V, S> extends RecursiveDStream<[K, S], K, S> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { deserialize, serialize } from 'node:v8';
 import { test } from 'node:test';
-import { StateMap } from './state-map';
+import { StateMap } from './state-map.js';
 
 const contents = (m: StateMap<string, number>) =>
   [...m.entries()].map((e) => [e.key, e.state, e.updatedAt] as const).sort((a, b) => a[0].localeCompare(b[0]));

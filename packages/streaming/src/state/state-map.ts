@@ -1,5 +1,5 @@
-import { mapKeyOf, type MapKey } from '../rdd/key-hash';
-import { estimateRecordsSize, type SizeAware } from '../storage/size-estimator';
+import { mapKeyOf, type MapKey } from '../rdd/key-hash.js';
+import { estimateRecordsSize, type SizeAware } from '../storage/size-estimator.js';
 
 export interface StateEntry<K, S> {
   key: K;

@@ -1,15 +1,15 @@
-import { addCheckpointer } from '../checkpoint/checkpointer';
-import { DStream } from '../dstream/dstream';
-import type { Partitioner } from '../rdd/partitioner';
-import { toPartitioner } from '../rdd/rdd-operations';
-import { parseDuration, type Duration } from '../util/duration';
-import { InternalMapWithStateDStream, MapWithStateDStream } from './map-with-state-dstream';
-import { StateDStream } from './state-dstream';
-import type { StateSpec } from './state-spec';
-import type { UpdateFunction } from './update-state-rdd';
+import { addCheckpointer } from '../checkpoint/checkpointer.js';
+import { DStream } from '../dstream/dstream.js';
+import type { Partitioner } from '../rdd/partitioner.js';
+import { toPartitioner } from '../rdd/rdd-operations.js';
+import { parseDuration, type Duration } from '../util/duration.js';
+import { InternalMapWithStateDStream, MapWithStateDStream } from './map-with-state-dstream.js';
+import { StateDStream } from './state-dstream.js';
+import type { StateSpec } from './state-spec.js';
+import type { UpdateFunction } from './update-state-rdd.js';
 
 /** The stateful operators and checkpoint(interval), installed on DStream. */
-declare module '../dstream/dstream' {
+declare module '../dstream/dstream.js' {
   interface DStream<T> {
     /**
      * A state per key, updated every batch with the key's new values (an empty array when

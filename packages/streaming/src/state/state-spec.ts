@@ -1,6 +1,6 @@
-import type { Partitioner } from '../rdd/partitioner';
-import { parseDuration } from '../util/duration';
-import type { MappingFunction } from './map-with-state-rdd';
+import type { Partitioner } from '../rdd/partitioner.js';
+import { parseDuration } from '../util/duration.js';
+import type { MappingFunction } from './map-with-state-rdd.js';
 
 /**
  * Everything mapWithState needs, built as in Spark:

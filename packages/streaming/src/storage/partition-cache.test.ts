@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchTimeOf, PartitionCache, type CachedPartitionId } from './partition-cache';
-import { estimateRecordsSize } from './size-estimator';
+import { batchTimeOf, PartitionCache, type CachedPartitionId } from './partition-cache.js';
+import { estimateRecordsSize } from './size-estimator.js';
 
 /** Each record counts as one byte, so limits read as record counts. */
 const oneBytePerRecord = (records: readonly unknown[]) => records.length;

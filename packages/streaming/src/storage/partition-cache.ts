@@ -1,4 +1,4 @@
-import { estimateRecordsSize } from './size-estimator';
+import { estimateRecordsSize } from './size-estimator.js';
 
 /** A kept partition of a persisted RDD, for reports to the driver. */
 export interface CachedPartitionId {

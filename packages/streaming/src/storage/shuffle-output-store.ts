@@ -1,4 +1,4 @@
-import { batchTimeOf } from './partition-cache';
+import { batchTimeOf } from './partition-cache.js';
 
 /**
  * The map outputs of shuffles written where their map tasks ran (an executor, or the

@@ -1,13 +1,13 @@
 // The operators are installed on the prototypes by these modules (as index.ts does).
-import '../rdd/rdd-operations';
-import '../dstream/dstream-operators';
+import '../rdd/rdd-operations.js';
+import '../dstream/dstream-operators.js';
 import type { Observable } from 'rxjs';
-import { StreamingContext } from '../context/streaming-context';
-import type { StreamingConfInput } from '../context/conf';
-import type { StreamingJob } from '../context/streaming-job';
-import { LocalBackend } from '../scheduler/local-backend';
-import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from '../scheduler/task-backend';
-import { ManualClock } from '../util/clock';
+import { StreamingContext } from '../context/streaming-context.js';
+import type { StreamingConfInput } from '../context/conf.js';
+import type { StreamingJob } from '../context/streaming-job.js';
+import { LocalBackend } from '../scheduler/local-backend.js';
+import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from '../scheduler/task-backend.js';
+import { ManualClock } from '../util/clock.js';
 
 /** A backend that records every task it is given, then lets another one run it. */
 export class RecordingBackend implements TaskBackend {

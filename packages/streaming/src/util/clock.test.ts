@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SystemClock, type LateTick } from './clock';
+import { SystemClock, type LateTick } from './clock.js';
 
 /** Runs a SystemClock for `runMs` with `onTick`; returns the tick times and the late ticks. */
 async function run(periodMs: number, runMs: number, onTick: (time: number, index: number) => void = () => {}) {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { serialize } from 'node:v8';
-import type { ShippedBlock } from '../rdd/task-env';
-import { logDir, ReceivedBlockLog } from './received-block-log';
+import type { ShippedBlock } from '../rdd/task-env.js';
+import { logDir, ReceivedBlockLog } from './received-block-log.js';
 
 function valuesBlock(id: string, values: unknown[]): ShippedBlock {
   const data = serialize(values);

@@ -2,8 +2,8 @@ import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/pro
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from '@sluice/protocol';
-import { syncDirectory } from '../checkpoint/durable-file';
-import type { ShippedBlock } from '../rdd/task-env';
+import { syncDirectory } from '../checkpoint/durable-file.js';
+import type { ShippedBlock } from '../rdd/task-env.js';
 
 /** Where a block sits in the write-ahead log. */
 export interface WalRef {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { sortedRecords } from '../property/generators';
-import type { CollectedBatches } from '../collect-output';
+import { sortedRecords } from '../property/generators.js';
+import type { CollectedBatches } from '../collect-output.js';
 
 /** Asserts that each batch holds the expected records, in any order; `label` names the operator. */
 export function assertSameBatches(label: string, actual: readonly (readonly unknown[])[], expected: readonly (readonly unknown[])[]): void {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { checkProperty } from '../property/property';
-import { FAMILIES } from './families';
-import { checkFamilies, combinedCases } from './families/check-families';
+import { checkProperty } from '../property/property.js';
+import { FAMILIES } from './families/index.js';
+import { checkFamilies, combinedCases } from './families/check-families.js';
 
 const jobModule = fileURLToPath(new URL('./fixtures/combined-job.ts', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
-import { checkProperty } from '../property/property';
-import { FAMILIES, randomTiming } from './families';
-import { checkFamilies } from './families/check-families';
+import { checkProperty } from '../property/property.js';
+import { FAMILIES, randomTiming } from './families/index.js';
+import { checkFamilies } from './families/check-families.js';
 
 // Each family of operators against the reference model in local mode: many random cases
 // (random streams of random keys, random batch, window and slide durations, partitions

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from './seeded-random.js';
 
 export interface KeyedStreamShape {
   /** Batches in the stream. */

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from './seeded-random.js';
 
 export interface PropertyOptions {
   /** Cases to try at most (default 25). */

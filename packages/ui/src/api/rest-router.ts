@@ -1,4 +1,4 @@
-import type { UiStore } from '../store/ui-store';
+import type { UiStore } from '../store/ui-store.js';
 import {
   batchDetailView,
   batchView,
@@ -9,7 +9,7 @@ import {
   receiversView,
   statisticsView,
   timelineView,
-} from './streaming-views';
+} from './streaming-views.js';
 
 export interface ApiResponse {
   status: number;

@@ -1,6 +1,6 @@
 import type { BatchInfo } from '@sluice/streaming';
-import { completedOutputOps, failedOutputOps, firstFailureReason, type BatchRecord } from '../store/batch-record';
-import type { UiStore } from '../store/ui-store';
+import { completedOutputOps, failedOutputOps, firstFailureReason, type BatchRecord } from '../store/batch-record.js';
+import type { UiStore } from '../store/ui-store.js';
 
 /** The JSON the REST API returns, in the shape of Spark's streaming REST API (v1). */
 

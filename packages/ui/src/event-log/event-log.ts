@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { UiEvent } from '../ui-events';
+import type { UiEvent } from '../ui-events.js';
 
 const SUFFIX = '.jsonl';
 const IN_PROGRESS = '.inprogress';

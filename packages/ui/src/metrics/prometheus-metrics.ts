@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UiEvent } from '../ui-events';
+import type { UiEvent } from '../ui-events.js';
 
 /** Delays from a few ms to minutes: micro-batches are 100 ms to tens of seconds. */
 const DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

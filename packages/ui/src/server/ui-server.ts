@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { routeApi } from '../api/rest-router';
-import { batchView, statisticsView } from '../api/streaming-views';
-import type { PrometheusMetrics } from '../metrics/prometheus-metrics';
-import type { UiStore } from '../store/ui-store';
-import { loadStaticFiles, PAGE_PATHS, type StaticFile } from './static-files';
+import { routeApi } from '../api/rest-router.js';
+import { batchView, statisticsView } from '../api/streaming-views.js';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import type { UiStore } from '../store/ui-store.js';
+import { loadStaticFiles, PAGE_PATHS, type StaticFile } from './static-files.js';
 
 export interface UiServerOptions {
   /** Port to try first; when taken, the next ones are tried (like Spark's 4040, 4041, ...). 0: any. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { routeApi } from '../api/rest-router';
-import { syntheticRun } from '../testing/synthetic-events';
-import { UiStore } from './ui-store';
+import { routeApi } from '../api/rest-router.js';
+import { syntheticRun } from '../testing/synthetic-events.js';
+import { UiStore } from './ui-store.js';
 
 test('the store keeps the newest retainedBatches batches, and their details only for the newest few', () => {
   const store = new UiStore({ retainedBatches: 1000, retainedBatchDetails: 100 });

@@ -1,7 +1,7 @@
 import type { BatchInfo, ExecutorHeartbeatInfo, ReceiverInfo, StageCompletedInfo, TaskEndInfo } from '@sluice/streaming';
-import type { ApplicationMetric, ApplicationStartInfo, StatusSnapshot, UiEvent } from '../ui-events';
-import { BoundedMap } from './bounded-map';
-import { type BatchRecord, failedOutputOps } from './batch-record';
+import type { ApplicationMetric, ApplicationStartInfo, StatusSnapshot, UiEvent } from '../ui-events.js';
+import { BoundedMap } from './bounded-map.js';
+import { type BatchRecord, failedOutputOps } from './batch-record.js';
 
 export interface UiStoreOptions {
   /** Batches kept (Spark's spark.streaming.ui.retainedBatches; here 10,000 by default). */

@@ -1,5 +1,5 @@
 import type { BatchInfo } from '@sluice/streaming';
-import type { UiEvent } from '../ui-events';
+import type { UiEvent } from '../ui-events.js';
 
 /**
  * The events of a run of `batches` batches of one receiver, as the engine posts them:

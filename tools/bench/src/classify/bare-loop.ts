@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ClassifyBenchSettings } from './bench-settings';
+import type { ClassifyBenchSettings } from './bench-settings.js';
 
 export interface PhaseResult {
   images: number;

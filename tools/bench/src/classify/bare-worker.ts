@@ -12,8 +12,8 @@
  */
 import { createInterface } from 'node:readline';
 import { getClassifier } from '@sluice/vision';
-import type { ClassifyBenchSettings } from './bench-settings';
-import { imageSequence, readImageDirectory } from './image-set';
+import type { ClassifyBenchSettings } from './bench-settings.js';
+import { imageSequence, readImageDirectory } from './image-set.js';
 
 const settings = JSON.parse(process.argv[2]!) as ClassifyBenchSettings;
 const worker = Number(process.argv[3]);

@@ -1,7 +1,7 @@
-import type { LayoutResult } from '../cores-bench';
-import type { ClassifyBenchSettings } from './bench-settings';
-import { EngineRun } from './engine-run';
-import { imageSequence, readImageDirectory } from './image-set';
+import type { LayoutResult } from '../cores-bench.js';
+import type { ClassifyBenchSettings } from './bench-settings.js';
+import { EngineRun } from './engine-run.js';
+import { imageSequence, readImageDirectory } from './image-set.js';
 
 export interface CoresClassifyOptions {
   imagesDir: string;

@@ -1,10 +1,10 @@
 import { submit } from '@sluice/cli';
 import { parseDuration, type StreamingContext } from '@sluice/streaming';
 import { setDriverSide, encodeJobSettings, CLASSIFY_JOB_MODULE } from '@sluice/classify/testing';
-import type { PhaseResult } from './bare-loop';
-import type { ClassifyBenchSettings } from './bench-settings';
-import { FrameServer } from './frame-server';
-import type { BenchImage } from './image-set';
+import type { PhaseResult } from './bare-loop.js';
+import type { ClassifyBenchSettings } from './bench-settings.js';
+import { FrameServer } from './frame-server.js';
+import type { BenchImage } from './image-set.js';
 
 export interface EnginePhaseResult extends PhaseResult {
   batches: number;

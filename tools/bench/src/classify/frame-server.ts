@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { encodeImageFrame } from '@sluice/protocol';
-import type { BenchImage } from './image-set';
+import type { BenchImage } from './image-set.js';
 
 /**
  * The engine's image source in the benchmark: a TCP server (the receiver connects to it,

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { imageSequence, readImageDirectory } from './image-set';
+import { imageSequence, readImageDirectory } from './image-set.js';
 
 const classifyBin = fileURLToPath(new URL('../../../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startImageSender } from '@sluice/classify/testing';
-import type { ClassifyBenchSettings } from './bench-settings';
+import type { ClassifyBenchSettings } from './bench-settings.js';
 
 const CLASSIFY_BIN = fileURLToPath(new URL('../../../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { renderSweepPlot, type PlotTitle, type SweepPoint } from './sweep-plot';
+import { renderSweepPlot, type PlotTitle, type SweepPoint } from './sweep-plot.js';
 
 const BENCH = fileURLToPath(new URL('../classify-bench-cli.ts', import.meta.url));
 const EXECUTORS = [1, 2];

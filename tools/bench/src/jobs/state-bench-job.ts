@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { StateSpec, type State, type StreamingContext } from '@sluice/streaming';
-import { generatedPairs, keysAndTotal } from './generated-pairs';
+import { generatedPairs, keysAndTotal } from './generated-pairs.js';
 
 export const progress = {
   batches: 0,

@@ -8,7 +8,7 @@
  *         <window duration> <slide duration> <inverse|plain>
  */
 import type { StreamingContext } from '@sluice/streaming';
-import { generatedPairs, keysAndTotal } from './generated-pairs';
+import { generatedPairs, keysAndTotal } from './generated-pairs.js';
 
 export const progress = {
   windows: [] as { time: number; keys: number; total: number }[],

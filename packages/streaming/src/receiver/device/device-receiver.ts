@@ -6,12 +6,12 @@
  */
 import { DEFAULT_MAX_FRAME_BYTES, DeviceFramer, type FrameFault, type FrameFaultKind, type FrameSink } from '@sluice/protocol';
 import type { Socket } from 'node:net';
-import type { RecordDecoder } from '../../rdd/block-rdd';
-import { Receiver } from '../receiver';
-import { DeviceFaultTally, describeFaultTotal } from './device-fault-tally';
-import { encodeDeviceAck } from './device-ack';
-import { decodeDeviceFrameRecord, frameWithHeader, type DeviceFrameRecord } from './device-record';
-import { openDeviceSource, type DeviceMode, type DeviceSource } from './device-source';
+import type { RecordDecoder } from '../../rdd/block-rdd.js';
+import { Receiver } from '../receiver.js';
+import { DeviceFaultTally, describeFaultTotal } from './device-fault-tally.js';
+import { encodeDeviceAck } from './device-ack.js';
+import { decodeDeviceFrameRecord, frameWithHeader, type DeviceFrameRecord } from './device-record.js';
+import { openDeviceSource, type DeviceMode, type DeviceSource } from './device-source.js';
 
 export interface DeviceReceiverOptions<WithSequence extends boolean = false> {
   /** A character device, a FIFO, a Unix domain socket or a file holding device frames. */

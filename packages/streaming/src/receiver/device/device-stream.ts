@@ -1,6 +1,6 @@
-import type { StreamingContext } from '../../context/streaming-context';
-import type { DStream } from '../../dstream/dstream';
-import { DeviceReceiver, type DeviceReceiverOptions, type DeviceRecord } from './device-receiver';
+import type { StreamingContext } from '../../context/streaming-context.js';
+import type { DStream } from '../../dstream/dstream.js';
+import { DeviceReceiver, type DeviceReceiverOptions, type DeviceRecord } from './device-receiver.js';
 
 /**
  * The stream of the device frames read from `path` (a device, a FIFO, a Unix socket or a

@@ -1,8 +1,8 @@
-import type { StreamingConf } from '../../context/conf';
-import type { InputDStream } from '../../dstream/input-dstream';
-import type { ListenerBus } from '../../listener/listener-bus';
-import { PidRateEstimator } from './pid-rate-estimator';
-import { RateController } from './rate-controller';
+import type { StreamingConf } from '../../context/conf.js';
+import type { InputDStream } from '../../dstream/input-dstream.js';
+import type { ListenerBus } from '../../listener/listener-bus.js';
+import { PidRateEstimator } from './pid-rate-estimator.js';
+import { RateController } from './rate-controller.js';
 
 /** Where a stream's rate goes: its receivers (wherever they run) or the stream itself. */
 export type RatePublisher = (streamId: number, recordsPerSecond: number) => void;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_PID, PidRateEstimator } from './pid-rate-estimator';
+import { DEFAULT_PID, PidRateEstimator } from './pid-rate-estimator.js';
 
 const close = (actual: number | null, expected: number) => {
   assert.ok(actual !== null, 'an estimate');

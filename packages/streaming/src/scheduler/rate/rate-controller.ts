@@ -1,5 +1,5 @@
-import type { BatchInfo } from '../../listener/batch-info';
-import type { PidRateEstimator } from './pid-rate-estimator';
+import type { BatchInfo } from '../../listener/batch-info.js';
+import type { PidRateEstimator } from './pid-rate-estimator.js';
 
 /**
  * Spark's RateController: one per input stream under backpressure. After each completed

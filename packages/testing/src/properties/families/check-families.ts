@@ -1,7 +1,7 @@
-import { runStreamingJob } from '../../run-streaming-job';
-import { SeededRandom } from '../../property/seeded-random';
-import { recordsOf } from '../compare';
-import { randomTiming, type OperatorFamily, type Timing } from './family';
+import { runStreamingJob } from '../../run-streaming-job.js';
+import { SeededRandom } from '../../property/seeded-random.js';
+import { recordsOf } from '../compare.js';
+import { randomTiming, type OperatorFamily, type Timing } from './family.js';
 
 export type FamilyCase = [OperatorFamily<any>, unknown];
 

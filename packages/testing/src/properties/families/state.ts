@@ -1,10 +1,10 @@
 import { StateSpec, type State } from '@sluice/streaming';
-import { collectOutput } from '../../collect-output';
-import { randomKeyedBatches, randomShape } from '../../property/generators';
-import { testInputStream } from '../../test-input-stream';
-import { assertSameBatches } from '../compare';
-import * as model from '../reference-model';
-import type { OperatorFamily } from './family';
+import { collectOutput } from '../../collect-output.js';
+import { randomKeyedBatches, randomShape } from '../../property/generators.js';
+import { testInputStream } from '../../test-input-stream.js';
+import { assertSameBatches } from '../compare.js';
+import * as model from '../reference-model.js';
+import type { OperatorFamily } from './family.js';
 
 type Pair = model.Pair;
 

@@ -1,9 +1,9 @@
-import { collectOutput } from '../../collect-output';
-import { randomKeyedBatches, randomShape, randomWindow } from '../../property/generators';
-import { testInputStream } from '../../test-input-stream';
-import { assertSameBatches, withSortedValues } from '../compare';
-import * as model from '../reference-model';
-import type { OperatorFamily } from './family';
+import { collectOutput } from '../../collect-output.js';
+import { randomKeyedBatches, randomShape, randomWindow } from '../../property/generators.js';
+import { testInputStream } from '../../test-input-stream.js';
+import { assertSameBatches, withSortedValues } from '../compare.js';
+import * as model from '../reference-model.js';
+import type { OperatorFamily } from './family.js';
 
 type Pair = model.Pair;
 const sum = (a: number, b: number) => a + b;
