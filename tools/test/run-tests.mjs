@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 // Runs the project's tests with Node's own test runner (TypeScript through tsx).
 //
-//   node tools/test/run-tests.mjs [--kafka] [dir-or-file ...]
+//   node tools/test/run-tests.mjs [--kafka] [--no-build] [dir-or-file ...]
 //
 // With no paths it runs every *.test.ts in the workspace: that is `npm test`.
+// First it builds what is not built yet (`nx run-many -t build`, from Nx's cache when
+// nothing changed; --no-build skips it, as the Nx test targets do, which depend on the
+// build). The test files themselves run from the sources: node gets the `sluice-source`
+// export condition, so a test that imports `../src/x.js` and `@sluice/streaming` loads one
+// copy of each module. The programs the tests start (sluice, sluice-classify, executors
+// started by those) run the built JavaScript in dist/, as users run them; executors that a
+// test's own driver starts run from the sources like it (see packages/executor's
+// build-mode.ts).
 // With --kafka (implied for the whole suite) it makes sure a Kafka broker is there:
 // KAFKA_BROKERS if set, otherwise a local broker started from tools/kafka and stopped
 // at the end. Test files run one at a time: they start executor processes of their own
 // and the machines this runs on have few cores.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const wantKafka = args.includes('--kafka') || args.every((a) => a.startsWith('--'));
+const wantBuild = !args.includes('--no-build');
 const paths = args.filter((a) => !a.startsWith('--'));
 const searchRoots = paths.length
   ? paths.map((p) => resolve(p))
@@ -42,13 +51,22 @@ if (files.length === 0) {
   process.exit(0);
 }
 
+if (wantBuild) {
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const build = spawnSync(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.log('the build failed: no tests run');
+    process.exit(build.status ?? 1);
+  }
+}
+
 let broker;
 const env = { ...process.env };
 if (wantKafka && !env.KAFKA_BROKERS) {
   const brokerModule = join(root, 'tools/kafka/src/broker.ts');
   if (existsSync(brokerModule)) {
-    const { register } = await import('tsx/esm/api');
-    register();
+    const { useSources } = await import('@sluice/protocol/load-entry');
+    await useSources();
     const { startLocalBroker } = await import(pathToFileURL(brokerModule).href);
     broker = await startLocalBroker({ log: (line) => console.log(`[kafka] ${line}`) });
     console.log(`[kafka] test broker at ${broker.brokers}`);
@@ -57,6 +75,7 @@ if (wantKafka && !env.KAFKA_BROKERS) {
 }
 
 const nodeArgs = [
+  '--conditions=sluice-source',
   '--import', 'tsx',
   '--test',
   '--test-concurrency=1',

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The sluice-classify command: runs the TypeScript sources directly through tsx.
-import { register } from 'tsx/esm/api';
+// The sluice-classify command, from the built JavaScript (SLUICE_FROM_SOURCE=1: from the
+// sources; see @sluice/protocol/load-entry).
+import { loadEntry } from '@sluice/protocol/load-entry';
 
-register();
-const { main } = await import('../src/main.ts');
+const { main } = await loadEntry(import.meta.url, 'main');
 const code = await main(process.argv.slice(2));
 // Executors and sockets are closed by now; exit rather than wait for stray timers.
 process.exit(code);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The sluice-sender command: runs the TypeScript sources directly through tsx.
-import { register } from 'tsx/esm/api';
+// The sluice-sender command, from the built JavaScript (SLUICE_FROM_SOURCE=1: from the
+// sources; see @sluice/protocol/load-entry).
+import { loadEntry } from '@sluice/protocol/load-entry';
 
-register();
-await import('../src/main.ts');
+await loadEntry(import.meta.url, 'main');

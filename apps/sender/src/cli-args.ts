@@ -7,8 +7,15 @@ export class UsageError extends Error {
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses `--name value` options strictly: unknown options and stray arguments are errors. */
-export function parseOptions<const O extends OptionsConfig>(args: string[], options: O) {
+/**
+ * Parses `--name value` options strictly: unknown options and stray arguments are errors.
+ * (The return type is spelled out for the emitted declarations, which cannot name
+ * node:util's internal result type.)
+ */
+export function parseOptions<const O extends OptionsConfig>(
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'] {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ExecutorPool } from '@sluice/executor';
 import { KubernetesLauncher, type KubernetesLauncherOptions } from '@sluice/kubernetes';
 import { readSecret } from '@sluice/protocol';
 import {
+  importJobModule,
   LocalBackend,
   parseMaster,
   StreamingContext,
@@ -93,7 +93,7 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
 }
 
 async function buildAndStart(ssc: StreamingContext, jobModule: string, args: string[], options: SubmitOptions): Promise<void> {
-  const mod = (await import(pathToFileURL(jobModule).href)) as { default?: unknown; job?: unknown };
+  const mod = await importJobModule(jobModule);
   const job = (mod.default ?? mod.job) as StreamingJob | undefined;
   if (typeof job !== 'function') {
     throw new Error(`${options.job} must export its job: \`export default function job(ssc, args) { ... }\``);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The executor program: TypeScript sources run through tsx, like job files.
-import { register } from 'tsx/esm/api';
+// The executor program, from the built JavaScript (SLUICE_FROM_SOURCE=1: from the
+// sources; see @sluice/protocol/load-entry).
+import { loadEntry } from '@sluice/protocol/load-entry';
 
-register();
-const { executorMain } = await import('../src/executor-main.ts');
+const { executorMain } = await loadEntry(import.meta.url, 'executor-main');
 const code = await executorMain(process.argv.slice(2));
 process.exit(code);

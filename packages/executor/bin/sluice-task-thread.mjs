@@ -1,6 +1,6 @@
-// The entry of an executor's task threads (node:worker_threads): TypeScript sources run
-// through tsx, as in the executor's main thread.
-import { register } from 'tsx/esm/api';
+// The entry of an executor's task threads (node:worker_threads): the same code as the
+// executor's main thread, built or from the sources, as the executor says in workerData.
+import { workerData } from 'node:worker_threads';
+import { loadEntry } from '@sluice/protocol/load-entry';
 
-register();
-await import('../src/task-thread-main.ts');
+await loadEntry(import.meta.url, 'task-thread-main', { fromSource: workerData?.fromSource === true });

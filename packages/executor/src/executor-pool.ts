@@ -19,6 +19,7 @@ import { toLaunchTask } from './task-codec.js';
 import { placeTask } from './task-placement.js';
 import { bundleJob, type JobBundle } from './job-bundle.js';
 import { SLUICE_VERSION } from './sluice-version.js';
+import { signatureAsBundled } from './signature-as-bundled.js';
 
 interface ExecutorHandle {
   id: string;
@@ -100,6 +101,7 @@ export class ExecutorPool implements TaskBackend {
   /** An executor was refused for a different graph: restarting would repeat it. */
   private graphRefused = false;
   private driverSignature = '';
+  private driverSignatureAsBundled: string | null = null;
   private monitor: NodeJS.Timeout | null = null;
   private localityTimer: NodeJS.Timeout | null = null;
   private readonly events = new Subject<ExecutorEvent>();
@@ -475,6 +477,17 @@ export class ExecutorPool implements TaskBackend {
     e.rpc.send({ jobBundle: { hash, error: '' } }, [bundle.code]);
   }
 
+  /**
+   * How an executor's graph differs from the driver's (null: it does not). Compared as
+   * they are first; if they differ, once more with functions printed as the bundle prints
+   * them (signature-as-bundled.ts): only a difference in the code counts.
+   */
+  private graphDifference(executorSignature: string): string | null {
+    if (diffGraphSignatures(this.driverSignature, executorSignature) === null) return null;
+    this.driverSignatureAsBundled ??= signatureAsBundled(this.driverSignature);
+    return diffGraphSignatures(this.driverSignatureAsBundled, signatureAsBundled(executorSignature));
+  }
+
   private onReady(e: ExecutorHandle, ready: NonNullable<Envelope['executorReady']>): void {
     if (!ready.ok) {
       if (!this.fatalError) {
@@ -484,7 +497,7 @@ export class ExecutorPool implements TaskBackend {
       }
       return;
     }
-    const difference = this.driverSignature ? diffGraphSignatures(this.driverSignature, ready.graphSignature) : null;
+    const difference = this.driverSignature ? this.graphDifference(ready.graphSignature) : null;
     if (difference !== null) return this.refuse(e, difference);
     e.ready = true;
     this.events.next({ type: 'added', executorId: e.id, host: e.host, cores: e.cores });

@@ -1,6 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { confAsInput, StreamingContext, type StreamingConf, type StreamingJob } from '@sluice/streaming/internal';
+import { confAsInput, importJobModule, StreamingContext, type StreamingConf, type StreamingJob } from '@sluice/streaming/internal';
 
 /** What an executor (and each of its task threads) needs to rebuild the driver's graph. */
 export interface JobSetup {
@@ -18,8 +16,7 @@ export interface JobSetup {
 export async function loadJob(setup: JobSetup, log: (line: string) => void): Promise<StreamingContext> {
   const conf = JSON.parse(setup.confJson) as StreamingConf;
   const ssc = new StreamingContext(confAsInput(conf), { mode: 'executor', log });
-  const modulePath = isAbsolute(setup.jobModule) ? setup.jobModule : resolve(setup.jobModule);
-  const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; job?: unknown };
+  const mod = await importJobModule(setup.jobModule);
   const job = (mod.default ?? mod.job) as StreamingJob | undefined;
   if (typeof job !== 'function') throw new Error(`${setup.jobModule} does not export a job function`);
   await job(ssc, setup.jobArgs);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SECRET_ENV } from '@sluice/protocol';
+import { withBuildMode } from './build-mode.js';
 
 const EXECUTOR_BIN = fileURLToPath(new URL('../bin/sluice-executor.mjs', import.meta.url));
 const STDERR_LINES_KEPT = 40;
@@ -35,7 +36,8 @@ export function launchLocalExecutor(
     {
       stdio: ['ignore', 'inherit', 'pipe'],
       // The secret goes in the environment, not the command line that `ps` shows everyone.
-      env: { ...process.env, [SECRET_ENV]: Buffer.from(options.secret).toString('utf8') },
+      // It runs as this process does, from dist/ or from the sources (build-mode.ts).
+      env: { ...withBuildMode(process.env), [SECRET_ENV]: Buffer.from(options.secret).toString('utf8') },
       // A process group of its own: Ctrl-C in a terminal (or a signal to the driver's
       // group) reaches the driver only, which then stops gracefully, its executors still
       // working off the last batches. An executor leaves by itself when the driver is gone.

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type SHARE_ENV } from 'node:worker_threads';
+import { RUNS_FROM_SOURCE } from './build-mode.js';
 import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/sluice-task-thread.mjs', import.meta.url));
@@ -31,7 +32,7 @@ export class TaskThread {
   private readonly exited: Promise<void>;
 
   constructor(setup: TaskThreadSetup, env: NodeJS.ProcessEnv | typeof SHARE_ENV) {
-    this.worker = new Worker(ENTRY, { workerData: setup, env, stdout: false, stderr: false });
+    this.worker = new Worker(ENTRY, { workerData: { ...setup, fromSource: RUNS_FROM_SOURCE }, env, stdout: false, stderr: false });
     let onReady!: (signature: string) => void;
     let onFailed!: (err: Error) => void;
     this.ready = new Promise<string>((resolve, reject) => {

@@ -9,6 +9,7 @@ import './state/state-operators.js';
 
 export * from './broadcast/broadcast.js';
 export * from './context/conf.js';
+export * from './context/import-job-module.js';
 export * from './context/streaming-context.js';
 export * from './converters/converter.js';
 export * from './dstream/dstream.js';

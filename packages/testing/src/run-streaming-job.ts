@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ExecutorPool } from '@sluice/executor';
 import {
+  importJobModule,
   LocalBackend,
   ManualClock,
   parseDuration,
@@ -111,7 +111,7 @@ export async function runStreamingJob(source: StreamingJobSource, options: Strea
 }
 
 async function importJob(path: string): Promise<StreamingJob> {
-  const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; job?: unknown };
+  const mod = await importJobModule(path);
   const job = mod.default ?? mod.job;
   if (typeof job !== 'function') throw new Error(`${path} must export its job: \`export default function job(ssc, args) { ... }\``);
   return job as StreamingJob;

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the sluice-kafka command. The tool is TypeScript with no build step,
-// so tsx is registered first and the CLI is loaded from source.
-import { register } from 'tsx/esm/api';
+// The sluice-kafka command, from the built JavaScript (SLUICE_FROM_SOURCE=1: from the
+// sources; see @sluice/protocol/load-entry).
+import { loadEntry } from '@sluice/protocol/load-entry';
 
-register();
-await import('../src/cli.ts');
+await loadEntry(import.meta.url, 'cli');

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { exitOnSignals, parseTuneArgs, runTune, TUNE_USAGE } from '@sluice/cli';
 import { parseModelSpec } from '@sluice/vision/stream';
 import type { TuneModelSettings } from '../job/tune-job.js';
+import { jobModulePath } from '../job/job-module-path.js';
 
-const TUNE_JOB = fileURLToPath(new URL('../job/tune-job.ts', import.meta.url));
+const TUNE_JOB = jobModulePath('tune-job');
 const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
 
 export const CLASSIFY_TUNE_USAGE = `Usage: sluice-classify tune --images DIR [--model M] [--backend B] [--top-k K] [tune options]

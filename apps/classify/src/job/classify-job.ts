@@ -50,9 +50,9 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
     let allWritten = true;
     // One partition at a time through the writer, in the order tasks finish.
     let written = Promise.resolve();
-    await rdd.collectPartitions((images) => {
+    await rdd.collectPartitions((classified) => {
       written = written.then(async () => {
-        if (!(await driverSide().results(time, images))) allWritten = false;
+        if (!(await driverSide().results(time, classified))) allWritten = false;
       });
       return written;
     });

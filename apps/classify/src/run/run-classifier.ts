@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { submit } from '@sluice/cli';
 import { LiveUi } from '@sluice/ui';
 import { resolveConf, type BatchInfo, type StreamingConfInput, type StreamingContext } from '@sluice/streaming';
@@ -8,13 +7,14 @@ import { setDriverSide } from '../job/driver-side.js';
 import { describeSource } from '../job/source-spec.js';
 import { encodeJobSettings, type ClassifyJobSettings } from '../job/job-settings.js';
 import { toResultRecord } from '../job/result-record.js';
+import { jobModulePath } from '../job/job-module-path.js';
 import { BatchProgress } from './batch-progress.js';
 import { RecentClassifierActivity } from './classifier-ui-metrics.js';
 import { createResultWriter, type ResultWriter } from './result-writer.js';
 import { RunStats, type RunSummary } from './run-stats.js';
 import { formatSummary } from './summary-text.js';
 
-export const CLASSIFY_JOB_MODULE = fileURLToPath(new URL('../job/classify-job.ts', import.meta.url));
+export const CLASSIFY_JOB_MODULE = jobModulePath('classify-job');
 
 /** Batches failing one after another mean a broken setup (model, output), not bad luck. */
 const FAILED_BATCHES_BEFORE_GIVING_UP = 3;

@@ -100,7 +100,8 @@ export interface Envelope {
   jobBundle?: JobBundle;
 }
 
-const protoPath = fileURLToPath(new URL('./sluice.proto', import.meta.url));
+// Outside src/ so that the sources and the built dist/ find it at the same relative place.
+const protoPath = fileURLToPath(new URL('../../proto/sluice.proto', import.meta.url));
 const root = protobuf.parse(readFileSync(protoPath, 'utf8'), { keepCase: false }).root;
 const EnvelopeType = root.lookupType('sluice.rpc.Envelope');
 

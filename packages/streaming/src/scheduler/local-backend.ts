@@ -1,8 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Subject } from 'rxjs';
 import { confAsInput, executorEnvOf, type StreamingConf } from '../context/conf.js';
 import { StreamingContext } from '../context/streaming-context.js';
+import { importJobModule } from '../context/import-job-module.js';
 import { diffGraphSignatures } from '../dstream/graph-signature.js';
 import type { StreamingJob } from '../context/streaming-job.js';
 import { PartitionCache, type CachedPartitionId } from '../storage/partition-cache.js';
@@ -170,8 +169,7 @@ export class LocalBackend implements TaskBackend {
  */
 async function loadJobAfresh(jobModule: string): Promise<StreamingJob> {
   if (!jobModule) throw new Error('local mode needs the job module or the job function to rebuild the graph for tasks');
-  const path = isAbsolute(jobModule) ? jobModule : resolve(jobModule);
-  const mod = (await import(`${pathToFileURL(path).href}?sluice-local-tasks`)) as { default?: unknown; job?: unknown };
+  const mod = await importJobModule(jobModule, '?sluice-local-tasks');
   const job = mod.default ?? mod.job;
   if (typeof job !== 'function') throw new Error(`${jobModule} does not export a job function`);
   return job as StreamingJob;

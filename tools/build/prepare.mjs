@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// npm's `prepare` (it runs after `npm ci` and `npm install` in the repository): builds
+// every package's dist/, so that the commands work right after installing. Nx keeps the
+// result in its cache, so a later `npm run build` with nothing changed takes a moment.
+// An install without the development tools (`npm ci --omit=dev`, as in a container image
+// built from an already built tree) has no Nx and no TypeScript: nothing to build then.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+if (!existsSync(join(root, 'node_modules/nx')) || !existsSync(join(root, 'node_modules/typescript'))) {
+  console.log('sluice: Nx or TypeScript is not installed (an install without dev dependencies): not building');
+  process.exit(0);
+}
+const started = Date.now();
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const result = spawnSync(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, stdio: 'inherit' });
+if (result.status === 0) console.log(`sluice: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(result.status ?? 1);
