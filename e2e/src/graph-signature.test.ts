@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { start } from './helpers.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { start, waitFor } from './helpers.js';
 
 // Function sources are as the TypeScript loader emits them (whitespace dropped).
 
@@ -25,3 +25,23 @@ for (const [mode, expected] of [
     assert.ok(!lines.some((l) => l.includes('replacement executor')), 'no executor is restarted into the same difference');
   });
 }
+
+// A JavaScript job keeps its own formatting on the driver, while executors run esbuild's
+// bundle of it: the fingerprints are compared with both printed the bundle's way.
+const javascriptJob = fileURLToPath(new URL('../fixtures/javascript-job.mjs', import.meta.url));
+
+test('a JavaScript job (.mjs) runs on executors: its functions are compared as code, not as formatted text', async () => {
+  const { collected } = (await import(pathToFileURL(javascriptJob).href)) as { collected: [string, number][][] };
+  const app = await start({ job: javascriptJob, args: ['same'], conf: { executors: 2, batchDuration: 300 } });
+  assert.equal(app.pool.executorIds.length, 2, 'both executors were accepted');
+  await waitFor(() => collected.length > 0, 30_000, 'the first batch with words');
+  assert.deepEqual(collected[0], [['a', 2], ['b', 4], ['c', 2], ["it's", 2]]);
+});
+
+test('a JavaScript job whose executors build another function is still refused', async () => {
+  await assert.rejects(start({ job: javascriptJob, args: ['differs'], conf: { executors: 2, batchDuration: 300 } }), (err: Error) => {
+    assert.match(err.message, /built a different DStream graph than the driver and is refused/);
+    assert.match(err.message, /first difference at DStream 2: driver MappedDStream <- \[1\] with fn word=>pairOf\(word\); executor MappedDStream <- \[1\] with fn word=>\[word,3\]/);
+    return true;
+  });
+});

@@ -13,13 +13,18 @@ export function jobCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const require = createRequire(import.meta.url);
 
-/** The file a package resolves to from this Sluice installation, or null. */
+/**
+ * The file a package resolves to from this Sluice installation, or null. As an import
+ * first: that honours the export conditions this process loads with (an executor running
+ * from the sources resolves Sluice's packages to src/ as its own code does, not to a
+ * second copy in dist/); require's resolution for packages that only a require finds.
+ */
 function resolveInstalled(specifier: string): string | null {
   try {
-    return pathToFileURL(require.resolve(specifier)).href;
+    return import.meta.resolve(specifier);
   } catch {
     try {
-      return import.meta.resolve(specifier);
+      return pathToFileURL(require.resolve(specifier)).href;
     } catch {
       return null;
     }

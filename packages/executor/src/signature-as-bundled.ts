@@ -10,7 +10,10 @@ const FUNCTION = 'fn ';
  */
 function printedAsBundled(source: string): string {
   try {
-    return transformSync(`(${source})`, { minifyWhitespace: true, keepNames: true, format: 'esm', target: 'node20', logLevel: 'silent' }).code.trim();
+    const code = transformSync(`(${source})`, { minifyWhitespace: true, keepNames: true, format: 'esm', target: 'node20', logLevel: 'silent' }).code.trim();
+    // The parentheses and semicolon around the expression are ours; keepNames's helper
+    // and wrapper (a named function inside) stay, the same on both sides.
+    return code.startsWith('(') && code.endsWith(');') ? code.slice(1, -2) : code;
   } catch {
     return source;
   }
