@@ -11,11 +11,13 @@
  *   npm run bench -- overload --capacity 20000 --factor 2 --seconds 120 --json
  *   npm run bench -- backlog --messages 10000000 --initial-rate 100000 --json
  *   npm run bench -- accuracy --images <dir of n01440764_tench.JPEG ...>
+ *   npm run bench -- startup [--other <checkout>] [--other-env SLUICE_FROM_SOURCE=1] --json
  */
 import { accuracyBench } from './accuracy-bench.js';
 import { backlogBench } from './backlog-bench.js';
 import { checkpointBench } from './checkpoint-bench.js';
 import { classifyBench } from './classify-bench.js';
+import { commandStartupBench } from './command-startup-bench.js';
 import { coresBench } from './cores-bench.js';
 import { ingestBench } from './ingest-bench.js';
 import { uiBench } from './ui-bench.js';
@@ -36,6 +38,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   overload: overloadBench,
   backlog: backlogBench,
   accuracy: accuracyBench,
+  startup: commandStartupBench,
 };
 
 const [name, ...args] = process.argv.slice(2);
