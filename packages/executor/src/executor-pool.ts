@@ -128,6 +128,9 @@ export class ExecutorPool implements TaskBackend {
   /** Receivers placed on executors (receiverPlacement 'executor'). */
   readonly receiverHost: ReceiverPlacement;
 
+  /** Tasks submitted while the executors start wait in the queue for them. */
+  readonly queuesTasksBeforeStart = true;
+
   constructor(private readonly options: ExecutorPoolOptions = {}) {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
     this.secretGenerated = options.secret === undefined;

@@ -180,7 +180,9 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       job: CLASSIFY_JOB_MODULE,
       args: encodeJobSettings(settings),
       executorWarmUp: { module: CLASSIFY_WARM_UP_MODULE, args: encodeJobSettings(settings) },
-      conf: { appName: 'sluice-classify', ...options.conf },
+      // The batch clock starts while the executors load the model (see waitForExecutors):
+      // the wait for the first batch boundary is not added to the start-up.
+      conf: { appName: 'sluice-classify', waitForExecutors: false, ...options.conf },
       log: (line) => log(`sluice: ${line}`),
       beforeStart: async (context) => {
         if (!options.ui) return;
