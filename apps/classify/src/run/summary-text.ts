@@ -18,14 +18,16 @@ export function formatSummary(s: RunSummary): string {
   if (s.startup_ms !== null) {
     lines.push(`  startup     ${shortDuration(s.startup_ms)} from launch to the first result`);
     const st = s.startup_steps_ms;
-    const step = (label: string, at: number | null) => (at === null ? [] : [`${label} ${shortDuration(at)}`]);
+    const step = (label: string, at: number | null): [string, number][] => (at === null ? [] : [[label, at]]);
+    // In the order they happened: the stream starts before the executors are ready when the
+    // batch clock does not wait for them (waitForExecutors false, sluice-classify's default).
     const steps = [
       ...step("driver's modules loaded", st.driver_loaded),
       ...step('executors ready', st.executors_ready),
       ...step('stream started', st.stream_started),
       ...step('first batch with images started', st.first_batch_started),
-    ];
-    if (steps.length > 0) lines.push(`              after launch: ${steps.join(', ')}`);
+    ].sort((a, b) => a[1] - b[1]);
+    if (steps.length > 0) lines.push(`              after launch: ${steps.map(([label, at]) => `${label} ${shortDuration(at)}`).join(', ')}`);
   }
   if (s.backlog_images !== null && s.backlog_images > 0) {
     lines.push(
