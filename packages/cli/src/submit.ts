@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutorPool } from '@sluice/executor';
-import { KubernetesLauncher, type KubernetesLauncherOptions } from '@sluice/kubernetes';
+import type { KubernetesLauncher, KubernetesLauncherOptions } from '@sluice/kubernetes';
 import { readSecret } from '@sluice/protocol';
 import {
   LocalBackend,
@@ -59,6 +59,8 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   let kubernetes: KubernetesLauncher | null = null;
   if (master.kind === 'k8s') {
     if (!options.kubernetes?.image) throw new Error('a k8s:// master needs the executor image (--image IMAGE)');
+    // Loaded only for a k8s:// master: the Kubernetes client takes long to load.
+    const { KubernetesLauncher } = await import('@sluice/kubernetes');
     kubernetes = new KubernetesLauncher({ ...options.kubernetes, apiServer: master.apiServer, log: options.log });
   }
   const pool = master.kind === 'local'
