@@ -17,7 +17,7 @@
 import type { StreamingContext } from '@sluice/streaming';
 import { LABEL_CATEGORIES } from './label-categories.js';
 import { startDemoResultServer } from './demo-result-server.js';
-import { demoPort } from './demo-port.js';
+import { socketSource } from './socket-source.js';
 
 interface ResultLine {
   ok: boolean;
@@ -25,17 +25,7 @@ interface ResultLine {
 }
 
 export default async function classifiedCategories(ssc: StreamingContext, args: string[]): Promise<void> {
-  let host: string;
-  let port: number;
-  if (args[0] === '--demo') {
-    host = '127.0.0.1';
-    // The driver serves; executors (a receiver placed there) connect to the same server.
-    port = await demoPort(ssc, 'results', startDemoResultServer);
-  } else {
-    if (args.length < 2) throw new Error('usage: classified-categories.ts <hostname> <port>  (or --demo)');
-    host = args[0]!;
-    port = Number(args[1]);
-  }
+  const { host, port } = await socketSource(ssc, args, { name: 'results', start: startDemoResultServer }, 'classified-categories.ts <hostname> <port>  (or --demo)');
   const categories = ssc.parallelize(LABEL_CATEGORIES, 2);
   ssc
     .socketTextStream(host, port)

@@ -10,20 +10,10 @@
  */
 import type { StreamingContext } from '@sluice/streaming';
 import { startDemoTextServer } from './demo-text-server.js';
-import { demoPort } from './demo-port.js';
+import { socketSource } from './socket-source.js';
 
 export default async function networkWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
-  let host: string;
-  let port: number;
-  if (args[0] === '--demo') {
-    host = '127.0.0.1';
-    // The driver serves; executors (a receiver placed there) connect to the same server.
-    port = await demoPort(ssc, 'text', startDemoTextServer);
-  } else {
-    if (args.length < 2) throw new Error('usage: network-wordcount.ts <hostname> <port>  (or --demo)');
-    host = args[0]!;
-    port = Number(args[1]);
-  }
+  const { host, port } = await socketSource(ssc, args, { name: 'text', start: startDemoTextServer }, 'network-wordcount.ts <hostname> <port>  (or --demo)');
   const lines = ssc.socketTextStream(host, port);
   const words = lines.flatMap((line) => line.split(' ')).filter((w) => w.length > 0);
   const wordCounts = words.map((word) => [word, 1] as [string, number]).reduceByKey((a, b) => a + b);

@@ -12,20 +12,10 @@
  */
 import { StateSpec, type State, type StreamingContext } from '@sluice/streaming';
 import { startDemoTextServer } from './demo-text-server.js';
-import { demoPort } from './demo-port.js';
+import { socketSource } from './socket-source.js';
 
 export default async function statefulWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
-  let host: string;
-  let port: number;
-  if (args[0] === '--demo') {
-    host = '127.0.0.1';
-    // The driver serves; executors (a receiver placed there) connect to the same server.
-    port = await demoPort(ssc, 'text', startDemoTextServer);
-  } else {
-    if (args.length < 2) throw new Error('usage: stateful-wordcount.ts <hostname> <port>  (or --demo)');
-    host = args[0]!;
-    port = Number(args[1]);
-  }
+  const { host, port } = await socketSource(ssc, args, { name: 'text', start: startDemoTextServer }, 'stateful-wordcount.ts <hostname> <port>  (or --demo)');
   const words = ssc
     .socketTextStream(host, port)
     .flatMap((line) => line.split(' '))

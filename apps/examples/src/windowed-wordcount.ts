@@ -14,23 +14,10 @@
  */
 import type { StreamingContext } from '@sluice/streaming';
 import { startDemoTextServer } from './demo-text-server.js';
-import { demoPort } from './demo-port.js';
+import { socketSource } from './socket-source.js';
 
 export default async function windowedWordCount(ssc: StreamingContext, args: string[]): Promise<void> {
-  let host: string;
-  let port: number;
-  let rest: string[];
-  if (args[0] === '--demo') {
-    host = '127.0.0.1';
-    // The driver serves; executors (a receiver placed there) connect to the same server.
-    port = await demoPort(ssc, 'text', startDemoTextServer);
-    rest = args.slice(1);
-  } else {
-    if (args.length < 2) throw new Error('usage: windowed-wordcount.ts <hostname> <port> [window] [slide]  (or --demo [window] [slide])');
-    host = args[0]!;
-    port = Number(args[1]);
-    rest = args.slice(2);
-  }
+  const { host, port, rest } = await socketSource(ssc, args, { name: 'text', start: startDemoTextServer }, 'windowed-wordcount.ts <hostname> <port> [window] [slide]  (or --demo [window] [slide])');
   const windowDuration = rest[0] ?? '30s';
   const slideDuration = rest[1] ?? '10s';
   ssc

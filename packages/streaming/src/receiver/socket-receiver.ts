@@ -1,94 +1,38 @@
-import { connect, type Socket } from 'node:net';
-import type { FrameSink } from '@sluice/protocol';
+import type { Framer } from '@sluice/protocol';
 import type { Converter } from '../converters/converter.js';
-import { Receiver } from './receiver.js';
-import { slabReader } from './slab-reader.js';
+import { FramedSocketReceiver } from './framed-socket-receiver.js';
 
 /**
  * Connects to host:port and stores the records a converter's framer finds in the byte
- * stream (Spark's SocketReceiver; the other side listens, as `nc -lk` does).
+ * stream (Spark's SocketReceiver; connecting, reconnecting and fault reports: see
+ * FramedSocketReceiver).
  *
- * The socket is read into slabs (see slabReader) and frames stay views of them: nothing
- * is copied here, and decoding waits for the task that reads the block.
- * Bad input never stops the stream: faults are reported with their offset; a frame over
- * maxFrameBytes resets the connection (the length prefix cannot be trusted after it); the
- * connection is re-established after the restart delay when it fails, and when the server
- * closes it, unless `endsWithConnection` says that closing is the end of the stream.
+ * The socket is read into slabs and frames stay views of them: nothing is copied here,
+ * and decoding waits for the task that reads the block.
  */
-export class SocketReceiver<T> extends Receiver<T> {
-  private socket: Socket | null = null;
-  private faults = 0;
-
+export class SocketReceiver<T> extends FramedSocketReceiver<T> {
   constructor(
-    readonly host: string,
-    readonly port: number,
+    host: string,
+    port: number,
     readonly converter: Converter<T>,
     private readonly maxFrameBytes: number,
-    /**
-     * The server closing the connection (after a whole last frame) ends the stream: the
-     * receiver stops for good instead of reconnecting and, from a server that sends
-     * every client the same data, reading it all again. Errors still reconnect.
-     */
-    private readonly endsWithConnection = false,
+    endsWithConnection = false,
   ) {
-    super();
+    super(host, port, endsWithConnection);
     this.name = `SocketReceiver(${converter.name} ${host}:${port})`;
     this.decodeFrame = converter.decode;
   }
 
-  get faultCount(): number {
-    return this.faults;
+  protected createFramer(): Framer {
+    return this.converter.createFramer({ maxFrameBytes: this.maxFrameBytes });
   }
 
-  onStart(): void {
-    const framer = this.converter.createFramer({ maxFrameBytes: this.maxFrameBytes });
-    const sink: FrameSink = {
-      record: (buf, start, end) => this.storeFrame(buf, start, end),
-      // Large frames arrive as views of the socket's chunks and stay that way.
-      recordPieces: (pieces, length) => this.supervisor?.storeFramePieces(pieces, length),
-      fault: (fault) => {
-        this.faults++;
-        this.supervisor?.reportError(
-          `${fault.kind} at byte ${fault.offset} from ${this.host}:${this.port}: ${fault.message}`,
-          undefined,
-          fault.kind,
-        );
-      },
-    };
-    const onChunk = (chunk: Buffer): void => {
-      const before = this.supervisor?.recordsStored ?? 0;
-      framer.push(chunk, sink);
-      if (framer.needsReset) {
-        socket.destroy();
-        this.restart(`connection to ${this.host}:${this.port} reset after a corrupt frame`, undefined, 0);
-        return;
-      }
-      this.holdBack(socket, (this.supervisor?.recordsStored ?? 0) - before);
-    };
-    const socket = connect({ host: this.host, port: this.port, onread: slabReader(onChunk, () => this.readLimitBytes) });
-    this.socket = socket;
-    let connected = false;
-    socket.on('connect', () => {
-      connected = true;
-    });
-    socket.on('end', () => framer.end(sink));
-    socket.on('error', (err) => {
-      if (this.socket !== socket) return;
-      const what = connected ? 'connection lost' : 'could not connect';
-      this.restart(`${what} to ${this.host}:${this.port}: ${err.message}`, err);
-    });
-    socket.on('close', (hadError) => {
-      this.releaseHold(socket);
-      if (this.socket !== socket || hadError) return;
-      if (this.endsWithConnection) this.stop(`${this.host}:${this.port} closed the connection: the stream has ended`);
-      else this.restart(`${this.host}:${this.port} closed the connection (end of stream)`);
-    });
+  protected onFrame(buf: Buffer, start: number, end: number): void {
+    this.storeFrame(buf, start, end);
   }
 
-  onStop(): void {
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) this.releaseHold(socket);
-    socket?.destroy();
+  /** Large frames arrive as views of the socket's chunks and stay that way. */
+  protected onFramePieces(pieces: Buffer[], length: number): void {
+    this.supervisor?.storeFramePieces(pieces, length);
   }
 }
