@@ -1,6 +1,6 @@
 // Each command imports what it needs when it runs: `sluice submit` (and a driver restarted
-// after a crash) launches its executors sooner without loading the UI, the tuner's plotting
-// and the Kubernetes client first, none of which a submit without them uses.
+// after a crash) launches its executors sooner without loading the web UI (unless --ui or
+// an event log asks for it), the tuner or checkpoint inspection first.
 import type { LiveUi } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE, type KubernetesCommand } from './cli-options.js';
 import { BatchOutcomes } from './batch-outcomes.js';
