@@ -6,7 +6,7 @@
  * executors' and their task threads' from SLUICE_STARTUP_TRACE=1 lines, the first
  * result on stdout.
  *
- *   npm run bench -- startup --images DIR [--runs 5] [--compare OTHER_BIN] [--executors 2]
+ *   npm run bench -- classify-startup --images DIR [--runs 5] [--compare OTHER_BIN] [--executors 2]
  *        [--batch-size 8] [--timeline] [--json] [-- extra sluice-classify options]
  *
  * --compare runs another checkout's sluice-classify too, alternated A B B A ... (A is this
@@ -27,7 +27,7 @@ type Steps = Record<string, number>;
 
 const THIS_BIN = fileURLToPath(new URL('../../../apps/classify/bin/sluice-classify.mjs', import.meta.url));
 
-export async function startupBench(args: string[]): Promise<void> {
+export async function classifyStartupBench(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -78,7 +78,7 @@ export async function startupBench(args: string[]): Promise<void> {
 }
 
 async function launchOnce(bin: string, port: number, classifierArgs: string[], timeline: boolean): Promise<Steps> {
-  const summaryPath = join(tmpdir(), `sluice-startup-bench-${process.pid}-${Date.now()}.json`);
+  const summaryPath = join(tmpdir(), `sluice-classify-startup-bench-${process.pid}-${Date.now()}.json`);
   const steps: Steps = {};
   const note = (name: string, ms: number) => {
     // Executors and their threads report the same steps: keep the last one's.
