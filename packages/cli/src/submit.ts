@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ExecutorPool } from '@sluice/executor';
-import { KubernetesLauncher, type KubernetesLauncherOptions } from '@sluice/kubernetes';
+import { ExecutorPool, type ExecutorWarmUp } from '@sluice/executor';
+import type { KubernetesLauncher, KubernetesLauncherOptions } from '@sluice/kubernetes';
 import { readSecret } from '@sluice/protocol';
 import {
   LocalBackend,
@@ -32,6 +32,11 @@ export interface SubmitOptions {
   tls?: { certFile: string; keyFile: string };
   /** With `master: 'k8s://https://HOST:PORT'`: the executor pods (the image is required). */
   kubernetes?: Omit<KubernetesLauncherOptions, 'apiServer' | 'log'>;
+  /**
+   * Run by the local executors' task threads as they start, while this process loads the
+   * job and starts the context (see ExecutorWarmUp in @sluice/executor).
+   */
+  executorWarmUp?: ExecutorWarmUp;
 }
 
 export interface SubmittedApp {
@@ -59,6 +64,8 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
   let kubernetes: KubernetesLauncher | null = null;
   if (master.kind === 'k8s') {
     if (!options.kubernetes?.image) throw new Error('a k8s:// master needs the executor image (--image IMAGE)');
+    // The Kubernetes client takes half a second to load: only a k8s:// master pays for it.
+    const { KubernetesLauncher } = await import('@sluice/kubernetes');
     kubernetes = new KubernetesLauncher({ ...options.kubernetes, apiServer: master.apiServer, log: options.log });
   }
   const pool = master.kind === 'local'
@@ -67,6 +74,7 @@ export async function submit(options: SubmitOptions): Promise<SubmittedApp> {
         log: options.log,
         secret,
         tls: options.tls,
+        ...(options.executorWarmUp ? { warmUp: options.executorWarmUp } : {}),
         ...(kubernetes ? { launcher: kubernetes, registrationTimeoutMs: POD_REGISTRATION_TIMEOUT_MS } : {}),
       });
   const backend: TaskBackend = pool ?? new LocalBackend({ cores: master.kind === 'local' ? master.cores : 1 });

@@ -13,6 +13,7 @@ import {
   type TaskSpec,
 } from '@sluice/streaming/internal';
 import { launchLocalExecutor, type LocalExecutorProcess } from './local-executor-launcher.js';
+import type { ExecutorWarmUp } from './warm-up.js';
 import type { ExecutorLauncher, LaunchedExecutor } from './executor-launcher.js';
 import { ReceiverPlacement } from './receiver-placement.js';
 import { toLaunchTask } from './task-codec.js';
@@ -65,6 +66,11 @@ export interface ExecutorPoolOptions {
    * processes; replaced when they fail, ended on stop, as local ones are.
    */
   launcher?: ExecutorLauncher;
+  /**
+   * Run by each local executor's task threads as they start, before the job reaches them
+   * (the application's slow start-up work, e.g. loading a model; see ExecutorWarmUp).
+   */
+  warmUp?: ExecutorWarmUp;
 }
 
 /**
@@ -330,6 +336,7 @@ export class ExecutorPool implements TaskBackend {
       nodeOptions: this.conf.executorNodeOptions,
       secret: this.secret,
       tlsCaFile: this.options.tls?.certFile,
+      warmUp: this.options.warmUp,
     });
     this.launching.set(id, proc);
     proc.child.on('exit', (code, signal) => {

@@ -22,7 +22,9 @@ import { ShuffleFetcher } from './shuffle-fetcher.js';
 import { SLUICE_VERSION } from './sluice-version.js';
 import { TaskThreadGone, type TaskThread } from './task-thread.js';
 import type { TaskThreadOutcome } from './task-thread-messages.js';
+import { traceStartup } from './startup-trace.js';
 import { TaskThreads } from './task-threads.js';
+import type { ExecutorWarmUp } from './warm-up.js';
 
 export interface ExecutorOptions {
   driverHost: string;
@@ -36,6 +38,10 @@ export interface ExecutorOptions {
   tls?: { ca?: Buffer };
   /** Say when it is connected and ready (`sluice executor`, started by hand); local executors stay quiet. */
   announce?: boolean;
+  /** Run in the task threads as they start, before the driver answers (see ExecutorWarmUp). */
+  warmUp?: ExecutorWarmUp | null;
+  /** Task threads already started (with their warm-up), one per core; the rest start here. */
+  taskThreads?: TaskThread[];
 }
 
 const HEARTBEAT_MS = 2000;
@@ -75,6 +81,20 @@ export class Executor {
 
   start(): Promise<number> {
     const { driverHost: host, driverPort: port, tls } = this.options;
+    // The task threads start now, not once the driver has answered: loading the engine
+    // and the warm-up (e.g. a model) overlap the driver's own start and the registration.
+    this.threads = new TaskThreads(
+      this.options.cores,
+      this.log,
+      () => this.drain(),
+      (reason) => {
+        this.log(`executor ${this.executorId}: ${reason}`);
+        void this.finish(1);
+      },
+      this.options.warmUp ?? null,
+    );
+    this.threads.prestart(this.options.taskThreads);
+    traceStartup('executor: engine loaded, task threads started');
     const socket: Socket = tls ? tlsConnect({ host, port, ca: tls.ca, servername: isIp(host) ? undefined : host }) : connect({ host, port });
     socket.once(tls ? 'secureConnect' : 'connect', () => {
       authenticateClient(socket, this.options.secret).then(
@@ -185,6 +205,7 @@ export class Executor {
   }
 
   private async onRegistered(reg: ExecutorRegistered): Promise<void> {
+    traceStartup('executor: registered');
     this.executorId = reg.executorId;
     try {
       const conf = JSON.parse(reg.confJson) as StreamingConf;
@@ -195,22 +216,14 @@ export class Executor {
       // build their own to replay lineages.
       const setup = { jobModule: await this.jobFile(reg), jobArgs: reg.jobArgs, confJson: reg.confJson };
       const cores = this.options.cores;
-      this.threads = new TaskThreads(
-        cores,
-        { ...setup, executorId: reg.executorId, cacheBytes: Math.floor(conf.blockManagerMemoryBytes / cores) },
-        this.log,
-        () => this.drain(),
-        (reason) => {
-          this.log(`executor ${this.executorId}: ${reason}`);
-          void this.finish(1);
-        },
-      );
+      const threadSetup = { ...setup, executorId: reg.executorId, cacheBytes: Math.floor(conf.blockManagerMemoryBytes / cores) };
       // The task threads load the job module while this thread does (each is a core's
       // worth of module loading): the executor is ready one load sooner.
-      const [ssc, signature] = await Promise.all([loadJob(setup, this.log), this.threads.start()]);
+      const [ssc, signature] = await Promise.all([loadJob(setup, this.log), this.threads!.start(threadSetup)]);
       if (signature !== ssc.graph.signature()) throw new Error('the task threads built a different DStream graph than the executor\'s main thread');
       this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
       this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: signature } });
+      traceStartup('executor: ready');
       if (this.options.announce) {
         this.log(
           `executor ${reg.executorId}: connected to the driver at ${this.options.driverHost}:${this.options.driverPort} ` +

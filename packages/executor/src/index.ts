@@ -4,3 +4,4 @@ export * from './executor-pool.js';
 export * from './local-executor-launcher.js';
 export * from './task-codec.js';
 export * from './executor-launcher.js';
+export type { ExecutorWarmUp } from './warm-up.js';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SECRET_ENV } from '@sluice/protocol';
+import { warmUpArgs, type ExecutorWarmUp } from './warm-up.js';
 
 const EXECUTOR_BIN = fileURLToPath(new URL('../bin/sluice-executor.mjs', import.meta.url));
 const STDERR_LINES_KEPT = 40;
@@ -24,14 +25,14 @@ export function launchLocalExecutor(
   driverPort: number,
   cores: number,
   log: (line: string) => void,
-  options: { secret: Uint8Array; tlsCaFile?: string; nodeOptions?: string },
+  options: { secret: Uint8Array; tlsCaFile?: string; nodeOptions?: string; warmUp?: ExecutorWarmUp | undefined },
 ): LocalExecutorProcess {
   const tlsArgs = options.tlsCaFile ? ['--tls-ca', options.tlsCaFile] : [];
   // executorNodeOptions: flags for node itself, before the script (--cpu-prof, heap size).
   const nodeArgs = (options.nodeOptions ?? '').split(/\s+/).filter((a) => a.length > 0);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId, ...tlsArgs],
+    [...nodeArgs, EXECUTOR_BIN, '--driver', `${driverHost}:${driverPort}`, '--cores', String(cores), '--executor-id', executorId, ...tlsArgs, ...warmUpArgs(options.warmUp)],
     {
       stdio: ['ignore', 'inherit', 'pipe'],
       // The secret goes in the environment, not the command line that `ps` shows everyone.

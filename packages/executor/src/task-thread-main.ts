@@ -5,7 +5,9 @@ import { BlockStore } from './block-store.js';
 import { ExecutorTaskEnv } from './executor-task-env.js';
 import { loadJob } from './job-loader.js';
 import { fromLaunchTask } from './task-codec.js';
-import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
+import type { FromTaskThread, TaskThreadInit, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
+import { traceStartup } from './startup-trace.js';
+import { runWarmUp } from './warm-up.js';
 
 /**
  * The body of one task thread of an executor: loads the job module, rebuilds the graph
@@ -16,9 +18,23 @@ import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread }
  */
 const port = parentPort;
 if (!port) throw new Error('task-thread-main runs inside a worker thread of an executor');
-const setup = workerData as TaskThreadSetup;
+const init = workerData as TaskThreadInit;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+// Started before the executor registered: warm up while the setup is on its way. The
+// job loads meanwhile as soon as it comes; a task that needs what the warm-up prepares
+// waits for it there (e.g. the process-wide model promise).
+traceStartup('task thread: engine loaded');
+if (init.warmUp) void runWarmUp(init.warmUp, log).then(() => traceStartup('task thread: warm-up done'));
+const setup: TaskThreadSetup =
+  init.setup ??
+  (await new Promise<TaskThreadSetup>((resolve) => {
+    port.once('message', (msg: ToTaskThread) => {
+      if (msg.type === 'setup') resolve(msg.setup);
+    });
+  }));
+
+traceStartup('task thread: job received');
 let cacheAdded: CachedPartitionId[] = [];
 let cacheRemoved: CachedPartitionId[] = [];
 const cache = new PartitionCache({ maxBytes: setup.cacheBytes, onEvicted: (evicted) => cacheRemoved.push(...evicted) });
@@ -32,11 +48,13 @@ try {
   const ssc = await loadJob(setup, log);
   replayer = new LineageReplayer(ssc.graph);
   post({ type: 'ready', graphSignature: ssc.graph.signature() });
+  traceStartup('task thread: job loaded');
 } catch (err) {
   post({ type: 'loadFailed', reason: `could not load the job module ${setup.jobModule}: ${(err as Error)?.stack ?? String(err)}` });
 }
 
 port.on('message', (msg: ToTaskThread) => {
+  if (msg.type === 'setup') return;
   if (msg.type === 'batchDone') {
     cache.removeBatchesUpTo(msg.cachedUpTo);
     replayer.forgetBatch(msg.batchTime);

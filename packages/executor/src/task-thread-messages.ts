@@ -1,5 +1,6 @@
 import type { CachedPartitionId, ShippedBlock } from '@sluice/streaming/internal';
 import type { JobSetup } from './job-loader.js';
+import type { ExecutorWarmUp } from './warm-up.js';
 
 /**
  * The messages between an executor's main thread and its task threads
@@ -14,7 +15,18 @@ export interface TaskThreadSetup extends JobSetup {
   cacheBytes: number;
 }
 
+/**
+ * A task thread's workerData. Threads started before the executor has registered have no
+ * setup yet: it comes as their first message ({ type: 'setup' }), and meanwhile they load
+ * the engine and run the warm-up.
+ */
+export interface TaskThreadInit {
+  setup: TaskThreadSetup | null;
+  warmUp: ExecutorWarmUp | null;
+}
+
 export type ToTaskThread =
+  | { type: 'setup'; setup: TaskThreadSetup }
   | {
       type: 'run';
       taskId: number;

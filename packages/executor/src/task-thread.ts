@@ -1,8 +1,21 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, type SHARE_ENV } from 'node:worker_threads';
-import type { FromTaskThread, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
+import type { FromTaskThread, TaskThreadInit, TaskThreadOutcome, TaskThreadSetup, ToTaskThread } from './task-thread-messages.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/sluice-task-thread.mjs', import.meta.url));
+
+/**
+ * Starts a task thread of this executor. Native TensorFlow in a task thread gets one
+ * intra-op thread (the executor's cores are its task threads), unless the user set it.
+ * Native add-ons read the process's real environment, which only the main thread can
+ * change (a worker's process.env is a copy they never see), so it is set here; and the
+ * threads share this environment (SHARE_ENV), so that what their code sets for native
+ * code before loading it (as TensorFlow's log level) reaches it too.
+ */
+export function startTaskThread(init: TaskThreadInit): TaskThread {
+  process.env.TF_NUM_INTRAOP_THREADS ??= '1';
+  return new TaskThread(init, SHARE_ENV);
+}
 
 /** Why a task thread gave no outcome for its task. */
 export class TaskThreadGone extends Error {
@@ -30,8 +43,9 @@ export class TaskThread {
   private goneReason: TaskThreadGone | null = null;
   private readonly exited: Promise<void>;
 
-  constructor(setup: TaskThreadSetup, env: NodeJS.ProcessEnv | typeof SHARE_ENV) {
-    this.worker = new Worker(ENTRY, { workerData: setup, env, stdout: false, stderr: false });
+  /** Without a setup in `init`, the thread waits for configure() before it loads the job. */
+  constructor(init: TaskThreadInit, env: NodeJS.ProcessEnv | typeof SHARE_ENV) {
+    this.worker = new Worker(ENTRY, { workerData: init, env, stdout: false, stderr: false });
     let onReady!: (signature: string) => void;
     let onFailed!: (err: Error) => void;
     this.ready = new Promise<string>((resolve, reject) => {
@@ -86,6 +100,11 @@ export class TaskThread {
       this.current = { taskId: message.taskId, startedAt: performance.now(), resolve, reject };
       this.worker.postMessage(message, transfer);
     });
+  }
+
+  /** Sends the job to a thread started without it; `ready` resolves once it is loaded. */
+  configure(setup: TaskThreadSetup): void {
+    this.post({ type: 'setup', setup });
   }
 
   post(message: ToTaskThread): void {

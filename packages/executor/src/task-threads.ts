@@ -1,7 +1,7 @@
-import { SHARE_ENV } from 'node:worker_threads';
 import { CacheHolders } from './cache-holders.js';
-import { TaskThread } from './task-thread.js';
+import { startTaskThread, type TaskThread } from './task-thread.js';
 import type { TaskThreadSetup } from './task-thread-messages.js';
+import type { ExecutorWarmUp } from './warm-up.js';
 
 /**
  * An executor's `cores` task threads. Each runs one task at a time, so `cores` tasks run
@@ -9,6 +9,10 @@ import type { TaskThreadSetup } from './task-thread-messages.js';
  * shuffle fetches, receivers) is never blocked by user code. A thread killed with its
  * task (KillTask, a stuck task) or dead of an error is replaced by a fresh one, which
  * loads the job module again before it takes tasks.
+ *
+ * The threads can start before the executor has registered (prestart): they load the
+ * engine and run the application's warm-up (see ExecutorWarmUp) while the driver starts,
+ * and load the job once start() hands it over.
  */
 export class TaskThreads {
   private readonly threads: TaskThread[] = [];
@@ -17,22 +21,41 @@ export class TaskThreads {
   private readonly claimed = new Set<TaskThread>();
   readonly cache = new CacheHolders();
   private closed = false;
+  private setup: TaskThreadSetup | null = null;
 
   constructor(
     private readonly count: number,
-    private readonly setup: TaskThreadSetup,
     private readonly log: (line: string) => void,
     /** A thread became free or usable: queued tasks can go. */
     private readonly onIdle: () => void,
     /** A replacement thread could not load the job: the executor cannot go on. */
     private readonly onFatal: (reason: string) => void,
+    /** Run by the threads prestart() starts, before the job comes. */
+    private readonly warmUp: ExecutorWarmUp | null = null,
   ) {}
 
-  /** Starts every thread; resolves with the graph signature they all built. */
-  async start(): Promise<string> {
+  /**
+   * Starts every thread before the job is known: each loads the engine and runs the
+   * warm-up. `started`: threads already started (by executorMain, before it loaded the
+   * engine), taken as they are.
+   */
+  prestart(started: TaskThread[] = []): void {
+    if (this.threads.length > 0) return;
     for (let i = 0; i < this.count; i++) {
-      this.threads.push(this.spawn());
+      this.threads.push(started[i] ?? this.spawn());
       this.usable.push(false);
+    }
+  }
+
+  /** Gives every thread the job (starting them first unless prestarted); resolves with the graph signature they all built. */
+  async start(setup: TaskThreadSetup): Promise<string> {
+    const prestarted = this.threads.length > 0;
+    this.setup = setup;
+    if (!prestarted) this.prestart();
+    for (let i = 0; prestarted && i < this.threads.length; i++) {
+      // One that died while it waited (its warm-up left an error nobody caught) starts afresh, with the job.
+      if (this.threads[i]!.alive) this.threads[i]!.configure(setup);
+      else this.threads[i] = this.spawn();
     }
     const signatures = await Promise.all(this.threads.map((t) => t.ready));
     const differing = signatures.find((s) => s !== signatures[0]);
@@ -112,14 +135,8 @@ export class TaskThreads {
   }
 
   private spawn(): TaskThread {
-    // Native TensorFlow in a task thread gets one intra-op thread (the executor's cores
-    // are its task threads), unless the user set it. Native add-ons read the process's
-    // real environment, which only the main thread can change (a worker's process.env is
-    // a copy they never see), so it is set here; and the threads share this environment
-    // (SHARE_ENV), so that what their code sets for native code before loading it (as
-    // TensorFlow's log level) reaches it too.
-    process.env.TF_NUM_INTRAOP_THREADS ??= '1';
-    const thread = new TaskThread(this.setup, SHARE_ENV);
+    // A thread started with its job warms up by loading it; the warm-up is for the wait before.
+    const thread = startTaskThread({ setup: this.setup, warmUp: this.setup ? null : this.warmUp });
     thread.ready.catch((err: Error) => {
       if (!this.closed && this.usable.some((u) => u)) this.log(`executor: a task thread failed to start: ${err.message}`);
     });

@@ -12,6 +12,7 @@ import type { StreamingContext } from '@sluice/streaming';
 import { classify } from '@sluice/vision/stream';
 import { driverSide } from './driver-side.js';
 import { openImageSource } from './image-sources.js';
+import { classifierOptionsOf } from './classifier-options.js';
 import { decodeJobSettings } from './job-settings.js';
 
 export default async function classifyJob(ssc: StreamingContext, args: string[]): Promise<void> {
@@ -25,16 +26,7 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
     settings.partitions > 0
       ? source.images.transform((rdd) => (rdd.numPartitions === 0 ? rdd : rdd.repartition(settings.partitions)))
       : source.images;
-  const results = classify(images, {
-    model: settings.model,
-    batchSize: settings.batchSize,
-    topK: settings.topK,
-    backend: settings.backend,
-    // One TensorFlow thread per task: an executor runs one task per core, each in a task
-    // thread of its own.
-    threads: 1,
-    sentAt: (image) => image.sentAt,
-  });
+  const results = classify(images, { ...classifierOptionsOf(settings), sentAt: (image) => image.sentAt });
 
   if (settings.output.kind === 'kafka') {
     const { writeResultsToKafka } = await import('./kafka-output.js');

@@ -15,6 +15,8 @@ import { RunStats, type RunSummary } from './run-stats.js';
 import { formatSummary } from './summary-text.js';
 
 export const CLASSIFY_JOB_MODULE = fileURLToPath(new URL('../job/classify-job.ts', import.meta.url));
+/** What the executors' task threads run as they start: the model loads while the driver starts. */
+export const CLASSIFY_WARM_UP_MODULE = fileURLToPath(new URL('../job/warm-up.ts', import.meta.url));
 
 /** Batches failing one after another mean a broken setup (model, output), not bad luck. */
 const FAILED_BATCHES_BEFORE_GIVING_UP = 3;
@@ -177,6 +179,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
     await submit({
       job: CLASSIFY_JOB_MODULE,
       args: encodeJobSettings(settings),
+      executorWarmUp: { module: CLASSIFY_WARM_UP_MODULE, args: encodeJobSettings(settings) },
       conf: { appName: 'sluice-classify', ...options.conf },
       log: (line) => log(`sluice: ${line}`),
       beforeStart: async (context) => {

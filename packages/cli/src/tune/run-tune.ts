@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { defaultGrid, gridPoints, narrowGrid, pointLabel, type Grid, type GridPoint } from './grid.js';
-import { writePlot } from './plot.js';
 import { searchMaxRate, type PointResult } from './rate-search.js';
 import { imageFrames, textLines, type RecordCycle } from './records.js';
 import { recommend, type Goal, type Recommendation } from './recommend.js';
@@ -142,6 +141,8 @@ export async function runTune(cmd: TuneCommand, log: (line: string) => void = (l
     log(`no configuration sustained ${goal.kind === 'latency' ? `${goal.rate} ${unit}/s` : 'any rate tried'}`);
   }
   save();
+  // Vega and sharp load only when a plot is drawn: every sluice command imports this package.
+  const { writePlot } = await import('./plot.js');
   await writePlot(plotPath, report.results, unit);
   log(`results: ${outputPath}\nplot: ${plotPath}\n(${Math.round((Date.now() - started) / 1000)} s of the ${Math.round(cmd.budgetMs / 1000)} s budget)`);
   return report;

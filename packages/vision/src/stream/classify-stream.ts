@@ -81,6 +81,16 @@ export function classify<T>(stream: DStream<T>, options: StreamClassifyOptions<T
 }
 
 /**
+ * Loads and warms up, in this process (or task thread), the classifier that classify()
+ * with the same options uses: for an executor's warm-up, so that the model is ready
+ * before the job and its first batch arrive. Resolves when it is ready; rejects if it
+ * cannot be loaded (the first task then tries again and reports why).
+ */
+export async function warmUpClassify(options: Omit<StreamClassifyOptions<unknown>, 'image' | 'sentAt'> = {}): Promise<void> {
+  await loadClassifier(toClassifierOptions(options));
+}
+
+/**
  * The model or backend could not be loaded on an executor: every batch will fail the same
  * way, so an application can stop at the first one (see isClassifierUnavailable).
  */

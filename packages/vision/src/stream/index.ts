@@ -2,7 +2,7 @@
  * @sluice/vision/stream: classification as a DStream operation. Kept apart from the
  * package's main entry so that a driver can build the graph without loading TensorFlow.js.
  */
-export { classify, ClassifierUnavailableError, isClassifierUnavailable } from './classify-stream.js';
+export { classify, ClassifierUnavailableError, isClassifierUnavailable, warmUpClassify } from './classify-stream.js';
 export type { StreamClassifyOptions } from './classify-stream.js';
 export type { ClassificationTiming, ClassifiedImage } from './classified-record.js';
 export type { ClassificationFailure, ClassificationSuccess, ClassifierInput } from '../classifier.js';
