@@ -373,7 +373,7 @@ export class StreamingContext {
           const keptUpTo = this.graph.cachedBatchesDoneUpTo(time);
           this.tracking.batchesDoneUpTo(keptUpTo);
           backend.batchDone(time, keptUpTo);
-          void this.metadataCheckpointer?.batchCompleted(time);
+          this.metadataCheckpointer?.batchCompleted(time);
           this.reportRecovery(time);
         },
         log: this.log,
@@ -583,12 +583,15 @@ export class StreamingContext {
     return result;
   }
 
-  /** Batches finished so far (the newest retainedBatches), for the UI and tests. */
-  /** The metadata checkpoint writes so far (count, total ms, bytes), or null when none are written. */
-  get metadataCheckpointStats(): { writes: number; totalMs: number; bytes: number } | null {
-    return this.metadataCheckpointer ? { ...this.metadataCheckpointer.stats } : null;
+  /**
+   * The metadata checkpoint writes so far (count, total ms, bytes) and the requests they
+   * served (a generation or completion each), or null when none are written.
+   */
+  get metadataCheckpointStats(): { writes: number; totalMs: number; bytes: number; requests: number } | null {
+    return this.metadataCheckpointer ? this.metadataCheckpointer.stats : null;
   }
 
+  /** Batches finished so far (the newest retainedBatches), for the UI and tests. */
   get completedBatches() {
     return this.jobScheduler?.completedBatches ?? [];
   }
