@@ -1,4 +1,5 @@
 import { shortDuration } from './clock-time.js';
+import { shortLabel } from './result-format.js';
 import type { RunSummary } from './run-stats.js';
 
 /** The summary for people, on stderr at the end of a run. */
@@ -45,10 +46,24 @@ export function formatSummary(s: RunSummary): string {
         ` (${s.latency_basis})`,
     );
   }
-  if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${counts(s.top_labels)}`);
+  if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${labelCounts(s.top_labels)}`);
   // Last, so that the run's last line says whether any batch failed (the exit status does too).
   lines.push(`  batches     ${s.batches}, ${s.failed_batches === 0 ? 'none' : s.failed_batches} failed`);
   return lines.join('\n') + '\n';
+}
+
+/** Labels shown in the summary: a run over many different photos would list hundreds. */
+const LABELS_SHOWN = 10;
+
+/** The most frequent labels (top_labels is sorted that way), by their first synonym; --summary-json has them all. */
+function labelCounts(topLabels: Record<string, number>): string {
+  const entries = Object.entries(topLabels);
+  const shown = entries
+    .slice(0, LABELS_SHOWN)
+    .map(([label, n]) => `${shortLabel(label)} ${n}`)
+    .join(', ');
+  const more = entries.length - LABELS_SHOWN;
+  return more > 0 ? `${shown} (and ${more} more label${more === 1 ? '' : 's'})` : shown;
 }
 
 /** The first and last few rates backpressure set, enough to see it start and settle. */
