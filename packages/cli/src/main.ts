@@ -1,14 +1,18 @@
-import { executorMain } from '@sluice/executor';
-import { LiveUi, startHistoryServer } from '@sluice/ui';
+// Each command imports what it needs when it runs: `sluice submit` (and a driver restarted
+// after a crash) launches its executors sooner without loading the web UI (unless --ui or
+// an event log asks for it), the tuner or checkpoint inspection first.
+import type { LiveUi } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE, type KubernetesCommand } from './cli-options.js';
 import { BatchOutcomes } from './batch-outcomes.js';
 import { submit, type SubmitOptions } from './submit.js';
-import { checkpointCommand } from './checkpoint-inspect.js';
-import { tuneCommand } from './tune/tune-command.js';
 import type { StreamingConf } from '@sluice/streaming';
 
-function fail(message: string, usage: string): number {
-  process.stderr.write(`sluice: ${message}\n\n${usage}`);
+/**
+ * A mistake on the command line: the message, then where the options are listed (as
+ * sluice-classify and sluice-sender do), so the message is not scrolled away by them.
+ */
+function fail(message: string, helpCommand: string): number {
+  process.stderr.write(`sluice: ${message}\n(${helpCommand} lists the options)\n`);
   return 2;
 }
 
@@ -17,13 +21,13 @@ async function submitCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseSubmitArgs(argv);
   } catch (err) {
-    return fail((err as Error).message, SUBMIT_USAGE);
+    return fail((err as Error).message, 'sluice submit --help');
   }
   if (cmd.help) {
     process.stdout.write(SUBMIT_USAGE);
     return 0;
   }
-  if (!cmd.job) return fail('no job file given', SUBMIT_USAGE);
+  if (!cmd.job) return fail('no job file given', 'sluice submit --help');
   let app;
   let ui: LiveUi | null = null;
   const outcomes = new BatchOutcomes();
@@ -39,7 +43,7 @@ async function submitCommand(argv: string[]): Promise<number> {
       beforeStart: async (ssc) => {
         outcomes.watch(ssc);
         if (!cmd.ui.enabled && !cmd.eventLogDir) return;
-        ui = new LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });
+        ui = new (await import('@sluice/ui')).LiveUi(ssc, { ui: cmd.ui.enabled, port: cmd.ui.port, host: cmd.ui.host, eventLogDir: cmd.eventLogDir });
         const url = await ui.start();
         if (url) process.stderr.write(`sluice: web UI at ${url}\n`);
         if (ui.eventLogPath) process.stderr.write(`sluice: event log ${ui.eventLogPath}\n`);
@@ -91,15 +95,16 @@ async function historyCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseHistoryArgs(argv);
   } catch (err) {
-    return fail((err as Error).message, HISTORY_USAGE);
+    return fail((err as Error).message, 'sluice history --help');
   }
   if (cmd.help) {
     process.stdout.write(HISTORY_USAGE);
     return 0;
   }
-  if (!cmd.dir) return fail('no event log directory given', HISTORY_USAGE);
+  if (!cmd.dir) return fail('no event log directory given', 'sluice history --help');
   let history;
   try {
+    const { startHistoryServer } = await import('@sluice/ui');
     history = await startHistoryServer({ dir: cmd.dir, port: cmd.port, host: cmd.host, appId: cmd.appId });
   } catch (err) {
     process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
@@ -120,11 +125,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'submit':
       return submitCommand(rest);
     case 'tune':
-      return tuneCommand(rest);
+      return (await import('./tune/tune-command.js')).tuneCommand(rest);
     case 'executor':
-      return executorMain(rest);
+      return (await import('@sluice/executor')).executorMain(rest);
     case 'checkpoint':
-      return checkpointCommand(rest);
+      return (await import('./checkpoint-inspect.js')).checkpointCommand(rest);
     case 'history':
       return historyCommand(rest);
     case undefined:
@@ -134,7 +139,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(MAIN_USAGE);
       return command === undefined ? 2 : 0;
     default:
-      return fail(`unknown command "${command}"`, MAIN_USAGE);
+      process.stderr.write(`sluice: unknown command "${command}"\n\n${MAIN_USAGE}`);
+      return 2;
   }
 }
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RUNS_FROM_SOURCE } from './build-mode.js';
 import { EXTERNAL_MARK, type BundleExternal } from './job-bundle.js';
 
 /** Where executors keep the job bundles they were sent: SLUICE_JOB_CACHE, or ~/.cache/sluice/jobs. */
@@ -57,9 +58,19 @@ export function checkExternals(externals: BundleExternal[]): void {
   if (problems.length > 0) throw new Error(`the job cannot run on this executor: ${problems.join('; ')}`);
 }
 
+/**
+ * The file bundle `hash` is kept in. Its package imports are resolved for this host when
+ * it is stored, and differ between an executor running from dist/ and one running from
+ * the sources (build-mode.ts), which may share the cache: each has its own file (and
+ * neither takes a `<hash>.mjs` of a version that ran every executor from the sources).
+ */
+function bundleFile(hash: string, dir: string): string {
+  return join(dir, `${hash}.${RUNS_FROM_SOURCE ? 'src' : 'dist'}.mjs`);
+}
+
 /** The cached bundle file for `hash`, or null when this executor has not got it yet. */
 export function cachedBundle(hash: string, dir = jobCacheDir()): string | null {
-  const file = join(dir, `${hash}.mjs`);
+  const file = bundleFile(hash, dir);
   return existsSync(file) ? file : null;
 }
 
@@ -78,7 +89,7 @@ export function storeBundle(hash: string, code: Uint8Array, dir = jobCacheDir())
     return `${quote}${url}${quote}`;
   });
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${hash}.mjs`);
+  const file = bundleFile(hash, dir);
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);

@@ -137,6 +137,11 @@ export class KafkaDirectStream extends InputDStream<KafkaRecord> {
     return { ranges: this.driver.rangesOf(time).map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset })) };
   }
 
+  /** Offsets are read again after a restart; a batch without records has nothing to read. */
+  override isReplayable(batchInput: unknown): boolean {
+    return ((batchInput as { ranges?: OffsetRange[] } | null)?.ranges ?? []).some((r) => r.untilOffset > r.fromOffset);
+  }
+
   override checkpointState(): { positions: Record<string, number> } | null {
     return this.driver ? { positions: this.driver.positionsForCheckpoint() } : null;
   }

@@ -56,11 +56,16 @@ function fileName(time: number): string {
 }
 
 /** Writes one metadata checkpoint and drops the oldest beyond the kept few. */
-export async function writeMetadataCheckpoint(checkpointDir: string, cp: MetadataCheckpoint): Promise<string> {
+export function writeMetadataCheckpoint(checkpointDir: string, cp: MetadataCheckpoint): Promise<string> {
+  return writeMetadataCheckpointText(checkpointDir, cp.lastGeneratedTime, JSON.stringify(cp));
+}
+
+/** writeMetadataCheckpoint of a checkpoint already serialized (`text`, whose lastGeneratedTime is `time`). */
+export async function writeMetadataCheckpointText(checkpointDir: string, time: number, text: string): Promise<string> {
   const dir = metadataDir(checkpointDir);
   await mkdir(dir, { recursive: true });
-  const file = join(dir, fileName(cp.lastGeneratedTime));
-  await writeFileDurably(file, JSON.stringify(cp));
+  const file = join(dir, fileName(time));
+  await writeFileDurably(file, text);
   const files = await listMetadataFiles(checkpointDir);
   for (const old of files.slice(0, Math.max(0, files.length - KEPT_FILES))) await rm(join(dir, old), { force: true });
   return file;

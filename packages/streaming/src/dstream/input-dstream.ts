@@ -80,6 +80,15 @@ export abstract class InputDStream<T> extends DStream<T> {
     return null;
   }
 
+  /**
+   * Driver: whether `batchInput` (what checkpointBatch returned) lets a restarted driver read
+   * the batch's records again. Only then does the batch wait for its metadata checkpoint
+   * before its jobs run: a batch whose records cannot be read again gains nothing from it.
+   */
+  isReplayable(_batchInput: unknown): boolean {
+    return false;
+  }
+
   /** Driver: the source's position beyond single batches (JSON), or null. */
   checkpointState(): unknown {
     return null;

@@ -57,6 +57,11 @@ export class ReceiverInputDStream<T> extends InputDStream<T> {
     return this.tracker?.checkpointBatch(time, this.id) ?? null;
   }
 
+  /** Blocks in the write-ahead log are read back from it after a restart. */
+  override isReplayable(batchInput: unknown): boolean {
+    return ((batchInput as CheckpointedBlock[] | null) ?? []).some((b) => b.wal !== null);
+  }
+
   override checkpointState(): { maxAllocatedSeq: number } | null {
     return this.tracker ? { maxAllocatedSeq: this.tracker.maxAllocatedSeq(this.id) } : null;
   }
