@@ -13,8 +13,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDirectStream, writeToKafka } from '@sluice/kafka';
-import { deviceStream, StateSpec, writeFileDurably, type DStream, type State, type StreamingContext } from '@sluice/streaming/internal';
+import { deviceStream, writeFileDurably, type StreamingContext } from '@sluice/streaming/internal';
 import { ReliableLineReceiver } from './reliable-line-receiver.js';
+import { runningCount } from './running-count.js';
 
 export default function job(ssc: StreamingContext, args: string[]): void {
   const [source] = args;
@@ -51,20 +52,4 @@ function kafkaJob(ssc: StreamingContext, args: string[]): void {
   });
   const counted = runningCount(stream.map((r) => r.value!.toString()));
   writeToKafka(counted.map((line) => ({ value: line })), { brokers: brokers!, topic: outTopic!, value: (m) => m.value, exactlyOnce: { source: stream } });
-}
-
-/** `key,seq` records to `key,seq,count`: the key's count after the record. */
-function runningCount(records: DStream<string>): DStream<string> {
-  return records
-    .map((line) => {
-      const [key, seq] = line.split(',');
-      return [key!, Number(seq)] as [string, number];
-    })
-    .mapWithState(
-      StateSpec.function((key: string, seq: number | undefined, state: State<number>) => {
-        const count = (state.getOption() ?? 0) + 1;
-        state.update(count);
-        return `${key},${seq},${count}`;
-      }).numPartitions(2),
-    );
 }

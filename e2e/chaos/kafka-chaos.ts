@@ -15,7 +15,7 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import { checkLines, type CheckResult } from './chaos-checker.js';
 import { childPids, sleep, startDriver, type Driver } from './chaos-run.js';
-import { SequenceSender } from './sequence-sender.js';
+import { sequenceLine } from './sequence-line.js';
 
 export interface KafkaChaosOptions {
   seconds: number;
@@ -68,7 +68,7 @@ export async function runKafkaChaos(o: KafkaChaosOptions): Promise<KafkaChaosRep
     while (producing) {
       const due = Math.floor(((Date.now() - started) / 1000) * o.rate);
       if (due > produced) {
-        const lines = Array.from({ length: due - produced }, (_, j) => SequenceSender.line(produced + j, o.keys));
+        const lines = Array.from({ length: due - produced }, (_, j) => sequenceLine(produced + j, o.keys));
         try {
           producer ??= await connectProducer(kafka);
           await producer.send({ topic: inTopic, acks: -1, messages: lines.map((l) => ({ key: l.split(',')[0]!, value: l })) });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { start } from './helpers.js';
@@ -27,6 +28,19 @@ test('sluice submit reports a missing job file and an unknown option clearly', (
   const unknown = run(['submit', '--exectors', '2', 'job.ts']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown option --exectors/);
+});
+
+test('sluice submit says which setting holds a --driver-port that another process uses', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const port = (busy.address() as AddressInfo).port;
+  try {
+    const r = run(['submit', '--driver-port', String(port), '--no-ui', fixture('print-queue-job.ts')]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot listen for executors on 127\\.0\\.0\\.1:${port}: the port is in use \\(driverPort, --driver-port ${port}\\)`));
+  } finally {
+    busy.close();
+  }
 });
 
 test('sluice submit runs a job on executors and stops by itself with --run-for', () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { submit } from '@sluice/cli';
-import { DEAD_LETTER_HEADERS, type OffsetRange } from '@sluice/kafka';
-import type { Producer } from 'kafkajs';
+import { DEAD_LETTER_HEADERS } from '@sluice/kafka';
 import * as jobs from '../fixtures/kafka-jobs.js';
-import { idempotentProducer, produceValues, range, recordsInLogs, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { assertContiguous } from '../fixtures/contiguous-ranges.js';
+import { idempotentProducer, produceValues, range, recordsInLogs, uniqueName } from '../fixtures/kafka-helpers.js';
+import { kafkaSuite } from '../fixtures/kafka-suite.js';
 import { sleep, waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
@@ -16,35 +17,11 @@ function collectedValues(): string[] {
   return jobs.batches.flatMap((b) => b.values);
 }
 
-/** Per partition, the ranges of all batches in order must tile [start, end) with no gap or overlap. */
-function assertContiguous(batches: { ranges: OffsetRange[] }[], starts: Record<string, number>): Map<string, number> {
-  const next = new Map(Object.entries(starts));
-  for (const b of batches) {
-    for (const r of b.ranges) {
-      const key = `${r.topic}-${r.partition}`;
-      const expected = next.get(key) ?? 0;
-      assert.equal(r.fromOffset, expected, `${key}: a range starts at ${r.fromOffset}, the previous one ended at ${expected}`);
-      assert.ok(r.untilOffset >= r.fromOffset, `${key}: range [${r.fromOffset}, ${r.untilOffset}) runs backwards`);
-      next.set(key, r.untilOffset);
-    }
-  }
-  return next;
-}
-
 describe('Kafka direct stream', { timeout: 120_000 }, () => {
-  let k: TestKafka;
-  /** The tests count deliveries exactly, so the records they produce must be in the log once (see idempotentProducer). */
-  let producer: Producer;
-  before(async () => {
-    k = await testKafka();
-    producer = await idempotentProducer(k.kafka);
-  });
-  after(async () => {
-    await producer?.disconnect().catch(() => undefined);
-    await k.close();
-  });
+  const kafka = kafkaSuite();
 
   test('20,000 messages in 4 partitions are counted exactly, in contiguous offset ranges', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const topic = uniqueName('direct-count');
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
@@ -77,6 +54,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
   });
 
   test('after a graceful stop a restart resumes from the committed offsets: no gap, no repeat', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const topic = uniqueName('direct-restart');
     const group = uniqueName('g');
@@ -105,6 +83,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
   });
 
   test('a batch whose output fails is read again (at-least-once), and its offsets are not committed past', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const topic = uniqueName('direct-flaky');
     const group = uniqueName('g');
@@ -124,6 +103,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
   });
 
   test('subscribePattern picks up a topic created later and partitions added later', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const prefix = uniqueName('pattern').replace(/-/g, '_');
     const first = `${prefix}-one`;
@@ -151,6 +131,7 @@ describe('Kafka direct stream', { timeout: 120_000 }, () => {
   });
 
   test('an undecodable record goes to the dead-letter topic with its reason; the rest are counted', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const topic = uniqueName('decode');
     const deadTopic = uniqueName('decode-dead');

@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { submit } from '@sluice/cli';
 import type { BatchInfo } from '@sluice/streaming';
-import type { Producer } from 'kafkajs';
 import * as jobs from '../fixtures/kafka-jobs.js';
-import { idempotentProducer, produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { assertContiguous } from '../fixtures/contiguous-ranges.js';
+import { produceValues, range, uniqueName } from '../fixtures/kafka-helpers.js';
+import { kafkaSuite } from '../fixtures/kafka-suite.js';
 import { waitFor } from './helpers.js';
 
 const job = fileURLToPath(new URL('../fixtures/kafka-jobs.ts', import.meta.url));
 const quiet = () => {};
 
 describe('Kafka start-up backlog with backpressure', { timeout: 150_000 }, () => {
-  let k: TestKafka;
-  let producer: Producer;
-  before(async () => {
-    k = await testKafka();
-    producer = await idempotentProducer(k.kafka);
-  });
-  after(async () => {
-    await producer?.disconnect().catch(() => undefined);
-    await k.close();
-  });
+  const kafka = kafkaSuite();
 
   test('the first batch is bounded by the initial rate, not the backlog; the backlog drains with every record counted once', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const topic = uniqueName('backlog');
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
@@ -62,14 +55,7 @@ describe('Kafka start-up backlog with backpressure', { timeout: 150_000 }, () =>
     const values = jobs.batches.flatMap((b) => b.values);
     assert.equal(values.length, backlog, 'no record twice');
     assert.deepEqual(new Set(values), new Set(all));
-    const next = new Map<string, number>();
-    for (const b of [...jobs.batches].sort((a, c) => a.time - c.time)) {
-      for (const r of b.ranges) {
-        const key = `${r.topic}-${r.partition}`;
-        assert.equal(r.fromOffset, next.get(key) ?? 0, `${key}: ranges are contiguous`);
-        next.set(key, r.untilOffset);
-      }
-    }
+    assertContiguous([...jobs.batches].sort((a, c) => a.time - c.time));
     // It took several batches: the backlog did not land in one.
     assert.ok(withRecords.length >= 3, `the backlog in ${withRecords.length} batches: ${sizes.join(' ')}`);
   });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { submit } from '@sluice/cli';
 import { freePort, startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import { checkLines } from '../chaos/chaos-checker.js';
-import { SequenceSender } from '../chaos/sequence-sender.js';
+import { sequenceLine } from '../chaos/sequence-line.js';
 import * as jobs from '../fixtures/kafka-jobs.js';
 import { connectTo, idempotentProducer, readCommitted, type TestKafka } from '../fixtures/kafka-helpers.js';
 import { sleep, waitFor } from './helpers.js';
@@ -20,7 +20,7 @@ const OUTAGE_MS = 12_000;
 async function produce(k: TestKafka, topic: string, from: number, count: number): Promise<void> {
   const producer = await idempotentProducer(k.kafka);
   try {
-    const lines = Array.from({ length: count }, (_, j) => SequenceSender.line(from + j, KEYS));
+    const lines = Array.from({ length: count }, (_, j) => sequenceLine(from + j, KEYS));
     await producer.send({ topic, messages: lines.map((l) => ({ key: l.split(',')[0]!, value: l })) });
   } finally {
     await producer.disconnect();

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { Producer } from 'kafkajs';
 import type { BatchInfo } from '@sluice/streaming';
 import { LiveUi } from '@sluice/ui';
 import * as jobs from '../fixtures/kafka-jobs.js';
-import { idempotentProducer, produceValues, range, testKafka, uniqueName, type TestKafka } from '../fixtures/kafka-helpers.js';
+import { produceValues, range, uniqueName } from '../fixtures/kafka-helpers.js';
+import { kafkaSuite } from '../fixtures/kafka-suite.js';
 import { launchBrowser } from '../fixtures/ui-helpers.js';
 import { start, waitFor } from './helpers.js';
 
@@ -51,21 +51,17 @@ async function kafkaTable(page: Page): Promise<Map<string, Record<string, string
 const int = (text: string | undefined) => Number((text ?? '').replace(/[^0-9]/g, ''));
 
 describe('the Kafka page of the web UI', { timeout: 180_000 }, () => {
-  let k: TestKafka;
-  let producer: Producer;
+  const kafka = kafkaSuite();
   let browser: Browser;
   before(async () => {
-    k = await testKafka();
-    producer = await idempotentProducer(k.kafka);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await producer?.disconnect().catch(() => undefined);
-    await k?.close();
   });
 
   test('shows offsets, lag and rate per partition as the listener bus reported them, live', async () => {
+    const { k, producer } = kafka;
     jobs.resetCollected();
     const topic = uniqueName('ui-kafka');
     await k.admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });

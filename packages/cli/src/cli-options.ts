@@ -217,7 +217,7 @@ export function parseSubmitArgs(argv: string[]): SubmitCommand {
       const setting = { [kv.slice(0, eq)]: raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw };
       checkConfInput(setting, '--conf');
       Object.assign(conf, setting);
-    } else throw new Error(`unknown option ${arg} (see sluice submit --help)`);
+    } else throw new Error(`unknown option ${arg}`);
   }
   return checkCommand(cmd);
 }
@@ -302,7 +302,7 @@ export function parseHistoryArgs(argv: string[]): HistoryCommand {
     else if (arg === '--port') cmd.port = parsePort(value(), arg);
     else if (arg === '--host') cmd.host = value();
     else if (arg === '--app') cmd.appId = value();
-    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg} (see sluice history --help)`);
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else if (cmd.dir) throw new Error(`one event log directory only (got "${cmd.dir}" and "${arg}")`);
     else cmd.dir = arg;
   }

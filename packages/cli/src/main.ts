@@ -7,8 +7,12 @@ import { BatchOutcomes } from './batch-outcomes.js';
 import { submit, type SubmitOptions } from './submit.js';
 import type { StreamingConf } from '@sluice/streaming';
 
-function fail(message: string, usage: string): number {
-  process.stderr.write(`sluice: ${message}\n\n${usage}`);
+/**
+ * A mistake on the command line: the message, then where the options are listed (as
+ * sluice-classify and sluice-sender do), so the message is not scrolled away by them.
+ */
+function fail(message: string, helpCommand: string): number {
+  process.stderr.write(`sluice: ${message}\n(${helpCommand} lists the options)\n`);
   return 2;
 }
 
@@ -17,13 +21,13 @@ async function submitCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseSubmitArgs(argv);
   } catch (err) {
-    return fail((err as Error).message, SUBMIT_USAGE);
+    return fail((err as Error).message, 'sluice submit --help');
   }
   if (cmd.help) {
     process.stdout.write(SUBMIT_USAGE);
     return 0;
   }
-  if (!cmd.job) return fail('no job file given', SUBMIT_USAGE);
+  if (!cmd.job) return fail('no job file given', 'sluice submit --help');
   let app;
   let ui: LiveUi | null = null;
   const outcomes = new BatchOutcomes();
@@ -91,13 +95,13 @@ async function historyCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseHistoryArgs(argv);
   } catch (err) {
-    return fail((err as Error).message, HISTORY_USAGE);
+    return fail((err as Error).message, 'sluice history --help');
   }
   if (cmd.help) {
     process.stdout.write(HISTORY_USAGE);
     return 0;
   }
-  if (!cmd.dir) return fail('no event log directory given', HISTORY_USAGE);
+  if (!cmd.dir) return fail('no event log directory given', 'sluice history --help');
   let history;
   try {
     const { startHistoryServer } = await import('@sluice/ui');
@@ -135,7 +139,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(MAIN_USAGE);
       return command === undefined ? 2 : 0;
     default:
-      return fail(`unknown command "${command}"`, MAIN_USAGE);
+      process.stderr.write(`sluice: unknown command "${command}"\n\n${MAIN_USAGE}`);
+      return 2;
   }
 }
 

@@ -128,6 +128,9 @@ export class ExecutorPool implements TaskBackend {
   /** Receivers placed on executors (receiverPlacement 'executor'). */
   readonly receiverHost: ReceiverPlacement;
 
+  /** Tasks submitted while the executors start wait in the queue for them. */
+  readonly queuesTasksBeforeStart = true;
+
   constructor(private readonly options: ExecutorPoolOptions = {}) {
     this.log = options.log ?? ((line) => process.stderr.write(`sluice: ${line}\n`));
     this.secretGenerated = options.secret === undefined;
@@ -212,9 +215,14 @@ export class ExecutorPool implements TaskBackend {
     if (tls) {
       this.server.on('tlsClientError', (err: Error, socket: Socket) => this.refuseConnection(socket, `TLS: ${err.message}`));
     }
+    const { driverHost, driverPort } = this.conf;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.conf.driverPort, this.conf.driverHost, () => resolve());
+      this.server!.once('error', (err: NodeJS.ErrnoException) => {
+        // A fixed --driver-port that another process holds is the usual cause: say which setting.
+        const inUse = err.code === 'EADDRINUSE' ? `: the port is in use (driverPort, --driver-port ${driverPort})` : '';
+        reject(inUse ? new Error(`cannot listen for executors on ${driverHost}:${driverPort}${inUse}`, { cause: err }) : err);
+      });
+      this.server!.listen(driverPort, driverHost, () => resolve());
     });
   }
 

@@ -4,6 +4,7 @@ import {
   ListenerBus,
   ReceiverInputDStream,
   ReceiverSupervisor,
+  supervisorLimits,
   type DStreamGraph,
   type ShippedBlock,
   type StreamingConf,
@@ -47,11 +48,7 @@ export class ExecutorReceivers {
     }
     const bus = new ListenerBus();
     const supervisor = new ReceiverSupervisor(stream.receiver, {
-      blockIntervalMs: this.conf.blockIntervalMs,
-      restartDelayMs: this.conf.receiverRestartDelayMs,
-      maxRate: this.conf.receiverMaxRate,
-      initialRate: this.conf.backpressureEnabled ? this.conf.backpressureInitialRate : 0,
-      maxBufferedBytes: this.conf.receiverMaxBufferedBytes,
+      ...supervisorLimits(this.conf),
       bufferedBytes: () => this.store.heldBytes,
       bus,
       onBlock: (id, block) => this.onBlock(id, block, replication),

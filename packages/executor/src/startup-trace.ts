@@ -1,7 +1,7 @@
 /**
  * SLUICE_STARTUP_TRACE=1: executors and their task threads say on stderr when each step
  * of their start-up ends, as `startup-trace <ms since the epoch> <step>`, so that a
- * tool can lay the processes' steps on one clock (tools/bench/src/classify/startup-trace.ts).
+ * tool can lay the processes' steps on one clock (`npm run bench -- classify-startup`).
  */
 const enabled = process.env.SLUICE_STARTUP_TRACE === '1';
 

@@ -31,9 +31,9 @@ export class TaskThreadGone extends Error {
 
 /**
  * The main thread's handle on one task thread (a node:worker_threads Worker running
- * task-thread-main.ts): starts it, posts it one task at a time and kills it. Killing is
- * terminating the thread, which stops even a synchronous loop in user code; the owner
- * then starts a fresh thread in its place.
+ * task-thread-main.ts, then task-thread-runner.ts): starts it, posts it one task at a
+ * time and kills it. Killing is terminating the thread, which stops even a synchronous
+ * loop in user code; the owner then starts a fresh thread in its place.
  */
 export class TaskThread {
   private readonly worker: Worker;

@@ -3,9 +3,8 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
-import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
 import type { BatchInfo } from '@sluice/streaming';
-import { Kafka, logLevel } from 'kafkajs';
+import { benchKafka } from './bench-kafka.js';
 import { produce } from './kafka-bench.js';
 import { progress } from './jobs/kafka-bench-job.js';
 
@@ -46,20 +45,11 @@ export async function backlogBench(argv: string[]): Promise<void> {
   if (![messages, size, initialRate, executors].every((n) => Number.isInteger(n) && n >= 1)) {
     throw new Error('--messages, --size, --initial-rate and --executors must be positive integers');
   }
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const loadStart = loadavg();
-  let broker: LocalBroker | null = null;
-  let brokers = values.brokers ?? process.env.KAFKA_BROKERS;
-  if (!brokers) {
-    broker = await startLocalBroker({ log: (line) => process.stderr.write(`[kafka] ${line}\n`) });
-    brokers = broker.brokers;
-  }
-  const kafka = new Kafka({ clientId: 'sluice-bench-backlog', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const { brokers, kafka, createTopic, close } = await benchKafka(values.brokers, 'sluice-bench-backlog');
   const topic = `sluice-bench-backlog-${Date.now()}`;
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+    await createTopic(topic, 4);
     process.stderr.write(`backlog bench: producing ${messages} records of ${size} B\n`);
     const produceSeconds = await produce(kafka, topic, size, messages);
     process.stderr.write(`backlog bench: produced in ${produceSeconds.toFixed(1)} s; starting the job\n`);
@@ -128,8 +118,6 @@ export async function backlogBench(argv: string[]): Promise<void> {
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
     if (!result.exact) throw new Error(`counted ${progress.records} records, produced ${messages}`);
   } finally {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-    await broker?.stop();
+    await close();
   }
 }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { submit } from '@sluice/cli';
-import { startLocalBroker, type LocalBroker } from '@sluice/kafka-broker';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { benchKafka } from './bench-kafka.js';
 import { progress } from './jobs/kafka-bench-job.js';
 
 const USAGE = `Usage: npm run bench -- kafka [--size BYTES] [--messages N] [--runs N] [--executors N]
@@ -48,19 +48,10 @@ export async function kafkaBench(argv: string[]): Promise<void> {
   if (![size, messages, runs].every((n) => Number.isInteger(n) && n >= 1)) {
     throw new Error('--size, --messages and --runs must be positive integers');
   }
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  let broker: LocalBroker | null = null;
-  let brokers = values.brokers ?? process.env.KAFKA_BROKERS;
-  if (!brokers) {
-    broker = await startLocalBroker({ log: (line) => process.stderr.write(`[kafka] ${line}\n`) });
-    brokers = broker.brokers;
-  }
-  const kafka = new Kafka({ clientId: 'sluice-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const { brokers, kafka, createTopic, close } = await benchKafka(values.brokers, 'sluice-bench');
   const topic = `sluice-bench-kafka-${size}-${Date.now()}`;
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+    await createTopic(topic, PARTITIONS);
     const produceSeconds = await produce(kafka, topic, size, messages);
     const rawRuns: number[] = [];
     const engineRuns: { seconds: number; batches: number }[] = [];
@@ -95,9 +86,7 @@ export async function kafkaBench(argv: string[]): Promise<void> {
       );
     }
   } finally {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-    await broker?.stop();
+    await close();
   }
 }
 

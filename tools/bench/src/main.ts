@@ -5,6 +5,7 @@
  *   npm run bench -- kafka --size 1024 --json
  *   npm run bench -- classify --executors 2 --batch-size 10 --images <dir> --json
  *   npm run bench -- state --keys 1000000 --rate 100000 --seconds 300 --json
+ *   npm run bench -- classify-startup --images <dir> --runs 5 [--compare <other checkout's sluice-classify.mjs>]
  *   npm run bench -- cores --workload wordcount|classify [--images <dir>] --json
  *   npm run bench -- window --form inverse --window 300s --slide 1s --json
  *   npm run bench -- checkpoint --job stateful --checkpoint on --json
@@ -16,6 +17,7 @@ import { accuracyBench } from './accuracy-bench.js';
 import { backlogBench } from './backlog-bench.js';
 import { checkpointBench } from './checkpoint-bench.js';
 import { classifyBench } from './classify-bench.js';
+import { classifyStartupBench } from './classify-startup-bench.js';
 import { coresBench } from './cores-bench.js';
 import { ingestBench } from './ingest-bench.js';
 import { uiBench } from './ui-bench.js';
@@ -29,6 +31,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   ui: uiBench,
   kafka: kafkaBench,
   classify: classifyBench,
+  'classify-startup': classifyStartupBench,
   cores: coresBench,
   state: stateBench,
   checkpoint: checkpointBench,

@@ -17,10 +17,10 @@ export function formatResultLine(record: ResultRecord): string {
 }
 
 /**
- * ImageNet class names list synonyms ("tabby, tabby cat"); a line shows the first.
- * JSON output keeps the whole name.
+ * ImageNet class names list synonyms ("tabby, tabby cat"); a line (and the summary)
+ * shows the first. JSON output keeps the whole name.
  */
-function shortLabel(label: string): string {
+export function shortLabel(label: string): string {
   return label.split(',')[0]!.trim();
 }
 

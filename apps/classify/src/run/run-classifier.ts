@@ -180,7 +180,7 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       job: CLASSIFY_JOB_MODULE,
       args: encodeJobSettings(settings),
       executorWarmUp: { module: CLASSIFY_WARM_UP_MODULE, args: encodeJobSettings(settings) },
-      conf: { appName: 'sluice-classify', ...options.conf },
+      conf: { appName: 'sluice-classify', waitForExecutors: waitsForExecutors(settings), ...options.conf },
       log: (line) => log(`sluice: ${line}`),
       beforeStart: async (context) => {
         if (!options.ui) return;
@@ -214,6 +214,17 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
   log(formatSummary(summary).trimEnd());
   if (options.summaryJsonPath) await writeFile(options.summaryJsonPath, JSON.stringify(summary, null, 2) + '\n');
   return { summary, failure, ui };
+}
+
+/**
+ * A live stream (socket, device) starts its batch clock while the executors load the model
+ * (waitForExecutors false): the wait for the first batch boundary is not added to the
+ * start-up. A Kafka source waits for them: its batches are cut by backpressure's rate, and
+ * batches cut before any batch completed would all get the initial rate, however long the
+ * executors take.
+ */
+function waitsForExecutors(settings: ClassifyJobSettings): boolean {
+  return settings.source.kind === 'kafka';
 }
 
 /** What the batch's Kafka streams left in the log when it was cut, or null for other sources. */

@@ -35,6 +35,15 @@ describe('RunStats', () => {
     assert.equal(text.trimEnd().split('\n').at(-1), '  batches     2, none failed');
   });
 
+  it('shows the ten most frequent labels by their first synonym, and how many more there are', () => {
+    const stats = new RunStats(0, 'x');
+    stats.batchStarted(1000, 1000);
+    for (let i = 0; i < 12; i++) for (let j = 0; j <= i; j++) stats.addClassified(1000, `label ${i}, synonym of ${i}`, 10, 1010);
+    stats.batchCompleted(1000);
+    const line = formatSummary(stats.summary(2000)).split('\n').find((l) => l.startsWith('  top labels'));
+    assert.equal(line, '  top labels  label 11 12, label 10 11, label 9 10, label 8 9, label 7 8, label 6 7, label 5 6, label 4 5, label 3 4, label 2 3 (and 2 more labels)');
+  });
+
   it('counts failed batches, and says so in the last line', () => {
     const stats = new RunStats(0, 'x');
     stats.batchCompleted(1000);

@@ -17,7 +17,7 @@ export interface RunSummary {
   startup_ms: number | null;
   /**
    * Where start-up went, in ms from the launch: the driver's modules loaded (the run
-   * begins), the executors ready (the last one to join before the stream started), the
+   * begins), the executors ready (the last one to join before the first result), the
    * stream started, the first batch with images started, the first result written.
    * A step that did not happen (yet) is null.
    */
@@ -101,9 +101,13 @@ export class RunStats {
     if (this.backlog > 0 && this.backlogDrainedAt === null && lag === 0) this.backlogDrainedAt = completedAt;
   }
 
-  /** A step of start-up happened at `at` (ms since the epoch); the first time counts, except for executors joining, where the last one before the stream started does. */
+  /**
+   * A step of start-up happened at `at` (ms since the epoch); the first time counts,
+   * except for executors joining, where the last one before the first result does (the
+   * stream may start before the executors are ready: waitForExecutors false).
+   */
   startupStep(step: StartupStep, at: number): void {
-    if (step === 'executors_ready' && !this.steps.has('stream_started')) this.steps.set(step, at);
+    if (step === 'executors_ready' && this.firstResultAt === null) this.steps.set(step, at);
     else if (!this.steps.has(step)) this.steps.set(step, at);
   }
 

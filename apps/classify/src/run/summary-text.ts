@@ -1,4 +1,5 @@
 import { shortDuration } from './clock-time.js';
+import { shortLabel } from './result-format.js';
 import type { RunSummary } from './run-stats.js';
 
 /** The summary for people, on stderr at the end of a run. */
@@ -18,14 +19,16 @@ export function formatSummary(s: RunSummary): string {
   if (s.startup_ms !== null) {
     lines.push(`  startup     ${shortDuration(s.startup_ms)} from launch to the first result`);
     const st = s.startup_steps_ms;
-    const step = (label: string, at: number | null) => (at === null ? [] : [`${label} ${shortDuration(at)}`]);
+    const step = (label: string, at: number | null): [string, number][] => (at === null ? [] : [[label, at]]);
+    // In the order they happened: the stream starts before the executors are ready when the
+    // batch clock does not wait for them (waitForExecutors false, sluice-classify's default).
     const steps = [
       ...step("driver's modules loaded", st.driver_loaded),
       ...step('executors ready', st.executors_ready),
       ...step('stream started', st.stream_started),
       ...step('first batch with images started', st.first_batch_started),
-    ];
-    if (steps.length > 0) lines.push(`              after launch: ${steps.join(', ')}`);
+    ].sort((a, b) => a[1] - b[1]);
+    if (steps.length > 0) lines.push(`              after launch: ${steps.map(([label, at]) => `${label} ${shortDuration(at)}`).join(', ')}`);
   }
   if (s.backlog_images !== null && s.backlog_images > 0) {
     lines.push(
@@ -43,10 +46,24 @@ export function formatSummary(s: RunSummary): string {
         ` (${s.latency_basis})`,
     );
   }
-  if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${counts(s.top_labels)}`);
+  if (Object.keys(s.top_labels).length > 0) lines.push(`  top labels  ${labelCounts(s.top_labels)}`);
   // Last, so that the run's last line says whether any batch failed (the exit status does too).
   lines.push(`  batches     ${s.batches}, ${s.failed_batches === 0 ? 'none' : s.failed_batches} failed`);
   return lines.join('\n') + '\n';
+}
+
+/** Labels shown in the summary: a run over many different photos would list hundreds. */
+const LABELS_SHOWN = 10;
+
+/** The most frequent labels (top_labels is sorted that way), by their first synonym; --summary-json has them all. */
+function labelCounts(topLabels: Record<string, number>): string {
+  const entries = Object.entries(topLabels);
+  const shown = entries
+    .slice(0, LABELS_SHOWN)
+    .map(([label, n]) => `${shortLabel(label)} ${n}`)
+    .join(', ');
+  const more = entries.length - LABELS_SHOWN;
+  return more > 0 ? `${shown} (and ${more} more label${more === 1 ? '' : 's'})` : shown;
 }
 
 /** The first and last few rates backpressure set, enough to see it start and settle. */

@@ -7,7 +7,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseTuneArgs(argv);
   } catch (err) {
-    process.stderr.write(`sluice: ${(err as Error).message}\n\n${TUNE_USAGE}`);
+    process.stderr.write(`sluice tune: ${(err as Error).message}\n(sluice tune --help lists the options)\n`);
     return 2;
   }
   if (cmd.help) {

@@ -161,7 +161,7 @@ export function parseTuneArgs(argv: string[]): TuneCommand {
         cmd.submitOptions.push(value());
         break;
       default:
-        throw new Error(`unknown option ${arg} (see sluice tune --help)`);
+        throw new Error(`unknown option ${arg}`);
     }
   }
   if (cmd.help) return cmd;

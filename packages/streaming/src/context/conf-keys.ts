@@ -33,6 +33,7 @@ export const CONF_KEY_KINDS = {
   executorTimeout: 'duration',
   stuckTaskTimeout: 'duration',
   killStuckTasks: 'boolean',
+  waitForExecutors: 'boolean',
   maxExecutorRestarts: 'number',
   retainedBatches: 'number',
   maxQueuedBatches: 'number',

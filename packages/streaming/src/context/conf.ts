@@ -97,6 +97,16 @@ export interface StreamingConf {
    * is only reported.
    */
   killStuckTasks: boolean;
+  /**
+   * Whether start() waits for the executors to be ready before the receivers and the batch
+   * clock start (default true: a job that cannot load on them fails start() before any
+   * batch). false: as in Spark, receivers on the driver and the batch clock start at once
+   * and the first batches' tasks wait in the queue until executors are ready, so the wait
+   * for the first batch boundary overlaps the executors' start-up (start() still fails if
+   * they cannot start). Applies to executor processes with receivers on the driver, not
+   * to a recovery from a checkpoint.
+   */
+  waitForExecutors: boolean;
   /** Batches whose results are kept for listeners and the UI. */
   retainedBatches: number;
   /**
@@ -217,6 +227,7 @@ export function resolveConf(input: StreamingConfInput = {}): StreamingConf {
     maxExecutorRestarts: input.maxExecutorRestarts ?? 10,
     stuckTaskTimeoutMs: parseDuration(input.stuckTaskTimeout ?? 60_000, 'stuck task timeout'),
     killStuckTasks: input.killStuckTasks === true || String(input.killStuckTasks) === 'true',
+    waitForExecutors: input.waitForExecutors !== false && String(input.waitForExecutors) !== 'false',
     retainedBatches: input.retainedBatches ?? 1000,
     maxQueuedBatches: input.maxQueuedBatches ?? 1000,
     receiverPlacement: input.receiverPlacement ?? 'driver',

@@ -312,21 +312,32 @@ export class StreamingContext {
         this.bus.post({ type: 'onExecutorHeartbeat', payload: { heartbeat: { executorId, time, runningTasks, memoryBytes } } });
       }
     });
-    try {
-      await backend.start({
+    const backendStarted = backend
+      .start({
         jobModule: this.options.jobModule ?? '',
         jobArgs: this.options.jobArgs ?? [],
         confJson: JSON.stringify({ ...this.conf, executorEnv: this.executorEnvironment }),
         graphSignature: this.graph.signature(),
+      })
+      .then(() => {
+        this.startSteps.executorsReady = performance.now();
       });
-      this.startSteps.executorsReady = performance.now();
-    } catch (err) {
-      // Whatever did start (a listening port, executor processes) must not outlive this.
-      await backend.stop().catch(() => {});
-      activeContext = null;
-      this.stateValue = 'stopped';
-      this.terminated();
-      throw err;
+    // waitForExecutors false: the clock starts now and the first batches' tasks wait for
+    // the executors in the backend's queue, as in Spark (see the setting).
+    const clockFirst =
+      !this.conf.waitForExecutors && backend.queuesTasksBeforeStart === true && this.conf.receiverPlacement === 'driver' && !recovered;
+    if (clockFirst) backendStarted.catch(() => undefined);
+    else {
+      try {
+        await backendStarted;
+      } catch (err) {
+        // Whatever did start (a listening port, executor processes) must not outlive this.
+        await backend.stop().catch(() => {});
+        activeContext = null;
+        this.stateValue = 'stopped';
+        this.terminated();
+        throw err;
+      }
     }
     const receiverStreams = this.graph.inputs.filter(
       (s): s is ReceiverInputDStream<unknown> => s instanceof ReceiverInputDStream,
@@ -419,6 +430,16 @@ export class StreamingContext {
       this.jobGenerator.start();
     }
     this.bus.post({ type: 'onStreamingStarted', payload: { time: Date.now() } });
+    if (clockFirst) {
+      try {
+        await backendStarted;
+      } catch (err) {
+        // The executors could not start: what started meanwhile (receivers, the clock, the
+        // batches waiting for executors) stops with them.
+        await this.stop({ graceful: false }).catch(() => {});
+        throw err;
+      }
+    }
   }
 
   // ---- recovery (docs/reliability.md) ---------------------------------------------

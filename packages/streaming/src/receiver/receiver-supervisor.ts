@@ -1,4 +1,5 @@
 import { interval, type Subscription } from 'rxjs';
+import type { StreamingConf } from '../context/conf.js';
 import type { ListenerBus } from '../listener/listener-bus.js';
 import type { ReceiverInfo } from '../listener/batch-info.js';
 import type { ShippedBlock } from '../rdd/task-env.js';
@@ -31,6 +32,22 @@ export interface SupervisorOptions {
   /** Where the receiver runs, for ReceiverInfo: 'driver' or an executor id. */
   executorId?: string;
   host?: string;
+}
+
+/**
+ * The settings a receiver's supervisor takes from the configuration, the same wherever
+ * the receiver runs (on the driver or on an executor).
+ */
+export function supervisorLimits(
+  conf: StreamingConf,
+): Pick<SupervisorOptions, 'blockIntervalMs' | 'restartDelayMs' | 'maxRate' | 'initialRate' | 'maxBufferedBytes'> {
+  return {
+    blockIntervalMs: conf.blockIntervalMs,
+    restartDelayMs: conf.receiverRestartDelayMs,
+    maxRate: conf.receiverMaxRate,
+    initialRate: conf.backpressureEnabled ? conf.backpressureInitialRate : 0,
+    maxBufferedBytes: conf.receiverMaxBufferedBytes,
+  };
 }
 
 /** How often a paused source checks for room in the receive buffer. */

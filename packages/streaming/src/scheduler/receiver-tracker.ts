@@ -1,6 +1,6 @@
 import type { ReceiverInputDStream } from '../dstream/receiver-input-dstream.js';
 import type { ListenerBus } from '../listener/listener-bus.js';
-import { ReceiverSupervisor } from '../receiver/receiver-supervisor.js';
+import { ReceiverSupervisor, supervisorLimits } from '../receiver/receiver-supervisor.js';
 import type { StreamingConf } from '../context/conf.js';
 import type { ReceivedBlockTracker } from './received-block-tracker.js';
 import type { ReceiverTracking } from './receiver-tracking.js';
@@ -37,11 +37,7 @@ export class ReceiverTracker implements ReceiverTracking {
   async start(): Promise<void> {
     for (const stream of this.streams) {
       const supervisor = new ReceiverSupervisor(stream.receiver, {
-        blockIntervalMs: this.conf.blockIntervalMs,
-        restartDelayMs: this.conf.receiverRestartDelayMs,
-        maxRate: this.conf.receiverMaxRate,
-        initialRate: this.conf.backpressureEnabled ? this.conf.backpressureInitialRate : 0,
-        maxBufferedBytes: this.conf.receiverMaxBufferedBytes,
+        ...supervisorLimits(this.conf),
         bufferedBytes: () => this.blocks.heldBytes,
         bus: this.bus,
         onBlock: (streamId, block) => {

@@ -122,6 +122,11 @@ export interface TaskBackend {
   stop(): Promise<void>;
   readonly events$: Observable<ExecutorEvent>;
   readonly totalCores: number;
+  /**
+   * Takes tasks before start() has resolved (they wait for executors): the context may
+   * then start its clock while the backend starts (conf waitForExecutors false).
+   */
+  readonly queuesTasksBeforeStart?: boolean;
   /** Present when receivers can run on the executors (receiverPlacement 'executor'). */
   readonly receiverHost?: ReceiverHost;
 }
