@@ -19,11 +19,12 @@ test('the stream starts before the executors are ready; batches cut meanwhile ru
     setTimeout(() => socket.write('b c\n'), 400);
   });
   const events: { what: string; at: number }[] = [];
-  const watch = (ssc: StreamingContext) =>
+  const watch = (ssc: StreamingContext): void => {
     ssc.addStreamingListener({
       onStreamingStarted: () => events.push({ what: 'stream started', at: Date.now() }),
       onExecutorAdded: () => events.push({ what: 'executor ready', at: Date.now() }),
     });
+  };
   const { ssc } = await start({
     job: fixture('socket-wordcount-job.ts'),
     args: ['127.0.0.1', String(port)],

@@ -46,5 +46,5 @@ export function parseWarmUpArgs(json: string | undefined): string[] {
     args = null;
   }
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new Error(`--warm-up-args must be a JSON array of strings, got ${json}`);
-  return args as string[];
+  return args;
 }
