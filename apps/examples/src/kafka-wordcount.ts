@@ -3,8 +3,9 @@
  * a Kafka topic, per batch, with the direct stream (no receiver: each executor reads its
  * partitions' offset ranges straight from Kafka).
  *
- *   npx sluice-kafka start                                   # a local broker, if you have none
+ *   npx sluice-kafka start --port 9092                       # a local broker, if you have none
  *   npx sluice submit apps/examples/src/kafka-wordcount.ts 127.0.0.1:9092 lines
+ *   npx sluice-sender kafka --brokers 127.0.0.1:9092 --topic lines --text --rate 50 --count 1000
  *
  * Usage: kafka-wordcount.ts <brokers> <topics> [groupId]
  *   <brokers>  bootstrap brokers, host:port[,host:port...]

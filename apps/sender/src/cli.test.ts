@@ -36,7 +36,7 @@ describe('sluice-sender command line', { timeout: 30_000 }, () => {
       ['device', ['--path', 'x', '--garbage', '2'], /--garbage must be a probability/],
       ['device', ['--path', 'x', '--size', '1', '--dir', '.'], /--size or --dir, not both/],
       ['device', ['--path', 'x', '--once'], /--once applies to --mode unix only/],
-      ['kafka', ['--brokers', 'b:9092', '--topic', 't'], /either --dir or --size/],
+      ['kafka', ['--brokers', 'b:9092', '--topic', 't'], /give one of --dir, --size and --text/],
     ];
     for (const [name, args, message] of cases) {
       const command = commands.find((c) => c.name === name)!;

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { rm } from 'node:fs/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { runSender } from './sender-process.js';
+import { SENTENCES } from './sentences.js';
 import { makeImageDirectory } from './test-images.js';
 
 const brokers = process.env.KAFKA_BROKERS;
@@ -28,6 +29,41 @@ describe('sluice-sender kafka', { timeout: 60_000 }, () => {
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.disconnect();
     }
+  });
+
+  test('--text produces lines of text, one a message', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
+    const topic = `sluice-sender-text-${Date.now()}`;
+    const kafka = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const consumer = kafka.consumer({ groupId: `${topic}-reader` });
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--text', '--count', '25']);
+      assert.equal(exit.code, 0, exit.stderr);
+      const received: string[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            received.push(message.value!.toString());
+            if (received.length === 25) resolve();
+          },
+        });
+      });
+      assert.deepEqual(received, Array.from({ length: 25 }, (_, i) => SENTENCES[i % SENTENCES.length]));
+    } finally {
+      await consumer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  test('a source must be named once', async () => {
+    const exit = await runSender(['kafka', '--brokers', '127.0.0.1:1', '--topic', 't', '--text', '--size', '10']);
+    assert.equal(exit.code, 2);
+    assert.match(exit.stderr, /give one of --dir, --size and --text/);
   });
 
   test('large messages are split over requests that each stay under the broker limit', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {

@@ -5,6 +5,7 @@ import { ImageLibrary } from '../image-library.js';
 import { Pacer } from '../pacer.js';
 import { imagePayloads, randomPayloads, type PayloadSource } from '../payloads.js';
 import { Progress } from '../progress.js';
+import { SENTENCES } from '../sentences.js';
 
 const ACKS = ['-1', '0', '1'] as const;
 const DEFAULT_SIZED_COUNT = 1000;
@@ -12,17 +13,19 @@ const DEFAULT_BATCH = 100;
 /** A send stays under the broker's default message.max.bytes (1 MB) unless one message alone is bigger. */
 const BATCH_BYTES = 900 * 1024;
 
-const usage = `usage: sluice-sender kafka --brokers <list> --topic <topic> (--dir <dir> | --size <bytes>) [options]
+const usage = `usage: sluice-sender kafka --brokers <list> --topic <topic> (--dir <dir> | --size <bytes> | --text) [options]
 
 Produces messages to a Kafka topic: the image files of a directory (key = file name,
-value = the file's bytes, cycling through the directory when --count asks for more), or
-synthetic messages of random bytes with no key. Messages are sent in batches.
+value = the file's bytes, cycling through the directory when --count asks for more),
+synthetic messages of random bytes, or lines of text (the text command's sentences, for
+the Kafka word count example), the last two with no key. Messages are sent in batches.
 
 options:
   --brokers <list>     comma-separated host:port list of bootstrap brokers (required)
   --topic <topic>      topic to produce to (required)
   --dir <dir>          send the images of this directory
   --size <bytes>       send synthetic messages of this size
+  --text               send lines of text, one a message
   --count <n>          messages to send (default: every image once with --dir, else ${DEFAULT_SIZED_COUNT})
   --rate <n>           messages per second (default: as fast as the brokers acknowledge)
   --batch <n>          messages per send request, at most (default ${DEFAULT_BATCH}; a batch is also
@@ -33,7 +36,7 @@ options:
 
 export const kafkaCommand: Command = {
   name: 'kafka',
-  summary: 'produce images or synthetic messages to a Kafka topic',
+  summary: 'produce images, synthetic messages or lines of text to a Kafka topic',
   usage,
   async run(args) {
     const options = parseOptions(args, {
@@ -41,6 +44,7 @@ export const kafkaCommand: Command = {
       topic: { type: 'string' },
       dir: { type: 'string' },
       size: { type: 'string' },
+      text: { type: 'boolean', default: false },
       count: { type: 'string' },
       rate: { type: 'string' },
       batch: { type: 'string' },
@@ -58,7 +62,8 @@ export const kafkaCommand: Command = {
       .filter((b) => b !== '');
     if (brokers.length === 0) throw new UsageError('--brokers must list at least one host:port');
     const topic = required(options.topic, '--topic');
-    if ((options.dir === undefined) === (options.size === undefined)) throw new UsageError('give either --dir or --size');
+    const sources = [options.dir !== undefined, options.size !== undefined, options.text].filter(Boolean).length;
+    if (sources !== 1) throw new UsageError('give one of --dir, --size and --text');
     const rate = positiveNumberOption(options.rate, '--rate');
     const batchSize = integerOption(options.batch, '--batch') ?? DEFAULT_BATCH;
     const acks = Number(choiceOption(options.acks, '--acks', ACKS, '-1'));
@@ -70,6 +75,9 @@ export const kafkaCommand: Command = {
       const images = imagePayloads(library);
       message = async (n) => ({ key: library.fileAt(n).name, value: await images(n) });
       count = integerOption(options.count, '--count') ?? library.files.length;
+    } else if (options.text) {
+      message = async (n) => ({ key: null, value: Buffer.from(SENTENCES[n % SENTENCES.length]!) });
+      count = integerOption(options.count, '--count') ?? DEFAULT_SIZED_COUNT;
     } else {
       const payloads: PayloadSource = randomPayloads(required(integerOption(options.size, '--size', 0), '--size'), 0);
       message = async (n) => ({ key: null, value: await payloads(n) });
