@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +43,21 @@ test('sluice submit says which setting holds a --driver-port that another proces
     assert.match(r.stderr, new RegExp(`cannot listen for executors on 127\\.0\\.0\\.1:${port}: the port is in use \\(driverPort, --driver-port ${port}\\)`));
   } finally {
     busy.close();
+  }
+});
+
+test('a TypeScript job file where Node takes .ts for CommonJS gets the cause and the cure', () => {
+  // A directory with no package.json above it saying "type": "module", as a user's own might be.
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cjs-job-'));
+  try {
+    const job = join(dir, 'wordcount.ts');
+    writeFileSync(job, "export default function job(ssc: any) {\n  ssc.queueStream([]).print();\n}\n");
+    // --run-for: should a Node version load it after all, the test fails on the status instead of hanging.
+    const r = run(['submit', '--no-ui', '--run-for', '1s', job]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /wordcount\.ts was loaded as CommonJS: no package\.json above it says "type": "module"\. Put a package\.json with \{"type": "module"\} beside it, name it \.mts/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -51,7 +51,7 @@ async function submitCommand(argv: string[]): Promise<number> {
     });
   } catch (err) {
     await (ui as LiveUi | null)?.server?.stop();
-    process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n`);
+    process.stderr.write(`sluice: ${(err as Error)?.message ?? err}\n${jobFormatHint(err, cmd.job)}`);
     return 1;
   }
   const { ssc, pool } = app;
@@ -88,6 +88,20 @@ async function submitCommand(argv: string[]): Promise<number> {
   }
   process.stderr.write(`sluice: stopped after ${outcomes.describe()}\n`);
   return outcomes.failed > 0 ? 1 : 0;
+}
+
+/**
+ * Node takes a .ts file for CommonJS unless a package.json above it says "type": "module";
+ * a job file written with import/export then fails to load with an error about
+ * require() that names neither cause nor cure.
+ */
+function jobFormatHint(err: unknown, job: string): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'ERR_REQUIRE_CYCLE_MODULE' && code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') return '';
+  return (
+    `sluice: ${job} was loaded as CommonJS: no package.json above it says "type": "module". ` +
+    `Put a package.json with {"type": "module"} beside it, name it .mts, or keep it inside this repository\n`
+  );
 }
 
 async function historyCommand(argv: string[]): Promise<number> {

@@ -81,3 +81,20 @@ test('a completion is written by the next generation write, or by flush(); never
     done();
   }
 });
+
+test('a completion that no generation follows is written by itself after a batch duration', async () => {
+  const { input, checkpointer, newest, done } = setUp();
+  try {
+    input.replayable = true;
+    await checkpointer.batchGenerated(1000);
+    checkpointer.batchCompleted(1000);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Written by the timer, not by flush() (which finds nothing left to write).
+    assert.equal(checkpointer.stats.writes, 2);
+    await checkpointer.flush();
+    assert.equal(checkpointer.stats.writes, 2);
+    assert.deepEqual(newest().pendingTimes, []);
+  } finally {
+    done();
+  }
+});
