@@ -40,7 +40,12 @@ export function warmUpArgs(warmUp: ExecutorWarmUp | null | undefined): string[] 
 /** Parses `--warm-up-args`: a JSON array of strings. */
 export function parseWarmUpArgs(json: string | undefined): string[] {
   if (json === undefined) return [];
-  const args = JSON.parse(json) as unknown;
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new Error('--warm-up-args must be a JSON array of strings');
+  let args: unknown;
+  try {
+    args = JSON.parse(json);
+  } catch {
+    args = null;
+  }
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new Error(`--warm-up-args must be a JSON array of strings, got ${json}`);
   return args;
 }
