@@ -67,6 +67,25 @@ test('sluice submit runs a job on executors and stops by itself with --run-for',
   assert.match(r.stdout, /-------------------------------------------\nTime: \d+ ms\n-------------------------------------------\n1\n2\n3\n/);
 });
 
+test('a JavaScript job with comments in its operator functions runs on executors (they get it without comments)', () => {
+  const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', '--no-ui', fixture('commented-javascript-job.mjs')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /different DStream graph/);
+  // `//` and `/* */` inside strings, a template literal and a regular expression are code: they count.
+  const counts = JSON.parse(/^counts: (.*)$/m.exec(r.stdout)?.[1] ?? 'null') as unknown;
+  assert.deepEqual(counts, [
+    ['b', 1],
+    ['http://example.com/a', 1],
+    ['links 0 // in a template literal', 2],
+    ['links 1 // in a template literal', 1],
+    ['ratio 0.375', 1],
+    ['see', 1],
+    ['x', 1],
+    ['y', 1],
+    ['z', 1],
+  ]);
+});
+
 test('a run whose batch failed exits 1 and says how many batches failed in its last line', () => {
   const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', '--conf', 'taskMaxFailures=1', fixture('failing-batch-job.ts')]);
   assert.equal(r.status, 1, r.stderr);
