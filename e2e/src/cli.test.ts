@@ -24,10 +24,17 @@ test('sluice submit --help documents the options and exits 0', () => {
   }
 });
 
-test('sluice submit reports a missing job file and an unknown option clearly', () => {
+test('sluice submit reports a missing job file and an unknown option clearly, as mistakes on the command line (status 2)', () => {
   const missing = run(['submit', 'no/such/job.ts']);
-  assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /job file not found: no\/such\/job\.ts/);
+  assert.equal(missing.status, 2, missing.stderr);
+  assert.match(missing.stderr, /^sluice: job file not found: no\/such\/job\.ts \(there is no \/.*\/no\/such\/job\.ts\)\n\(sluice submit --help lists the options\)\n$/);
+  const directory = run(['submit', fileURLToPath(new URL('../fixtures', import.meta.url))]);
+  assert.equal(directory.status, 2, directory.stderr);
+  assert.match(directory.stderr, /the job file .*fixtures is a directory, not a file/);
+  // tune would otherwise run its whole grid of trials, each failing on the missing file.
+  const tune = run(['tune', '--budget', '20s', 'no/such/job.ts']);
+  assert.equal(tune.status, 2, tune.stderr);
+  assert.match(tune.stderr, /^sluice tune: job file not found: no\/such\/job\.ts/);
   const unknown = run(['submit', '--exectors', '2', 'job.ts']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown option --exectors/);
