@@ -29,7 +29,7 @@ Options:
   -h, --help             show this help
 
 Environment: ${SECRET_ENV} (the secret), SLUICE_JOB_CACHE (where job bundles are kept;
-default ~/.cache/sluice/jobs).
+default jobs/ in SLUICE_CACHE_DIR, whose default is ~/.cache/sluice).
 `;
 
 /** The usage text names the secret's environment variable, which the protocol package defines. */

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sluiceCacheDir } from '@sluice/protocol/files';
 import { RUNS_FROM_SOURCE } from './build-mode.js';
 import { EXTERNAL_MARK, type BundleExternal } from './job-bundle.js';
 
-/** Where executors keep the job bundles they were sent: SLUICE_JOB_CACHE, or ~/.cache/sluice/jobs. */
+/**
+ * Where executors keep the job bundles they were sent: SLUICE_JOB_CACHE, else jobs/ in
+ * Sluice's cache directory ($SLUICE_CACHE_DIR, else ~/.cache/sluice).
+ */
 export function jobCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SLUICE_JOB_CACHE ?? join(homedir(), '.cache', 'sluice', 'jobs');
+  const configured = env.SLUICE_JOB_CACHE;
+  return configured && configured.trim() !== '' ? configured : join(sluiceCacheDir(env), 'jobs');
 }
 
 const require = createRequire(import.meta.url);

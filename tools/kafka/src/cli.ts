@@ -21,7 +21,8 @@ Options:
   -h, --help          show this help
 
 Environment:
-  SLUICE_KAFKA_HOME   jar cache directory (default ~/.cache/sluice/kafka-<version>)
+  SLUICE_KAFKA_HOME   jar cache directory (default: kafka-<version> in SLUICE_CACHE_DIR,
+                      whose default is ~/.cache/sluice)
   JAVA_HOME           the JDK to run Kafka with (default: java on PATH; 17+)
 `;
 

@@ -1,6 +1,6 @@
 // Which Apache Kafka release is used and where its jars are cached.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { sluiceCacheDir } from '@sluice/protocol/files';
 
 /** The Kafka release fetched when no version is asked for: the last 3.x line, KRaft-ready, Java 17 friendly. */
 export const DEFAULT_KAFKA_VERSION = '3.9.1';
@@ -21,9 +21,9 @@ export function checkKafkaVersion(version: string): string {
   return version;
 }
 
-/** $SLUICE_KAFKA_HOME if set, else ~/.cache/sluice/kafka-<version>. */
+/** $SLUICE_KAFKA_HOME if set, else kafka-<version> in Sluice's cache directory ($SLUICE_CACHE_DIR, else ~/.cache/sluice). */
 export function kafkaCacheDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.SLUICE_KAFKA_HOME?.trim();
   if (fromEnv) return fromEnv;
-  return join(homedir(), '.cache', 'sluice', `kafka-${checkKafkaVersion(version)}`);
+  return join(sluiceCacheDir(env), `kafka-${checkKafkaVersion(version)}`);
 }
