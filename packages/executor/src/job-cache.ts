@@ -5,7 +5,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RUNS_FROM_SOURCE } from './build-mode.js';
-import { EXTERNAL_MARK, type BundleExternal } from './job-bundle.js';
+import { EXTERNAL_MARK } from './external-mark.js';
+import type { BundleExternal } from './job-bundle.js';
 
 /** Where executors keep the job bundles they were sent: SLUICE_JOB_CACHE, or ~/.cache/sluice/jobs. */
 export function jobCacheDir(env: NodeJS.ProcessEnv = process.env): string {
