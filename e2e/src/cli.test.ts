@@ -24,10 +24,17 @@ test('sluice submit --help documents the options and exits 0', () => {
   }
 });
 
-test('sluice submit reports a missing job file and an unknown option clearly', () => {
+test('sluice submit reports a missing job file and an unknown option clearly, as mistakes on the command line (status 2)', () => {
   const missing = run(['submit', 'no/such/job.ts']);
-  assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /job file not found: no\/such\/job\.ts/);
+  assert.equal(missing.status, 2, missing.stderr);
+  assert.match(missing.stderr, /^sluice: job file not found: no\/such\/job\.ts \(there is no \/.*\/no\/such\/job\.ts\)\n\(sluice submit --help lists the options\)\n$/);
+  const directory = run(['submit', fileURLToPath(new URL('../fixtures', import.meta.url))]);
+  assert.equal(directory.status, 2, directory.stderr);
+  assert.match(directory.stderr, /the job file .*fixtures is a directory, not a file/);
+  // tune would otherwise run its whole grid of trials, each failing on the missing file.
+  const tune = run(['tune', '--budget', '20s', 'no/such/job.ts']);
+  assert.equal(tune.status, 2, tune.stderr);
+  assert.match(tune.stderr, /^sluice tune: job file not found: no\/such\/job\.ts/);
   const unknown = run(['submit', '--exectors', '2', 'job.ts']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown option --exectors/);
@@ -65,6 +72,25 @@ test('sluice submit runs a job on executors and stops by itself with --run-for',
   const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', fixture('broken-on-executors-job.ts').replace('broken-on-executors-job', 'print-queue-job')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /-------------------------------------------\nTime: \d+ ms\n-------------------------------------------\n1\n2\n3\n/);
+});
+
+test('a JavaScript job with comments in its operator functions runs on executors (they get it without comments)', () => {
+  const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', '--no-ui', fixture('commented-javascript-job.mjs')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /different DStream graph/);
+  // `//` and `/* */` inside strings, a template literal and a regular expression are code: they count.
+  const counts = JSON.parse(/^counts: (.*)$/m.exec(r.stdout)?.[1] ?? 'null') as unknown;
+  assert.deepEqual(counts, [
+    ['b', 1],
+    ['http://example.com/a', 1],
+    ['links 0 // in a template literal', 2],
+    ['links 1 // in a template literal', 1],
+    ['ratio 0.375', 1],
+    ['see', 1],
+    ['x', 1],
+    ['y', 1],
+    ['z', 1],
+  ]);
 });
 
 test('a run whose batch failed exits 1 and says how many batches failed in its last line', () => {

@@ -68,7 +68,7 @@ Ctrl-C or SIGTERM stops gracefully: receivers stop, what they received is proces
 then the executors stop (a second Ctrl-C stops at once). The last line says how many
 batches ran and how many failed. Exit status: 0 every batch succeeded, 1 a batch failed
 (a user function threw, an output failed) or the run failed, 2 a mistake on the
-command line.
+command line (an unknown option, a job file that is not there).
 
 Example:
   sluice submit apps/examples/src/network-wordcount.ts localhost 9999

@@ -4,6 +4,7 @@
 import type { LiveUi } from '@sluice/ui';
 import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_USAGE, type KubernetesCommand } from './cli-options.js';
 import { BatchOutcomes } from './batch-outcomes.js';
+import { jobFileProblem } from './job-file.js';
 import { submit, type SubmitOptions } from './submit.js';
 import type { StreamingConf } from '@sluice/streaming';
 
@@ -28,6 +29,8 @@ async function submitCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!cmd.job) return fail('no job file given', 'sluice submit --help');
+  const jobProblem = jobFileProblem(cmd.job);
+  if (jobProblem) return fail(jobProblem, 'sluice submit --help');
   let app;
   let ui: LiveUi | null = null;
   const outcomes = new BatchOutcomes();

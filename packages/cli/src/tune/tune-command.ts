@@ -1,5 +1,6 @@
 import { runTune } from './run-tune.js';
 import { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune-options.js';
+import { jobFileProblem } from '../job-file.js';
 
 /** `sluice tune ...`: returns the exit status (0 done, 1 failure, 2 command-line mistake). */
 export async function tuneCommand(argv: string[]): Promise<number> {
@@ -7,13 +8,15 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseTuneArgs(argv);
   } catch (err) {
-    process.stderr.write(`sluice tune: ${(err as Error).message}\n(sluice tune --help lists the options)\n`);
-    return 2;
+    return usageMistake((err as Error).message);
   }
   if (cmd.help) {
     process.stdout.write(TUNE_USAGE);
     return 0;
   }
+  // Else every trial would fail on it, and tune would report a grid of failed rates.
+  const jobProblem = jobFileProblem(cmd.job);
+  if (jobProblem) return usageMistake(jobProblem);
   exitOnSignals(cmd.output);
   try {
     const report = await runTune(cmd);
@@ -22,6 +25,11 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     process.stderr.write(`sluice tune: ${(err as Error)?.message ?? err}\n`);
     return 1;
   }
+}
+
+function usageMistake(message: string): number {
+  process.stderr.write(`sluice tune: ${message}\n(sluice tune --help lists the options)\n`);
+  return 2;
 }
 
 /**

@@ -19,9 +19,21 @@ export interface SignatureEntry {
   detail: string[];
 }
 
-/** A function's source with its whitespace collapsed: formatting does not matter. */
+/**
+ * A function's source with each run of whitespace collapsed to one space, or to one line
+ * break when it holds one: the line breaks stay because a `//` comment ends at one, so the
+ * text can still be read as code (the executor pool reprints both sides' functions to
+ * compare them without comments: packages/executor's signature-as-bundled.ts).
+ */
 export function functionSource(f: unknown): string {
-  return `fn ${String(f).replace(/\s+/g, ' ').trim()}`;
+  return `fn ${String(f)
+    .replace(/\s+/g, (space) => (/[\n\r\u2028\u2029]/.test(space) ? '\n' : ' '))
+    .trim()}`;
+}
+
+/** Text of a fingerprint with all whitespace as single spaces: how entries compare and show (formatting does not matter). */
+function folded(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }
 
 /** A parameter as the fingerprint shows it: functions by source, the rest as JSON. */
@@ -54,7 +66,7 @@ export function diffGraphSignatures(driver: string, executor: string): string | 
   const d = parseSignature(driver);
   const e = parseSignature(executor);
   if (!d || !e) return `the graph fingerprints differ and cannot be read (driver: ${clip(driver)}; executor: ${clip(executor)})`;
-  return firstDifference(d, e, ['driver', 'executor']) ?? 'the graph fingerprints differ';
+  return firstDifference(d, e, ['driver', 'executor']);
 }
 
 /** The entries of an encoded fingerprint; null if it is not one. */
@@ -78,7 +90,7 @@ export function firstDifference(a: readonly SignatureEntry[], b: readonly Signat
       const entry = (x ?? y)!;
       return `the ${has} has ${entry.at} (${show(entry)}) that the ${lacks} does not`;
     }
-    if (x.at !== y.at || x.op !== y.op || x.detail.join('\u0000') !== y.detail.join('\u0000')) {
+    if (x.at !== y.at || x.op !== y.op || folded(x.detail.join('\u0000')) !== folded(y.detail.join('\u0000'))) {
       return `first difference at ${x.at}: ${first} ${show(x)}; ${second} ${y.at === x.at ? '' : `${y.at} `}${show(y)}`;
     }
   }
@@ -86,7 +98,7 @@ export function firstDifference(a: readonly SignatureEntry[], b: readonly Signat
 }
 
 function show(entry: SignatureEntry): string {
-  const detail = entry.detail.map(clip);
+  const detail = entry.detail.map((d) => clip(folded(d)));
   return detail.length === 0 ? entry.op : `${entry.op} with ${detail.join(', ')}`;
 }
 
