@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { authenticateServer, RpcConnection, type FetchShuffleBlocks } from '@sluice/protocol';
-import type { ShuffleOutputStore } from '@sluice/streaming/internal';
+import type { ShuffleOutputStore } from '@sluice/streaming/executor-support';
 
 /**
  * An executor's block server: peers connect to it to fetch the shuffle map outputs this

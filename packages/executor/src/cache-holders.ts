@@ -1,4 +1,4 @@
-import { batchTimeOf, type CachedPartitionId } from '@sluice/streaming/internal';
+import { batchTimeOf, type CachedPartitionId } from '@sluice/streaming/executor-support';
 
 /**
  * Which task threads of this executor keep which cached partitions. Each thread keeps the

@@ -11,13 +11,13 @@ import {
   type JobBundle,
   type LaunchTask,
 } from '@sluice/protocol';
-import { executorEnvOf, FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming/internal';
+import { executorEnvOf, FetchFailedError, ShuffleOutputStore, type ShippedBlock, type StreamingConf } from '@sluice/streaming/executor-support';
 import { BlockServer } from './block-server.js';
 import { BlockStore } from './block-store.js';
-import { ExecutorReceivers } from './executor-receivers.js';
+import type { ExecutorReceivers } from './executor-receivers.js';
+import type { JobSetup } from './job-loader.js';
 import type { BundleExternal } from './job-bundle.js';
 import { cachedBundle, checkExternals, storeBundle } from './job-cache.js';
-import { loadJob } from './job-loader.js';
 import { ShuffleFetcher } from './shuffle-fetcher.js';
 import { SLUICE_VERSION } from './sluice-version.js';
 import { TaskThreadGone, type TaskThread } from './task-thread.js';
@@ -189,7 +189,10 @@ export class Executor {
       this.shuffleStore.removeBatchesUpTo(msg.batchDone.cachedUpTo);
       return this.threads?.batchDone(msg.batchDone.batchTime, msg.batchDone.cachedUpTo);
     }
-    if (msg.startReceiver) return this.receivers?.start(msg.startReceiver.streamId, msg.startReceiver.replication);
+    if (msg.startReceiver) {
+      if (!this.receivers) return this.log(`executor ${this.executorId}: the driver asked for receiver ${msg.startReceiver.streamId}, but receivers run on the driver (receiverPlacement 'driver')`);
+      return this.receivers.start(msg.startReceiver.streamId, msg.startReceiver.replication);
+    }
     if (msg.updateReceiverRate) return this.receivers?.updateRate(msg.updateReceiverRate.streamId, msg.updateReceiverRate.recordsPerSecond);
     if (msg.stopReceiver) return this.receivers?.stop(msg.stopReceiver.streamId, msg.stopReceiver.reason);
     if (msg.removeBlocks) {
@@ -212,16 +215,18 @@ export class Executor {
       // Before the job module loads here or in the task threads (which share or copy this environment).
       Object.assign(process.env, executorEnvOf(reg.confJson));
       this.fetcher = new ShuffleFetcher(reg.executorId, this.shuffleStore, conf.executorTimeoutMs, this.options.secret);
-      // This thread's copy of the graph runs the receivers placed here; the task threads
-      // build their own to replay lineages.
       const setup = { jobModule: await this.jobFile(reg), jobArgs: reg.jobArgs, confJson: reg.confJson };
       const cores = this.options.cores;
       const threadSetup = { ...setup, executorId: reg.executorId, cacheBytes: Math.floor(conf.blockManagerMemoryBytes / cores) };
-      // The task threads load the job module while this thread does (each is a core's
-      // worth of module loading): the executor is ready one load sooner.
-      const [ssc, signature] = await Promise.all([loadJob(setup, this.log), this.threads!.start(threadSetup)]);
-      if (signature !== ssc.graph.signature()) throw new Error('the task threads built a different DStream graph than the executor\'s main thread');
-      this.receivers = new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, reg.executorId, this.log);
+      // The task threads build the graph to replay lineages. This thread builds its own
+      // copy only to run receivers, so only when the driver may place them here: the job
+      // and the whole engine are then loaded while the task threads load theirs.
+      const [receivers, signature] = await Promise.all([
+        conf.receiverPlacement === 'executor' ? this.loadReceivers(setup, reg.executorId) : null,
+        this.threads!.start(threadSetup),
+      ]);
+      if (receivers && signature !== receivers.signature) throw new Error('the task threads built a different DStream graph than the executor\'s main thread');
+      this.receivers = receivers?.receivers ?? null;
       this.rpc?.send({ executorReady: { ok: true, error: '', graphSignature: signature } });
       traceStartup('executor: ready');
       if (this.options.announce) {
@@ -246,6 +251,13 @@ export class Executor {
       });
     }, HEARTBEAT_MS);
     this.drain();
+  }
+
+  /** The job's graph on this thread, for the receivers the driver places here. */
+  private async loadReceivers(setup: JobSetup, executorId: string): Promise<{ receivers: ExecutorReceivers; signature: string }> {
+    const [{ loadJob }, { ExecutorReceivers }] = await Promise.all([import('./job-loader.js'), import('./executor-receivers.js')]);
+    const ssc = await loadJob(setup, this.log);
+    return { receivers: new ExecutorReceivers(ssc.graph, ssc.conf, this.blockStore, this.rpc!, executorId, this.log), signature: ssc.graph.signature() };
   }
 
   private drain(): void {

@@ -4,6 +4,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { EXTERNAL_MARK } from './external-mark.js';
 
 /**
  * A package the bundle does not contain: the executor imports it from its own
@@ -23,12 +24,7 @@ export interface JobBundle {
   externals: BundleExternal[];
 }
 
-/**
- * Marker the bundle carries in place of an external import specifier; the executor
- * replaces it with the file URL the package resolves to on its host (see job-cache.ts),
- * so the bundle can be cached anywhere.
- */
-export const EXTERNAL_MARK = '__sluice_external__:';
+export { EXTERNAL_MARK };
 
 /** Packages with compiled addons that are never bundled (their .node files cannot be). */
 const KNOWN_NATIVE = new Set(['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);

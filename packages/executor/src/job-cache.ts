@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sluiceCacheDir } from '@sluice/protocol/files';
 import { RUNS_FROM_SOURCE } from './build-mode.js';
-import { EXTERNAL_MARK, type BundleExternal } from './job-bundle.js';
+import { EXTERNAL_MARK } from './external-mark.js';
+import type { BundleExternal } from './job-bundle.js';
 
 /**
  * Where executors keep the job bundles they were sent: SLUICE_JOB_CACHE, else jobs/ in

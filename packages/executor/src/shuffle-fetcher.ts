@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { authenticateClient, RpcConnection, type ShuffleBlocks } from '@sluice/protocol';
-import { FetchFailedError, type MapOutputLocation, type ShuffleOutputStore } from '@sluice/streaming/internal';
+import { FetchFailedError, type MapOutputLocation, type ShuffleOutputStore } from '@sluice/streaming/executor-support';
 
 interface Pending {
   rpc: RpcConnection;

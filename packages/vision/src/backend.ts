@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { logToStderr, type Log } from './log.js';
+import { requireTfjsPackage, tf } from './tfjs.js';
 
 /**
  * 'auto' means: native TensorFlow (@tensorflow/tfjs-node) when it loads, else
@@ -112,8 +112,6 @@ async function attemptChoice(choice: BackendChoice, threads: number): Promise<At
 }
 
 async function tryNative(threads: number): Promise<Attempt> {
-  // A variable specifier keeps TypeScript from requiring the optional package's types.
-  const specifier = '@tensorflow/tfjs-node';
   // TensorFlow reads these once, when its first context is created; a value set by the
   // user wins.
   process.env.TF_NUM_INTRAOP_THREADS ??= String(threads);
@@ -121,10 +119,10 @@ async function tryNative(threads: number): Promise<Attempt> {
   // TensorFlow's C++ start-up chatter (CPU feature notes) is not for users of this app.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
-    await import(specifier);
+    requireTfjsPackage('@tensorflow/tfjs-node');
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const notInstalled = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+    // Only the package itself missing means "not installed"; a module it cannot find is a broken install.
+    const notInstalled = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && messageOf(error).includes("'@tensorflow/tfjs-node'");
     return { ok: false, reason: `@tensorflow/tfjs-node ${notInstalled ? 'is not installed (npm run native builds it)' : `failed to load: ${messageOf(error)}`}` };
   }
   // tfjs-node registers its backend with the @tensorflow/tfjs-core it resolves; if
@@ -146,7 +144,7 @@ async function tryWasm(): Promise<Attempt> {
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   let directory: string;
   try {
-    wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm = requireTfjsPackage<typeof import('@tensorflow/tfjs-backend-wasm')>('@tensorflow/tfjs-backend-wasm');
     directory = wasmBinaryDirectory();
     wasm.setWasmPaths(directory);
     // In Node, tfjs-backend-wasm 4.x reports no multithreading support (its

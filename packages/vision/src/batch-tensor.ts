@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { DecodedImage } from './decode.js';
 import type { ModelConfig } from './model-config.js';
 

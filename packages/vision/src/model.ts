@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
+import type { Rank } from '@tensorflow/tfjs';
 import { assertBackendActive, selectBackend, type BackendChoice, type BackendName } from './backend.js';
 import { readDirectoryModel, type DirectoryModelSource } from './directory-model.js';
 import { prepareImagenetModel } from './imagenet/prepare-imagenet-model.js';
@@ -117,7 +118,7 @@ async function readModelSource(source: ModelSource, log: Log): Promise<Directory
 }
 
 async function warmUp(predict: (batch: tf.Tensor4D) => tf.Tensor2D, size: InputSize): Promise<number> {
-  const zeros = tf.zeros<tf.Rank.R4>([1, size.height, size.width, 3]);
+  const zeros = tf.zeros<Rank.R4>([1, size.height, size.width, 3]);
   try {
     const output = predict(zeros);
     await output.data();

@@ -30,7 +30,7 @@ export default async function classifyJob(ssc: StreamingContext, args: string[])
 
   if (settings.output.kind === 'kafka') {
     const { writeResultsToKafka } = await import('./kafka-output.js');
-    writeResultsToKafka(results, settings.output, source.kafkaStream);
+    await writeResultsToKafka(results, settings.output, source.kafkaStream);
     const { countOf } = source;
     // Runs no task: it only reads the batch's offsets, for the progress line and summary.
     if (countOf) results.foreachRDD((rdd, time) => driverSide().batchCounted(time, countOf(rdd)));

@@ -1,4 +1,3 @@
-import { createDirectStream, offsetRanges, rangeSize } from '@sluice/kafka';
 import type { StreamingContext } from '@sluice/streaming';
 import type { ImageSource, SourcedImage } from './sourced-image.js';
 import type { SourceSpec } from './source-spec.js';
@@ -6,7 +5,9 @@ import type { SourceSpec } from './source-spec.js';
 const EMPTY = Buffer.alloc(0);
 
 /** Images from a Kafka topic: key = name, value = image bytes, timestamp = when sent. */
-export function openKafkaImageSource(ssc: StreamingContext, source: Extract<SourceSpec, { kind: 'kafka' }>): ImageSource {
+export async function openKafkaImageSource(ssc: StreamingContext, source: Extract<SourceSpec, { kind: 'kafka' }>): Promise<ImageSource> {
+  // Imported here, not at the top: see writeResultsToKafka (kafka-output.ts).
+  const { createDirectStream, offsetRanges, rangeSize } = await import('@sluice/kafka');
   const stream = createDirectStream(ssc, {
     brokers: source.brokers,
     subscribe: [source.topic],

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tfjs.js';
 import { permutedValues, type TorchTensor } from './torch-legacy.js';
 
 /**
