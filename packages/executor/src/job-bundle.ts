@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { EXTERNAL_MARK } from './external-mark.js';
 
 /**
@@ -81,6 +81,8 @@ function findManifest(name: string, fromFile: string): { version?: string; gypfi
  * on the driver (such files must then exist on the executor host too).
  */
 export async function bundleJob(jobModule: string): Promise<JobBundle> {
+  // Imported here: the driver spawns its executors meanwhile, before esbuild has loaded.
+  const { build } = await import('esbuild');
   const provided = installedWithSluice();
   const externals = new Map<string, BundleExternal>();
   const plugin: Plugin = {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { submit } from '@sluice/cli';
-import { LiveUi } from '@sluice/ui';
+import type { LiveUi } from '@sluice/ui';
 import { resolveConf, type BatchInfo, type StreamingConfInput, type StreamingContext } from '@sluice/streaming';
 import { isClassifierUnavailable, type ClassifiedImage } from '@sluice/vision/stream';
 import { setDriverSide } from '../job/driver-side.js';
@@ -184,6 +184,8 @@ export async function runClassifier(options: ClassifierRunOptions): Promise<Clas
       log: (line) => log(`sluice: ${line}`),
       beforeStart: async (context) => {
         if (!options.ui) return;
+        // Loaded only for --ui: a run without it does not pay for the UI's modules.
+        const { LiveUi } = await import('@sluice/ui');
         ui = new LiveUi(context, { port: options.ui.port, host: options.ui.host });
         const url = await ui.start();
         if (url) log(`sluice-classify: web UI at ${url} (the Classifier page: ${url}/classifier/)`);
