@@ -1,7 +1,8 @@
 /**
  * A small seeded generator (mulberry32), for data that must be reproducible from a seed,
- * which Math.random is not: sluice-sender's device fault injection (--seed) and the
- * classifier's demo pictures.
+ * which Math.random is not: the same seed gives the same sequence on every machine.
+ * sluice-sender's device fault injection (--seed), the classifier's demo pictures and
+ * the property tests' cases (@sluice/testing) draw from it.
  */
 export class SeededRandom {
   private state: number;
@@ -32,6 +33,12 @@ export class SeededRandom {
   /** A whole number in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** One of `items`, each as likely. */
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('pick() from no items');
+    return items[this.int(0, items.length - 1)]!;
   }
 
   /** `length` random bytes, four at a time. */

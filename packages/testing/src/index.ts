@@ -7,7 +7,7 @@ export {
   type StreamingTestRun,
 } from './run-streaming-job.js';
 export { testOperation, testOperation2, type OperationTestOptions } from './test-operation.js';
-export { SeededRandom } from './property/seeded-random.js';
+export { SeededRandom } from '@sluice/protocol';
 export { checkProperty, PropertyFailure, type PropertyOptions, type PropertyReport } from './property/property.js';
 export {
   randomKeyedBatches,

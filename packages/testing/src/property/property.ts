@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@sluice/protocol';
 
 export interface PropertyOptions {
   /** Cases to try at most (default 25). */

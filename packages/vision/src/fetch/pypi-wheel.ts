@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
-import { sluiceCacheDir } from './cache-dir.js';
-import { withDirLock } from './dir-lock.js';
+import { sluiceCacheDir, withDirLock } from '@sluice/protocol/files';
 
 /**
  * Fetches one wheel from PyPI with pip (`pip download --no-deps`), once, into

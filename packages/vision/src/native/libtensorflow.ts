@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sluiceCacheDir } from '../fetch/cache-dir.js';
-import { withDirLock } from '../fetch/dir-lock.js';
+import { sluiceCacheDir, withDirLock } from '@sluice/protocol/files';
 import { fetchWheel } from '../fetch/pypi-wheel.js';
 import { extractZipFileEntry, listZipFileEntries } from '../fetch/zip-file.js';
 import { runTool, tail } from './run-tool.js';

@@ -1,5 +1,5 @@
 import { runStreamingJob } from '../../run-streaming-job.js';
-import { SeededRandom } from '../../property/seeded-random.js';
+import { SeededRandom } from '@sluice/protocol';
 import { recordsOf } from '../compare.js';
 import { randomTiming, type OperatorFamily, type Timing } from './family.js';
 

@@ -1,5 +1,5 @@
 import type { StreamingContext } from '@sluice/streaming';
-import type { SeededRandom } from '../../property/seeded-random.js';
+import type { SeededRandom } from '@sluice/protocol';
 
 /** How a run is timed: every family of a combined run shares it. */
 export interface Timing {

@@ -94,7 +94,7 @@ export const stateFamily: OperatorFamily<StateCase> = {
       // One initial state per key.
       initial: initial.filter(([k], i) => initial.findIndex(([k2]) => k2 === k) === i),
       limit: random.pick([20, 60, 1000]),
-      timeoutMs: random.bool(0.6) ? random.int(1, 3) * timing.batchMs : null,
+      timeoutMs: random.chance(0.6) ? random.int(1, 3) * timing.batchMs : null,
       numSlices: random.int(1, 3),
       partitions: random.int(1, 3),
     };

@@ -4,8 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * A cross-process lock made of a directory (mkdir is atomic), so that executors
  * starting together, or parallel test files, do not download and convert the same
- * artefact into the cache at once. A lock older than staleAfterMs belongs to a
- * process that died mid-fetch.
+ * artefact (a model, a wheel, Kafka's jars) into the cache at once. `onWait` is called
+ * once if the lock is held by another process. A lock older than staleAfterMs belongs
+ * to a process that died mid-fetch: it is taken over.
  */
 export async function withDirLock<T>(lockDir: string, onWait: () => void, work: () => Promise<T>, staleAfterMs = 20 * 60_000): Promise<T> {
   let told = false;
