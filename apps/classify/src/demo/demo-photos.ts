@@ -1,4 +1,5 @@
-import { samplePhotos, type SamplePhoto } from '@sluice/vision';
+// The subpath, not the package's main entry, which loads TensorFlow.js (the demo's driver runs no model).
+import { samplePhotos, type SamplePhoto } from '@sluice/vision/sample-photos';
 
 /**
  * Photos an ImageNet classifier has a class for, in the order the demo sends them:
