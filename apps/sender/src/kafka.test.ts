@@ -1,12 +1,57 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rm } from 'node:fs/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { runSender } from './sender-process.js';
 import { SENTENCES } from './sentences.js';
 import { makeImageDirectory } from './test-images.js';
 
 const brokers = process.env.KAFKA_BROKERS;
+const needsBroker = { skip: brokers ? false : 'set KAFKA_BROKERS to run' };
+
+interface TestTopic {
+  topic: string;
+  /** Messages in the topic, over all its partitions. */
+  messageCount: () => Promise<number>;
+  /** The first `n` messages, read from the beginning (one partition: in order). */
+  read: (n: number) => Promise<KafkaMessage[]>;
+}
+
+/** Runs `use` with a topic of its own (`partitions` partitions), deleted afterwards. */
+async function withTopic(name: string, partitions: number, use: (t: TestTopic) => Promise<void>): Promise<void> {
+  const topic = `sluice-sender-${name}-${Date.now()}`;
+  const kafka = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const consumers: Consumer[] = [];
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await use({
+      topic,
+      messageCount: async () => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
+      read: async (n) => {
+        const consumer = kafka.consumer({ groupId: `${topic}-reader` });
+        consumers.push(consumer);
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        const received: KafkaMessage[] = [];
+        await new Promise<void>((resolve) => {
+          void consumer.run({
+            eachMessage: async ({ message }) => {
+              received.push(message);
+              if (received.length === n) resolve();
+            },
+          });
+        });
+        return received;
+      },
+    });
+  } finally {
+    for (const consumer of consumers) await consumer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
 
 describe('sluice-sender kafka', { timeout: 60_000 }, () => {
   test('an unreachable broker is a clear error', async () => {
@@ -15,50 +60,23 @@ describe('sluice-sender kafka', { timeout: 60_000 }, () => {
     assert.match(exit.stderr, /cannot reach the Kafka brokers 127\.0\.0\.1:1/);
   });
 
-  test('produces --count messages to the topic', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
-    const topic = `sluice-sender-test-${Date.now()}`;
-    const admin = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  test('produces --count messages to the topic', needsBroker, () =>
+    withTopic('test', 2, async ({ topic, messageCount }) => {
       const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--size', '500', '--count', '250', '--batch', '40']);
       assert.equal(exit.code, 0, exit.stderr);
-      const offsets = await admin.fetchTopicOffsets(topic);
-      assert.equal(offsets.reduce((sum, p) => sum + Number(p.high), 0), 250);
-    } finally {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
-    }
-  });
+      assert.equal(await messageCount(), 250);
+    }));
 
-  test('--text produces lines of text, one a message', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
-    const topic = `sluice-sender-text-${Date.now()}`;
-    const kafka = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    const consumer = kafka.consumer({ groupId: `${topic}-reader` });
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  test('--text produces lines of text, one a message', needsBroker, () =>
+    withTopic('text', 1, async ({ topic, read }) => {
       const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--text', '--count', '25']);
       assert.equal(exit.code, 0, exit.stderr);
-      const received: string[] = [];
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve) => {
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            received.push(message.value!.toString());
-            if (received.length === 25) resolve();
-          },
-        });
-      });
-      assert.deepEqual(received, Array.from({ length: 25 }, (_, i) => SENTENCES[i % SENTENCES.length]));
-    } finally {
-      await consumer.disconnect();
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
-    }
-  });
+      const received = await read(25);
+      assert.deepEqual(
+        received.map((m) => m.value!.toString()),
+        Array.from({ length: 25 }, (_, i) => SENTENCES[i % SENTENCES.length]),
+      );
+    }));
 
   test('a source must be named once', async () => {
     const exit = await runSender(['kafka', '--brokers', '127.0.0.1:1', '--topic', 't', '--text', '--size', '10']);
@@ -66,54 +84,28 @@ describe('sluice-sender kafka', { timeout: 60_000 }, () => {
     assert.match(exit.stderr, /give one of --dir, --size and --text/);
   });
 
-  test('large messages are split over requests that each stay under the broker limit', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
-    const topic = `sluice-sender-large-${Date.now()}`;
-    const admin = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  test('large messages are split over requests that each stay under the broker limit', needsBroker, () =>
+    withTopic('large', 1, async ({ topic, messageCount }) => {
       // 400 kB each: three in one request would pass the broker's default 1 MB message.max.bytes.
       const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--size', '400000', '--count', '7']);
       assert.equal(exit.code, 0, exit.stderr);
-      const offsets = await admin.fetchTopicOffsets(topic);
-      assert.equal(offsets.reduce((sum, p) => sum + Number(p.high), 0), 7);
-    } finally {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
-    }
-  });
+      assert.equal(await messageCount(), 7);
+    }));
 
-  test('produces images keyed by file name', { skip: brokers ? false : 'set KAFKA_BROKERS to run' }, async () => {
+  test('produces images keyed by file name', needsBroker, async () => {
     const { dir, images } = await makeImageDirectory();
-    const topic = `sluice-sender-images-${Date.now()}`;
-    const kafka = new Kafka({ clientId: 'sluice-sender-test', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    const consumer = kafka.consumer({ groupId: `${topic}-reader` });
-    await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-      const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--dir', dir]);
-      assert.equal(exit.code, 0, exit.stderr);
-      const received: { key: string; value: Buffer }[] = [];
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve) => {
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            received.push({ key: message.key!.toString(), value: message.value! });
-            if (received.length === images.length) resolve();
-          },
-        });
+      await withTopic('images', 1, async ({ topic, read }) => {
+        const exit = await runSender(['kafka', '--brokers', brokers!, '--topic', topic, '--dir', dir]);
+        assert.equal(exit.code, 0, exit.stderr);
+        const received = await read(images.length);
+        assert.deepEqual(
+          received.map((m) => m.key!.toString()),
+          images.map((i) => i.name),
+        );
+        received.forEach((m, i) => assert.ok(m.value!.equals(images[i]!.bytes), m.key!.toString()));
       });
-      assert.deepEqual(
-        received.map((m) => m.key),
-        images.map((i) => i.name),
-      );
-      received.forEach((m, i) => assert.ok(m.value.equals(images[i]!.bytes), m.key));
     } finally {
-      await consumer.disconnect();
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
       await rm(dir, { recursive: true, force: true });
     }
   });
