@@ -97,6 +97,11 @@ test('a run whose batch failed exits 1 and says how many batches failed in its l
   const r = run(['submit', '--run-for', '2500ms', '--batch-duration', '500ms', '--conf', 'taskMaxFailures=1', fixture('failing-batch-job.ts')]);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /five is not allowed/);
+  // The task's stack names the sources: the user's function in the job file (not the
+  // executor's cached bundle of it), the engine's frames in src/*.ts (not dist/*.js).
+  assert.match(r.stderr, /\n {8}at .*\/e2e\/fixtures\/failing-batch-job\.ts:8:\d+\)?\n/);
+  assert.match(r.stderr, /at MapPartitionsRDD\.\w+ \(.*\/packages\/streaming\/src\/rdd\/[\w-]+\.ts:\d+:\d+\)/);
+  assert.doesNotMatch(r.stderr, /\.cache\/sluice\/jobs\/|\/dist\/rdd\//);
   assert.match(lastLine(r.stderr), /^sluice: stopped after \d+ batches, 1 failed$/);
 });
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeEnvelope } from '@sluice/protocol';
-import { FetchFailedError, LineageReplayer, PartitionCache, runTask, type CachedPartitionId, type ShippedBlock } from '@sluice/streaming/internal';
+import { FetchFailedError, LineageReplayer, originalStack, PartitionCache, runTask, type CachedPartitionId, type ShippedBlock } from '@sluice/streaming/internal';
 import { BlockStore } from './block-store.js';
 import { ExecutorTaskEnv } from './executor-task-env.js';
 import { loadJob } from './job-loader.js';
@@ -88,7 +88,7 @@ async function run(msg: Extract<ToTaskThread, { type: 'run' }>): Promise<{ outco
         taskId: msg.taskId,
         ok: false,
         errorMessage: `${error.name}: ${error.message}`,
-        errorStack: error.stack ?? '',
+        errorStack: originalStack(error.stack ?? ''),
         fetchFailed:
           error instanceof FetchFailedError ? { shuffleId: error.shuffleId, mapPartition: error.mapPartition, executorId: error.executorId } : null,
         recordsRead: env?.recordsRead ?? 0,

@@ -69,6 +69,7 @@ export * from './util/clock.js';
 export * from './scheduler/rate/pid-rate-estimator.js';
 export { RateController } from './scheduler/rate/rate-controller.js';
 export * from './util/duration.js';
+export * from './util/original-stack.js';
 export * from './checkpoint/checkpoint-cut.js';
 export * from './checkpoint/checkpointer.js';
 export * from './state/state.js';

@@ -6,12 +6,14 @@
  * executors' and their task threads' from SLUICE_STARTUP_TRACE=1 lines, the first
  * result on stdout.
  *
- *   npm run bench -- classify-startup --images DIR [--runs 5] [--compare OTHER_BIN] [--executors 2]
- *        [--batch-size 8] [--timeline] [--json] [-- extra sluice-classify options]
+ *   npm run bench -- classify-startup --images DIR [--runs 5] [--compare OTHER_BIN] [--compare-env K=V ...]
+ *        [--executors 2] [--batch-size 8] [--timeline] [--json] [-- extra sluice-classify options]
  *
  * --compare runs another checkout's sluice-classify too, alternated A B B A ... (A is this
- * tree's), and prints the medians of both. Executor steps are the last executor's (the
- * one the first batch waits for).
+ * tree's), and prints the medians of both. --compare-env runs B with these environment
+ * variables added (alone: this tree's sluice-classify with them, e.g.
+ * NODE_OPTIONS=--enable-source-maps, which reaches its executors too). Executor steps are
+ * the last executor's (the one the first batch waits for).
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
@@ -36,6 +38,7 @@ export async function classifyStartupBench(args: string[]): Promise<void> {
       runs: { type: 'string', default: '3' },
       bin: { type: 'string', default: THIS_BIN },
       compare: { type: 'string' },
+      'compare-env': { type: 'string', multiple: true, default: [] },
       executors: { type: 'string', default: '2' },
       'batch-size': { type: 'string', default: '8' },
       timeline: { type: 'boolean', default: false },
@@ -43,7 +46,11 @@ export async function classifyStartupBench(args: string[]): Promise<void> {
     },
   });
   if (!values.images) throw new Error('--images DIR is required');
-  const bins = values.compare ? [values.bin, values.compare] : [values.bin];
+  const variants: Variant[] = [{ name: 'A', bin: values.bin, env: {} }];
+  if (values.compare !== undefined || values['compare-env'].length > 0) {
+    variants.push({ name: 'B', bin: values.compare ?? values.bin, env: envOf(values['compare-env']) });
+  }
+  const bins = variants.map((v) => v.name);
   const classifierArgs = ['--executors', values.executors, '--batch-size', values['batch-size'], ...positionals];
   const runs = new Map<string, { load: number; steps: Steps }[]>(bins.map((b) => [b, []]));
   const sender = await startImageSender(values.images, ['--loop', '--rate', '10']);
@@ -55,29 +62,48 @@ export async function classifyStartupBench(args: string[]): Promise<void> {
       // A B B A A B ...: other work on the machine weighs on both alike.
       const bin = bins.length === 1 ? bins[0]! : bins[[0, 1, 1, 0][run % 4]!]!;
       const load = loadavg()[0]!;
-      const steps = await launchOnce(bin, sender.port, classifierArgs, values.timeline);
+      const steps = await launchOnce(variants.find((v) => v.name === bin)!, sender.port, classifierArgs, values.timeline);
       runs.get(bin)!.push({ load, steps });
       if (!values.json) process.stdout.write(`${label(bin, bins)} run (load ${load.toFixed(1)}): ${inOrder(steps)}\n`);
     }
   } finally {
     await sender.stop();
   }
-  const report = bins.map((bin) => {
-    const all = runs.get(bin)!.map((r) => r.steps);
+  const report = variants.map(({ name, bin, env }) => {
+    const all = runs.get(name)!.map((r) => r.steps);
     const names = [...new Set(all.flatMap((r) => Object.keys(r)))].sort((a, b) => median(all, a) - median(all, b));
-    return { bin, runs: runs.get(bin)!, medians: Object.fromEntries(names.map((n) => [n, median(all, n)])) };
+    return { bin, env, runs: runs.get(name)!, medians: Object.fromEntries(names.map((n) => [n, median(all, n)])) };
   });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ args: classifierArgs, report, load_1m_after: loadavg()[0] })}\n`);
     return;
   }
-  for (const { bin, runs: done, medians } of report) {
-    process.stdout.write(`${label(bin, bins)}: median of ${done.length} run(s), ms after launch (${bin})\n`);
+  for (const [i, { bin, env, runs: done, medians }] of report.entries()) {
+    const withEnv = Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('');
+    process.stdout.write(`${label(bins[i]!, bins)}: median of ${done.length} run(s), ms after launch (${bin}${withEnv})\n`);
     for (const [name, ms] of Object.entries(medians)) process.stdout.write(`  ${String(ms).padStart(6)}  ${name}\n`);
   }
 }
 
-async function launchOnce(bin: string, port: number, classifierArgs: string[], timeline: boolean): Promise<Steps> {
+interface Variant {
+  /** A or B. */
+  name: string;
+  bin: string;
+  /** Added to the environment. */
+  env: Record<string, string>;
+}
+
+function envOf(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((kv) => {
+      const at = kv.indexOf('=');
+      if (at <= 0) throw new Error(`--compare-env wants K=V, not ${kv}`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
+}
+
+async function launchOnce({ bin, env }: Variant, port: number, classifierArgs: string[], timeline: boolean): Promise<Steps> {
   const summaryPath = join(tmpdir(), `sluice-classify-startup-bench-${process.pid}-${Date.now()}.json`);
   const steps: Steps = {};
   const note = (name: string, ms: number) => {
@@ -88,7 +114,7 @@ async function launchOnce(bin: string, port: number, classifierArgs: string[], t
   const child = spawn(
     process.execPath,
     [bin, '--source', `socket://127.0.0.1:${port}`, '--count', '1', '--output', 'jsonl:-', '--no-ui', '--summary-json', summaryPath, ...classifierArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SLUICE_STARTUP_TRACE: '1' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, SLUICE_STARTUP_TRACE: '1' } },
   );
   createInterface({ input: child.stderr }).on('line', (line) => {
     const trace = /startup-trace (\d+) (.*)$/.exec(line);

@@ -11,6 +11,7 @@ import { LineageReplayer } from './lineage-replay.js';
 import { LocalTaskEnv } from './local-task-env.js';
 import type { ApplicationInfo, ExecutorEvent, TaskBackend, TaskOutcome, TaskSpec } from './task-backend.js';
 import { runTask } from './task-runner.js';
+import { originalStack } from '../util/original-stack.js';
 
 export interface LocalBackendOptions {
   /** Tasks run at the same time (local[N]). */
@@ -119,7 +120,7 @@ export class LocalBackend implements TaskBackend {
       return {
         ok: false,
         message: `${error.name}: ${error.message}`,
-        stack: error.stack ?? '',
+        stack: originalStack(error.stack ?? ''),
         executorId: LOCAL_EXECUTOR_ID,
         lostExecutor: false,
         cacheReport: { added: env.cached, removed: this.evicted.splice(0) },
