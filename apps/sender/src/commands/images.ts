@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { ImageLibrary } from '../image-library.js';
 import { Pacer } from '../pacer.js';
 import { log, Progress } from '../progress.js';
-import { cutImageName, encodeImageFrame, imageNameFits } from '../protocol.js';
+import { cutImageName, encodeImageFrame, IMAGE_NAME_BYTES, imageNameFits } from '../protocol.js';
 import { serveClients } from '../serve-clients.js';
 
 const usage = `usage: sluice-sender images --dir <dir> [options]
@@ -14,10 +14,10 @@ file name, a 4-byte big-endian length, the bytes), then the connection is closed
 Files ending in .jpg .jpeg .png .webp .gif .tif .tiff (any case) are sent, in name order;
 other files are skipped.
 
-A file name longer than the frame's 28-byte name field is sent whole, in a long-name
+A file name of 28 bytes or more (the frame's name field) is sent whole, in a long-name
 frame (the name field holds 0xFF and the name's length; the name comes before the
 image bytes); sluice-classify reads both kinds. --cut-names sends only classic frames,
-cutting such names to 28 bytes, for receivers that know only the classic frame.
+cutting longer names to 28 bytes, for receivers that know only the classic frame.
 
 Each connection gets the directory anew. sluice-classify --source socket:// takes the
 closed connection as the end of its stream and stops, so each image is classified once;
@@ -93,17 +93,18 @@ export const imagesCommand: Command = {
   },
 };
 
-/** Names over the classic frame's 28 bytes: said once, at the start, so that no name changes without a word. */
+/** Names that do not go in a classic frame as they are: said once, at the start, so that no name changes without a word. */
 function warnAboutLongNames(names: string[], longNames: boolean): void {
-  const long = names.filter((name) => !imageNameFits(name));
-  if (long.length === 0) return;
   if (longNames) {
+    const whole = names.filter((name) => Buffer.byteLength(name, 'utf8') >= IMAGE_NAME_BYTES);
+    if (whole.length === 0) return;
     log(
-      `images: ${long.length} name${long.length === 1 ? '' : 's'} longer than the frame's 28-byte name field ` +
-        `go${long.length === 1 ? 'es' : ''} whole in long-name frames (a receiver that knows only the classic frame ` +
-        `cannot read those; --cut-names cuts them instead)`,
+      `images: ${whole.length} name${whole.length === 1 ? '' : 's'} of 28 bytes or more (the frame's name field) ` +
+        `go${whole.length === 1 ? 'es' : ''} whole in long-name frames (a receiver that knows only the classic frame ` +
+        `cannot read those; --cut-names sends classic frames instead)`,
     );
     return;
   }
+  const long = names.filter((name) => !imageNameFits(name));
   for (const name of long) log(`images: '${name}' is cut to '${cutImageName(name)}' to fit the frame's 28-byte name field`);
 }

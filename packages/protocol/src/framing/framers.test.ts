@@ -110,6 +110,8 @@ test('long-name image frames carry whole names; names that fit stay classic fram
     { name: 'a-very-long-file-name-beyond-28-bytes.png', bytes: Buffer.alloc(3, 2) },
     { name: 'ünïcödé-'.repeat(40) + '.webp', bytes: Buffer.from([9]) },
     { name: 'no-image.png'.padStart(60, 'x'), bytes: Buffer.alloc(0) },
+    // Exactly the field's 28 bytes: whole, and not taken for a name the sender cut.
+    { name: 'n02669723_academic_gown.JPEG', bytes: Buffer.alloc(5, 3) },
   ];
   assert.deepEqual(encodeImageFrame('cat.jpg', images[0]!.bytes, { longNames: true }), encodeImageFrame('cat.jpg', images[0]!.bytes));
   const stream = Buffer.concat(images.map((i) => encodeImageFrame(i.name, i.bytes, { longNames: true })));

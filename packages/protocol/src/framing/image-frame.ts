@@ -10,8 +10,11 @@ import { HeaderFramer } from './header-framer.js';
  * name field starts with LONG_NAME_MARK (0xFF, a byte UTF-8 never uses, so no classic
  * name starts with it), then the name's length in bytes (2 bytes, big-endian), then
  * zeros; the body is the name followed by the image bytes, and the length field counts
- * both. Frames of names that fit are the classic frame, byte for byte; a receiver that
- * knows only the classic frame would take a long-name frame's name and bytes wrongly.
+ * both. Frames of names shorter than the field are the classic frame, byte for byte; a
+ * receiver that knows only the classic frame would take a long-name frame's name and
+ * bytes wrongly. A name of exactly 28 bytes goes in a long-name frame too: a classic
+ * frame whose name fills its field is how a receiver tells that the sender may have cut
+ * a longer name, which a sender of long-name frames never does.
  */
 export const IMAGE_NAME_BYTES = 28;
 export const IMAGE_HEADER_BYTES = IMAGE_NAME_BYTES + 4;
@@ -66,11 +69,12 @@ export function cutImageName(name: string): string {
 
 /**
  * Encodes one image frame. A name longer than 28 bytes is cut at a character boundary,
- * or, with `longNames`, sent whole in a long-name frame (see above).
+ * or, with `longNames`, sent whole in a long-name frame, as is one of exactly 28 bytes
+ * (see above).
  */
 export function encodeImageFrame(name: string, bytes: Uint8Array, options: { longNames?: boolean } = {}): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
-  if (options.longNames && nameBytes.length > IMAGE_NAME_BYTES) {
+  if (options.longNames && nameBytes.length >= IMAGE_NAME_BYTES) {
     if (nameBytes.length > MAX_LONG_NAME_BYTES) throw new Error(`image name of ${nameBytes.length} bytes is over ${MAX_LONG_NAME_BYTES}: ${name.slice(0, 40)}...`);
     const frame = Buffer.alloc(IMAGE_HEADER_BYTES + nameBytes.length + bytes.length);
     frame[0] = LONG_NAME_MARK;
