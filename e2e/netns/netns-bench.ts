@@ -4,7 +4,7 @@
  * driver's namespace). Receivers run in the driver, so every block crosses to an executor
  * with its task: the traffic a remote executor adds. Runs alternate A B B A.
  *
- *   flock /work/coord/bench.lock nice -n -15 node --import tsx e2e/netns/netns-bench.ts [lines] [rounds]
+ *   nice -n -15 node --import tsx e2e/netns/netns-bench.ts [lines] [rounds]
  *
  * Needs root (network namespaces). Prints one line per run and the ratio of the medians.
  */
