@@ -71,11 +71,22 @@ test('a socket stream that ends with its connection stops its receiver instead o
     conf: { executors: 2, batchDuration: '5s', receiverRestartDelay: 100 },
     log: (line) => lines.push(line),
   });
-  ssc.addStreamingListener({ onReceiverStopped: (e) => stopped.push(e.receiverInfo) });
+  const started: { batchTime: number; startedAt: number; numRecords: number }[] = [];
+  ssc.addStreamingListener({
+    onReceiverStopped: (e) => stopped.push(e.receiverInfo),
+    onBatchStarted: (e) => started.push({ batchTime: e.batchInfo.batchTime, startedAt: Date.now(), numRecords: e.batchInfo.numRecords }),
+  });
   try {
     await waitFor(() => stopped.length > 0, 15_000, 'the receiver to stop at the end of the stream');
-    // A graceful stop processes what came, even before the first batch was due.
+    // A graceful stop processes what came, even before the first batch was due: in that
+    // batch, at its own time (it waits for the boundary, as Spark does, rather than run a
+    // batch labelled with a time still to come).
+    const stopAt = Date.now();
     await ssc.stop({ graceful: true });
+    const last = started.find((b) => b.numRecords > 0);
+    assert.ok(last, `a batch took the records: ${JSON.stringify(started)}`);
+    assert.ok(last.batchTime > stopAt, 'the first batch was not due when the stop began');
+    assert.ok(last.startedAt >= last.batchTime, `batch ${last.batchTime} started at ${last.startedAt}, before its time`);
   } finally {
     server.close();
   }

@@ -563,9 +563,14 @@ export class StreamingContext {
         this.jobGenerator?.stop();
         await this.jobGenerator?.whenGenerated();
         if (this.blocks.pendingBlocks > 0 && this.jobGenerator) {
-          // Before the first batch, the next batch time counts from the graph's zero time.
+          // What the receivers took in since the last batch goes into the next one, at its
+          // own time, as in Spark: the batch is generated when its boundary comes (at most
+          // one batch duration from now), not ahead of it, so its records' latencies and the
+          // time it is labelled with are real. Before the first batch, the next batch time
+          // counts from the graph's zero time.
           const last = Math.max(this.jobGenerator.lastBatchTime, this.graph.zeroTime);
-          await this.jobGenerator.generateBatch(last + this.conf.batchDurationMs);
+          const next = last + this.conf.batchDurationMs;
+          await this.jobGenerator.generateBatchWhenDue(next);
         }
         await this.jobScheduler?.whenIdle();
       } else {

@@ -115,7 +115,13 @@ export class JobGenerator {
     while (this.generating.size > 0) await Promise.all([...this.generating]);
   }
 
-  /** Generates the jobs of batch `time` (also used to flush on a graceful stop). */
+  /** Waits for the clock to reach `time`, then generates that batch (a graceful stop's last batch). */
+  async generateBatchWhenDue(time: number): Promise<void> {
+    await this.clock.sleepUntil(time);
+    await this.generateBatch(time);
+  }
+
+  /** Generates the jobs of batch `time`. */
   async generateBatch(time: number): Promise<void> {
     const generation = this.generate(time);
     this.generating.add(generation);

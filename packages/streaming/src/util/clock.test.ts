@@ -56,3 +56,13 @@ test('a late tick keeps its batch time, is reported, and the clock catches up', 
   assert.ok(afterStall, `the tick after the stall is reported late (late: ${JSON.stringify(late)})`);
   assert.ok(afterStall.lateMs >= period, `late by ${afterStall.lateMs} ms`);
 });
+
+test('sleepUntil resolves once the system clock reads the time, not before; a past time resolves at once', async () => {
+  const clock = new SystemClock();
+  const due = Date.now() + 120;
+  await clock.sleepUntil(due);
+  assert.ok(Date.now() >= due, `woke ${due - Date.now()} ms early`);
+  const before = Date.now();
+  await clock.sleepUntil(before - 1000);
+  assert.ok(Date.now() - before < 200, 'a time already passed is not waited for');
+});

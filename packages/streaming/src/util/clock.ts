@@ -22,6 +22,11 @@ export interface BatchClock {
     onTick: (time: number) => Promise<void>,
     onLate?: (late: LateTick) => void,
   ): () => void;
+  /**
+   * Resolves once the clock reads `timeMs` or later. A graceful stop waits here for the
+   * boundary of the batch that takes in the last received data.
+   */
+  sleepUntil(timeMs: number): Promise<void>;
 }
 
 /** A tick starting this much after its time counts as late (timers fire a millisecond or two late as a rule). */
@@ -71,6 +76,11 @@ export class SystemClock implements BatchClock {
       if (timer) clearTimeout(timer);
     };
   }
+
+  async sleepUntil(timeMs: number): Promise<void> {
+    // Like the ticks: setTimeout may fire a little early, so wait again until the time is reached.
+    while (Date.now() < timeMs) await new Promise((resolve) => setTimeout(resolve, timeMs - Date.now()));
+  }
 }
 
 interface Schedule {
@@ -97,6 +107,12 @@ export class ManualClock implements BatchClock {
     this.schedules.add(schedule);
     return () => this.schedules.delete(schedule);
   }
+
+  /**
+   * Does not wait: a manual clock moves only when a test advances it, so a graceful stop
+   * under it flushes the received data at once, into the batch the next tick would have run.
+   */
+  async sleepUntil(_timeMs: number): Promise<void> {}
 
   /**
    * Moves the clock forward by `ms`, running every tick that falls in between, in time
