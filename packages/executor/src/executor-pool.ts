@@ -173,7 +173,7 @@ export class ExecutorPool implements TaskBackend {
     if (this.early || this.app) return;
     this.conf = conf;
     const bundling = bundleJob(jobModule);
-    const listening = this.listen().then(() => this.launchWanted());
+    const listening = this.listen().then(() => this.launchWanted(bundling));
     this.early = { jobModule, bundling, listening };
     // Awaited by start(); a failure meanwhile must not be an unhandled rejection.
     bundling.catch(() => {});
@@ -199,7 +199,7 @@ export class ExecutorPool implements TaskBackend {
       this.bundling = bundleJob(app.jobModule);
       void this.bundling.catch(() => undefined);
       await this.listen();
-      await this.launchWanted();
+      await this.launchWanted(this.bundling);
     }
     this.app = app;
     for (const { answer } of this.earlyRegistrations.splice(0)) answer();
@@ -228,13 +228,14 @@ export class ExecutorPool implements TaskBackend {
     });
   }
 
-  private async launchWanted(): Promise<void> {
+  /** `bundling`: the job's bundle under way (the pool's own field is not set yet when launched early). */
+  private async launchWanted(bundling: Promise<JobBundle>): Promise<void> {
     const { host, port } = this.address;
     const wanted = this.conf.executors;
     if (wanted === 0) {
       // Nothing to start meanwhile: the driver invites executors once it can answer them
       // with the bundle, so the job's files may be gone by the time one registers.
-      this.bundle = await this.bundling;
+      this.bundle = await bundling;
       const secretHint = this.secretGenerated
         ? ' (they cannot authenticate: this driver generated its secret; give one with --secret-file or SLUICE_SECRET, to the executors too)'
         : ' and the same secret (--secret-file or SLUICE_SECRET)';
