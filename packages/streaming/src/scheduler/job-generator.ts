@@ -117,6 +117,9 @@ export class JobGenerator {
 
   /** Waits for the clock to reach `time`, then generates that batch (a graceful stop's last batch). */
   async generateBatchWhenDue(time: number): Promise<void> {
+    const waitMs = time - this.clock.now();
+    // A long batch duration makes a stop wait noticeably: say what for.
+    if (waitMs > 1000) this.log(`stopping: what was received since the last batch goes into batch ${time}, due in ${(waitMs / 1000).toFixed(1)} s`);
     await this.clock.sleepUntil(time);
     await this.generateBatch(time);
   }
