@@ -11,4 +11,5 @@ export {
   IMAGE_HEADER_BYTES,
   IMAGE_NAME_BYTES,
   imageNameFits,
+  takesLongNameFrame,
 } from '@sluice/protocol';

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { ImageLibrary } from '../image-library.js';
 import { Pacer } from '../pacer.js';
 import { log, Progress } from '../progress.js';
-import { cutImageName, encodeImageFrame, IMAGE_NAME_BYTES, imageNameFits } from '../protocol.js';
+import { cutImageName, encodeImageFrame, imageNameFits, takesLongNameFrame } from '../protocol.js';
 import { serveClients } from '../serve-clients.js';
 
 const usage = `usage: sluice-sender images --dir <dir> [options]
@@ -96,7 +96,7 @@ export const imagesCommand: Command = {
 /** Names that do not go in a classic frame as they are: said once, at the start, so that no name changes without a word. */
 function warnAboutLongNames(names: string[], longNames: boolean): void {
   if (longNames) {
-    const whole = names.filter((name) => Buffer.byteLength(name, 'utf8') >= IMAGE_NAME_BYTES);
+    const whole = names.filter((name) => takesLongNameFrame(name));
     if (whole.length === 0) return;
     log(
       `images: ${whole.length} name${whole.length === 1 ? '' : 's'} of 28 bytes or more (the frame's name field) ` +

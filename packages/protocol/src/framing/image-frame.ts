@@ -62,6 +62,14 @@ export function imageNameFits(name: string): boolean {
   return Buffer.byteLength(name, 'utf8') <= IMAGE_NAME_BYTES;
 }
 
+/**
+ * Whether a sender of long-name frames sends this name (a string, or its UTF-8 bytes) in
+ * one: a name of 28 bytes or more (see above).
+ */
+export function takesLongNameFrame(name: string | Buffer): boolean {
+  return (typeof name === 'string' ? Buffer.byteLength(name, 'utf8') : name.length) >= IMAGE_NAME_BYTES;
+}
+
 /** The name as a classic frame holds it: cut to 28 bytes at a character boundary. */
 export function cutImageName(name: string): string {
   return cutName(Buffer.from(name, 'utf8')).toString('utf8');
@@ -74,7 +82,7 @@ export function cutImageName(name: string): string {
  */
 export function encodeImageFrame(name: string, bytes: Uint8Array, options: { longNames?: boolean } = {}): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
-  if (options.longNames && nameBytes.length >= IMAGE_NAME_BYTES) {
+  if (options.longNames && takesLongNameFrame(nameBytes)) {
     if (nameBytes.length > MAX_LONG_NAME_BYTES) throw new Error(`image name of ${nameBytes.length} bytes is over ${MAX_LONG_NAME_BYTES}: ${name.slice(0, 40)}...`);
     const frame = Buffer.alloc(IMAGE_HEADER_BYTES + nameBytes.length + bytes.length);
     frame[0] = LONG_NAME_MARK;
