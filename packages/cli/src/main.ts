@@ -6,6 +6,7 @@ import { HISTORY_USAGE, MAIN_USAGE, parseHistoryArgs, parseSubmitArgs, SUBMIT_US
 import { BatchOutcomes } from './batch-outcomes.js';
 import { jobFileProblem } from './job-file.js';
 import { submit, type SubmitOptions } from './submit.js';
+import { usageMistake } from './usage-mistake.js';
 import type { StreamingConf } from '@sluice/streaming';
 
 /**
@@ -13,8 +14,7 @@ import type { StreamingConf } from '@sluice/streaming';
  * sluice-classify and sluice-sender do), so the message is not scrolled away by them.
  */
 function fail(message: string, helpCommand: string): number {
-  process.stderr.write(`sluice: ${message}\n(${helpCommand} lists the options)\n`);
-  return 2;
+  return usageMistake('sluice', message, helpCommand);
 }
 
 async function submitCommand(argv: string[]): Promise<number> {

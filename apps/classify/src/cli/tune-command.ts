@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { exitOnSignals, parseTuneArgs, runTune, TUNE_USAGE } from '@sluice/cli';
+import { exitOnSignals, parseTuneArgs, runTune, TUNE_USAGE, usageMistake } from '@sluice/cli';
 import { parseModelSpec } from '@sluice/vision/stream';
 import type { TuneModelSettings } from '../job/tune-job.js';
 import { jobModulePath } from '../job/job-module-path.js';
@@ -58,8 +58,7 @@ export async function classifyTune(argv: string[]): Promise<number> {
     }
     cmd = parseTuneArgs([...rest, '--source', 'images', TUNE_JOB, JSON.stringify(model)]);
   } catch (err) {
-    process.stderr.write(`sluice-classify tune: ${(err as Error).message}\n(sluice-classify tune --help lists the options)\n`);
-    return 2;
+    return usageMistake('sluice-classify tune', (err as Error).message, 'sluice-classify tune --help');
   }
   exitOnSignals(cmd.output);
   try {

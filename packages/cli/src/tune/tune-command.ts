@@ -1,6 +1,7 @@
 import { runTune } from './run-tune.js';
 import { parseTuneArgs, TUNE_USAGE, type TuneCommand } from './tune-options.js';
 import { jobFileProblem } from '../job-file.js';
+import { usageMistake } from '../usage-mistake.js';
 
 /** `sluice tune ...`: returns the exit status (0 done, 1 failure, 2 command-line mistake). */
 export async function tuneCommand(argv: string[]): Promise<number> {
@@ -8,7 +9,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   try {
     cmd = parseTuneArgs(argv);
   } catch (err) {
-    return usageMistake((err as Error).message);
+    return usageMistake('sluice tune', (err as Error).message, 'sluice tune --help');
   }
   if (cmd.help) {
     process.stdout.write(TUNE_USAGE);
@@ -16,7 +17,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   }
   // Else every trial would fail on it, and tune would report a grid of failed rates.
   const jobProblem = jobFileProblem(cmd.job);
-  if (jobProblem) return usageMistake(jobProblem);
+  if (jobProblem) return usageMistake('sluice tune', jobProblem, 'sluice tune --help');
   exitOnSignals(cmd.output);
   try {
     const report = await runTune(cmd);
@@ -25,11 +26,6 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     process.stderr.write(`sluice tune: ${(err as Error)?.message ?? err}\n`);
     return 1;
   }
-}
-
-function usageMistake(message: string): number {
-  process.stderr.write(`sluice tune: ${message}\n(sluice tune --help lists the options)\n`);
-  return 2;
 }
 
 /**
