@@ -1,5 +1,5 @@
-/** What the bins read (@sluice/protocol's entry/load-entry.mjs) to load the sources. */
-export const FROM_SOURCE_ENV = 'SLUICE_FROM_SOURCE';
+// What the bins read to load the sources (see @sluice/protocol/load-entry).
+import { FROM_SOURCE_ENV } from '@sluice/protocol/load-entry';
 
 /**
  * True when this code runs from its TypeScript sources (src/ through tsx, as the tests and
