@@ -5,10 +5,10 @@
 // Nothing is built by an install without the development tools (`npm ci --omit=dev`: no
 // Nx, no TypeScript) or before the sources are there (a container image's install layer,
 // see deploy/Dockerfile, which builds once they are).
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAll } from './build-all.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 if (!existsSync(join(root, 'node_modules/nx')) || !existsSync(join(root, 'node_modules/typescript'))) {
@@ -20,7 +20,6 @@ if (!existsSync(join(root, 'packages/streaming/src'))) {
   process.exit(0);
 }
 const started = Date.now();
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-const result = spawnSync(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, stdio: 'inherit' });
-if (result.status === 0) console.log(`sluice: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(result.status ?? 1);
+const status = buildAll(root);
+if (status === 0) console.log(`sluice: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(status);

@@ -16,10 +16,11 @@
 // KAFKA_BROKERS if set, otherwise a local broker started from tools/kafka and stopped
 // at the end. Test files run one at a time: they start executor processes of their own
 // and the machines this runs on have few cores.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildAll } from '../build/build-all.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -52,11 +53,10 @@ if (files.length === 0) {
 }
 
 if (wantBuild) {
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const build = spawnSync(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) {
+  const status = buildAll(root);
+  if (status !== 0) {
     console.log('the build failed: no tests run');
-    process.exit(build.status ?? 1);
+    process.exit(status);
   }
 }
 
