@@ -23,6 +23,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startImageSender } from '@sluice/classify/testing';
+import { envPairs } from './env-pairs.js';
 
 /** One launch: each step's time since the launch (ms). */
 type Steps = Record<string, number>;
@@ -48,7 +49,7 @@ export async function classifyStartupBench(args: string[]): Promise<void> {
   if (!values.images) throw new Error('--images DIR is required');
   const variants: Variant[] = [{ name: 'A', bin: values.bin, env: {} }];
   if (values.compare !== undefined || values['compare-env'].length > 0) {
-    variants.push({ name: 'B', bin: values.compare ?? values.bin, env: envOf(values['compare-env']) });
+    variants.push({ name: 'B', bin: values.compare ?? values.bin, env: envPairs(values['compare-env'], '--compare-env') });
   }
   const bins = variants.map((v) => v.name);
   const classifierArgs = ['--executors', values.executors, '--batch-size', values['batch-size'], ...positionals];
@@ -91,16 +92,6 @@ interface Variant {
   bin: string;
   /** Added to the environment. */
   env: Record<string, string>;
-}
-
-function envOf(pairs: string[]): Record<string, string> {
-  return Object.fromEntries(
-    pairs.map((kv) => {
-      const at = kv.indexOf('=');
-      if (at <= 0) throw new Error(`--compare-env wants K=V, not ${kv}`);
-      return [kv.slice(0, at), kv.slice(at + 1)];
-    }),
-  );
 }
 
 async function launchOnce({ bin, env }: Variant, port: number, classifierArgs: string[], timeline: boolean): Promise<Steps> {

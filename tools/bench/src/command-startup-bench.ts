@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { envPairs } from './env-pairs.js';
 import { percentile } from './sample-stats.js';
 
 interface Target {
@@ -97,12 +98,7 @@ export async function commandStartupBench(args: string[]): Promise<void> {
   }
   const targets: Target[] = [{ label: 'this', root: THIS_ROOT, env: { ...process.env } }];
   if (values.other !== undefined || values['other-env'].length > 0) {
-    const env = { ...process.env };
-    for (const kv of values['other-env']) {
-      const at = kv.indexOf('=');
-      if (at <= 0) throw new Error(`--other-env wants K=V, not ${kv}`);
-      env[kv.slice(0, at)] = kv.slice(at + 1);
-    }
+    const env = { ...process.env, ...envPairs(values['other-env'], '--other-env') };
     targets.push({ label: 'other', root: values.other ?? THIS_ROOT, env });
   }
   const runs = Number(values.runs);
