@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * What an executor's task threads run as soon as they start, before the driver has sent
@@ -21,10 +22,16 @@ export interface ExecutorWarmUp {
 export async function runWarmUp(warmUp: ExecutorWarmUp, log: (line: string) => void): Promise<void> {
   try {
     const path = warmUp.module.startsWith('file:') ? fileURLToPath(warmUp.module) : warmUp.module;
-    // Loaded as a job module is (through tsx when it is TypeScript), from the engine's entry
-    // of that alone: the rest of the engine is not loaded yet when the warm-up starts.
-    const { importJobModule } = await import('@sluice/streaming/job-module');
-    const mod = (await importJobModule(path)) as { warmUp?: unknown; default?: unknown };
+    // Through tsx when it is TypeScript, as a job module is. A JavaScript one is imported
+    // at once: importJobModule sits in the engine's modules, which are not loaded yet when
+    // the warm-up starts and need not be first. (Importing even that one module of the
+    // engine here, while the thread's body imports the rest, once left a task thread to
+    // exit with code 13, a top-level await never settled.)
+    const mod = (
+      /\.(?:[cm]?ts|tsx)$/.test(path)
+        ? await (await import('@sluice/streaming/internal')).importJobModule(path)
+        : await import(pathToFileURL(isAbsolute(path) ? path : resolve(path)).href)
+    ) as { warmUp?: unknown; default?: unknown };
     const fn = mod.warmUp ?? mod.default;
     if (typeof fn !== 'function') throw new Error('it exports no warmUp function');
     await (fn as (args: string[]) => unknown)(warmUp.args);
